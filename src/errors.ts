@@ -1,0 +1,105 @@
+/**
+ * Every failure the library reports is an {@link OgelError} with a stable `code`. The CLI maps the code to an
+ * exit status and the HTTP service to a status and JSON body, so callers never parse messages.
+ */
+export type ErrorCode =
+  | 'USAGE'
+  | 'CONFIG_INVALID'
+  | 'INVALID_DATABASE_URL'
+  | 'INVALID_MIGRATION_FILES'
+  | 'SQL_SYNTAX'
+  | 'TRANSACTION_CONTROL_IN_TRANSACTIONAL_MIGRATION'
+  | 'CHECKSUM_MISMATCH'
+  | 'MISSING_MIGRATION_FILE'
+  | 'OUT_OF_ORDER'
+  | 'FAILED_MIGRATION_PRESENT'
+  | 'MIGRATION_FAILED'
+  | 'ROLLBACK_FAILED'
+  | 'DOWN_MISSING'
+  | 'UNKNOWN_VERSION'
+  | 'LOCK_TIMEOUT'
+  | 'DB_CONNECTION'
+  | 'NOT_FOUND'
+  | 'CONFIRMATION_REQUIRED'
+  | 'PROMOTION_REFUSED'
+  | 'VERIFY_FAILED'
+  | 'LINT_FAILED'
+  | 'BACKUP_FAILED'
+  | 'RESTORE_FAILED'
+  | 'TOOL_VERSION_MISMATCH'
+  | 'INTERNAL';
+
+/** Where in a migration file an error happened (1-based line and column). */
+export interface SqlLocation {
+  file: string;
+  line: number;
+  column: number;
+  /** The statement's text, trimmed, as written in the file. */
+  statement?: string;
+}
+
+export class OgelError extends Error {
+  override readonly name = 'OgelError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Structured details safe to show a user (never a password). */
+    readonly details: Record<string, unknown> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  toJSON(): { code: ErrorCode; message: string; details: Record<string, unknown> } {
+    return { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'USAGE',
+  'CONFIG_INVALID',
+  'INVALID_DATABASE_URL',
+  'INVALID_MIGRATION_FILES',
+  'SQL_SYNTAX',
+  'TRANSACTION_CONTROL_IN_TRANSACTIONAL_MIGRATION',
+  'UNKNOWN_VERSION',
+  'NOT_FOUND',
+]);
+
+/** CLI exit status: 2 for anything the user must fix in their input, 1 for a failed migration or check. */
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof OgelError && USAGE_CODES.has(error.code)) return 2;
+  return 1;
+}
+
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
+  USAGE: 400,
+  UNKNOWN_VERSION: 400,
+  NOT_FOUND: 404,
+  LOCK_TIMEOUT: 409,
+  CONFIRMATION_REQUIRED: 409,
+  PROMOTION_REFUSED: 409,
+  CHECKSUM_MISMATCH: 409,
+  MISSING_MIGRATION_FILE: 409,
+  OUT_OF_ORDER: 409,
+  FAILED_MIGRATION_PRESENT: 409,
+  DOWN_MISSING: 409,
+  MIGRATION_FAILED: 422,
+  ROLLBACK_FAILED: 422,
+  VERIFY_FAILED: 422,
+  LINT_FAILED: 422,
+  INVALID_MIGRATION_FILES: 422,
+  SQL_SYNTAX: 422,
+  TRANSACTION_CONTROL_IN_TRANSACTIONAL_MIGRATION: 422,
+  DB_CONNECTION: 503,
+};
+
+/** HTTP status for an error; unknown (non-Ogel) errors are 500 and must never leak their stack. */
+export function httpStatusFor(error: unknown): number {
+  if (error instanceof OgelError) return HTTP_STATUS[error.code] ?? 500;
+  return 500;
+}
+
+export function isOgelError(error: unknown, code?: ErrorCode): error is OgelError {
+  return error instanceof OgelError && (code === undefined || error.code === code);
+}

@@ -1,0 +1,13 @@
+/** 1-based line and column of a character offset in a text. */
+export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  const limit = Math.max(0, Math.min(offset, text.length));
+  for (let i = 0; i < limit; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: limit - lineStart + 1 };
+}
