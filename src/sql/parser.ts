@@ -58,7 +58,7 @@ export function parseStatements(sql: string, file: string): ParsedStatement[] {
     const { line, column } = lineColumnAt(sql, start);
     statements.push({
       kind,
-      node: (ast as Record<string, Record<string, unknown>>)[kind] ?? {},
+      node: (ast as unknown as Record<string, Record<string, unknown>>)[kind] ?? {},
       ast,
       start,
       end,

@@ -1,0 +1,27 @@
+import { matchesGlob } from './glob.js';
+
+/** What a file in the migrations directory is, decided by its name alone. */
+export type FileNameClass =
+  | { type: 'up' | 'down'; version: string; name: string }
+  | { type: 'ignored'; reason: string }
+  | { type: 'invalid'; reason: string };
+
+/** Ignored unless configured otherwise: psql test scripts. Files not ending in `.sql` are always ignored. */
+export const DEFAULT_IGNORE = ['test_*.sql'];
+
+const MIGRATION_NAME = /^(\d+(?:\.\d+)*)_([a-z0-9_]+?)(\.down)?\.sql$/;
+
+export function classifyFileName(fileName: string, ignore: readonly string[] = DEFAULT_IGNORE): FileNameClass {
+  if (!fileName.endsWith('.sql')) return { type: 'ignored', reason: 'not a .sql file' };
+  const pattern = ignore.find((glob) => matchesGlob(fileName, glob));
+  if (pattern) return { type: 'ignored', reason: `matches ignore pattern ${pattern}` };
+  const match = MIGRATION_NAME.exec(fileName);
+  if (!match) return { type: 'invalid', reason: invalidReason(fileName) };
+  return { type: match[3] ? 'down' : 'up', version: match[1]!, name: match[2]! };
+}
+
+function invalidReason(fileName: string): string {
+  if (!/^\d/.test(fileName)) return 'name must start with a version number, e.g. 009_add_billing.sql';
+  if (!/^\d+(?:\.\d+)*_/.test(fileName)) return 'version must be followed by "_" and a name, e.g. 009_add_billing.sql';
+  return 'name after the version must be lower-case letters, digits and "_" ([a-z0-9_]+), ending in .sql or .down.sql';
+}

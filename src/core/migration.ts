@@ -1,0 +1,39 @@
+/** One migration as found on disk: an up file and, optionally, its down file. */
+export interface Migration {
+  version: string;
+  name: string;
+  /** File name of the up script, relative to the migrations directory. */
+  file: string;
+  upSql: string;
+  checksum: string;
+  downFile?: string;
+  downSql?: string;
+  downChecksum?: string;
+}
+
+/** A row of the tracking table. */
+export interface AppliedRow {
+  version: string;
+  name: string;
+  checksum: string;
+  downChecksum: string | null;
+  kind: 'migration' | 'baseline';
+  /** `running` is left behind only by a runner that died inside a no-transaction migration. */
+  status: 'applied' | 'failed' | 'running';
+  appliedAt: Date | null;
+  appliedBy: string;
+  executionMs: number | null;
+  error: string | null;
+}
+
+export interface IgnoredFile {
+  file: string;
+  reason: string;
+}
+
+/** Everything a migrations directory holds, already validated. */
+export interface MigrationSet {
+  dir: string;
+  migrations: Migration[];
+  ignored: IgnoredFile[];
+}

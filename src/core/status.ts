@@ -1,0 +1,90 @@
+import type { AppliedRow, IgnoredFile, Migration, MigrationSet } from './migration.js';
+import { compareVersions, normalizeVersion } from './version.js';
+
+export type MigrationState = 'applied' | 'pending' | 'modified' | 'missing' | 'failed';
+
+/** One line of `status`: a file, a tracking row, or both. */
+export interface MigrationStatus {
+  version: string;
+  name: string;
+  state: MigrationState;
+  /** The file's checksum, or the recorded one when the file is missing. */
+  checksum: string;
+  /** What the tracking table recorded, when it differs from the file (`modified`). */
+  appliedChecksum: string | null;
+  appliedAt: string | null;
+  appliedBy: string | null;
+  executionMs: number | null;
+  kind: 'migration' | 'baseline' | null;
+  reversible: boolean;
+  /** Why a migration is `failed`. */
+  error: string | null;
+  migration: Migration | null;
+  row: AppliedRow | null;
+}
+
+export interface StatusCounts {
+  applied: number;
+  pending: number;
+  modified: number;
+  missing: number;
+  failed: number;
+}
+
+export interface StatusReport {
+  table: string;
+  /** Highest version recorded as applied, or null on an empty database. */
+  current: string | null;
+  counts: StatusCounts;
+  migrations: MigrationStatus[];
+  ignored: IgnoredFile[];
+}
+
+/**
+ * Joins the files on disk with the tracking rows. Pure: the whole of "what state is each migration in" lives
+ * here so the CLI, HTTP service and dashboard cannot disagree.
+ */
+export function computeStatus(table: string, set: MigrationSet, rows: readonly AppliedRow[]): StatusReport {
+  const rowsByVersion = new Map(rows.map((row) => [normalizeVersion(row.version), row]));
+  const seen = new Set<string>();
+  const entries: MigrationStatus[] = [];
+  for (const migration of set.migrations) {
+    const key = normalizeVersion(migration.version);
+    seen.add(key);
+    const row = rowsByVersion.get(key) ?? null;
+    entries.push(entry(migration, row, stateOf(migration, row)));
+  }
+  for (const row of rows) {
+    if (!seen.has(normalizeVersion(row.version))) entries.push(entry(null, row, row.status === 'applied' ? 'missing' : 'failed'));
+  }
+  entries.sort((a, b) => compareVersions(a.version, b.version));
+  const counts: StatusCounts = { applied: 0, pending: 0, modified: 0, missing: 0, failed: 0 };
+  for (const e of entries) counts[e.state]++;
+  const appliedVersions = rows.filter((r) => r.status === 'applied').map((r) => r.version);
+  const current = appliedVersions.sort(compareVersions).at(-1) ?? null;
+  return { table, current, counts, migrations: entries, ignored: set.ignored };
+}
+
+function stateOf(migration: Migration, row: AppliedRow | null): MigrationState {
+  if (!row) return 'pending';
+  if (row.status !== 'applied') return 'failed';
+  return row.checksum === migration.checksum ? 'applied' : 'modified';
+}
+
+function entry(migration: Migration | null, row: AppliedRow | null, state: MigrationState): MigrationStatus {
+  return {
+    version: migration?.version ?? row!.version,
+    name: migration?.name ?? row!.name,
+    state,
+    checksum: migration?.checksum ?? row!.checksum,
+    appliedChecksum: row && migration && row.checksum !== migration.checksum ? row.checksum : null,
+    appliedAt: row?.appliedAt ? row.appliedAt.toISOString() : null,
+    appliedBy: row?.appliedBy ?? null,
+    executionMs: row?.executionMs ?? null,
+    kind: row?.kind ?? null,
+    reversible: Boolean(migration?.downSql),
+    error: row?.status === 'running' ? 'interrupted: the runner stopped inside this no-transaction migration' : (row?.error ?? null),
+    migration,
+    row,
+  };
+}

@@ -1,0 +1,66 @@
+import { checksumOf } from './checksum.js';
+import { classifyFileName } from './file-names.js';
+import type { IgnoredFile, Migration } from './migration.js';
+import { compareVersions, normalizeVersion } from './version.js';
+
+export interface FileProblem {
+  file: string;
+  problem: string;
+}
+
+/**
+ * Turns a directory listing into migrations, or the full list of problems. Pure: the caller reads the files.
+ * Every offending file is reported at once so a user fixes them in one pass.
+ */
+export function assembleMigrations(
+  files: ReadonlyArray<{ file: string; content: string; checksum?: string }>,
+  ignore: readonly string[],
+): { migrations: Migration[]; ignored: IgnoredFile[]; problems: FileProblem[] } {
+  type Entry = { file: string; version: string; name: string; content: string; checksum: string };
+  const ups = new Map<string, Entry[]>();
+  const downs = new Map<string, Entry[]>();
+  const ignored: IgnoredFile[] = [];
+  const problems: FileProblem[] = [];
+  for (const { file, content, checksum } of files) {
+    const kind = classifyFileName(file, ignore);
+    if (kind.type === 'ignored') ignored.push({ file, reason: kind.reason });
+    else if (kind.type === 'invalid') problems.push({ file, problem: kind.reason });
+    else {
+      const target = kind.type === 'up' ? ups : downs;
+      const key = normalizeVersion(kind.version);
+      target.set(key, [...(target.get(key) ?? []), { file, version: kind.version, name: kind.name, content, checksum: checksum ?? checksumOf(content) }]);
+    }
+  }
+  for (const group of [...ups.values(), ...downs.values()]) {
+    if (group.length > 1) {
+      const names = group.map((entry) => entry.file).join(', ');
+      for (const entry of group) problems.push({ file: entry.file, problem: `version ${entry.version} is used by more than one file: ${names}` });
+    }
+  }
+  for (const [key, group] of downs) {
+    const up = ups.get(key)?.[0];
+    for (const down of group) {
+      if (!up) problems.push({ file: down.file, problem: `down file has no up migration with version ${down.version}` });
+      else if (up.name !== down.name) {
+        problems.push({ file: down.file, problem: `down file's name does not match its up file ${up.file} (expected ${up.file.replace(/\.sql$/, '.down.sql')})` });
+      }
+    }
+  }
+  const migrations: Migration[] = [];
+  for (const [key, [up]] of ups) {
+    if (!up) continue;
+    const down = downs.get(key)?.[0];
+    migrations.push({
+      version: up.version,
+      name: up.name,
+      file: up.file,
+      upSql: up.content,
+      checksum: up.checksum,
+      ...(down && down.name === up.name ? { downFile: down.file, downSql: down.content, downChecksum: down.checksum } : {}),
+    });
+  }
+  migrations.sort((a, b) => compareVersions(a.version, b.version));
+  problems.sort((a, b) => a.file.localeCompare(b.file));
+  ignored.sort((a, b) => a.file.localeCompare(b.file));
+  return { migrations, ignored, problems };
+}

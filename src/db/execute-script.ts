@@ -1,0 +1,201 @@
+import type pg from 'pg';
+import { OgelError, type ErrorCode } from '../errors.js';
+import type { ParsedStatement } from '../sql/parser.js';
+import { lineColumnAt } from '../sql/position.js';
+import type { PreparedScript } from '../sql/prepare-script.js';
+
+/** Timeouts applied to every migration so it never queues live traffic behind it for long. */
+export interface ExecutionSettings {
+  /** lock_timeout for each statement; a statement that cannot get its lock in time is retried. */
+  lockTimeoutMs: number;
+  /** statement_timeout; 0 disables it. */
+  statementTimeoutMs: number;
+  /** How many times a migration is retried after lock_timeout fires. */
+  lockRetries: number;
+  /** First backoff; doubles each retry, with jitter, capped at 30 s. */
+  retryBaseMs: number;
+}
+
+export const DEFAULT_EXECUTION: ExecutionSettings = {
+  lockTimeoutMs: 5_000,
+  statementTimeoutMs: 0,
+  lockRetries: 5,
+  retryBaseMs: 500,
+};
+
+/** SQL that runs in the same transaction as the script: before its first and after its last statement. */
+export interface ScriptFrame {
+  /** Session reset, sent before BEGIN (the timeouts follow BEGIN as SET LOCAL). */
+  before: string[];
+  /** Tracking row and event writes, committed atomically with the script. */
+  after: string[];
+}
+
+/** Where a Postgres error happened in the file, mapped back from the server's error position. */
+export interface FailureLocation {
+  file: string;
+  line: number;
+  column: number;
+  statement: string;
+  statementIndex: number;
+  sqlState: string | null;
+  pgMessage: string;
+  detail: string | null;
+  hint: string | null;
+  where: string | null;
+}
+
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/** The equivalent of DISCARD ALL minus pg_advisory_unlock_all: the migration lock must survive the reset. */
+export const SESSION_RESET = [
+  'CLOSE ALL',
+  'SET SESSION AUTHORIZATION DEFAULT',
+  'RESET ALL',
+  'DEALLOCATE ALL',
+  'UNLISTEN *',
+  'DISCARD PLANS',
+  'DISCARD SEQUENCES',
+  'DISCARD TEMP',
+];
+
+export function timeoutSettings(settings: ExecutionSettings, local: boolean): string[] {
+  const scope = local ? 'SET LOCAL' : 'SET';
+  return [`${scope} lock_timeout = ${Math.floor(settings.lockTimeoutMs)}`, `${scope} statement_timeout = ${Math.floor(settings.statementTimeoutMs)}`];
+}
+
+/**
+ * Runs a script and its tracking writes in one transaction, in as few round trips as the protocol allows:
+ * each message carries one of the file's statements, the first also BEGIN and the settings, the last also the
+ * tracking writes and COMMIT. One statement per message still tells us exactly which statement failed.
+ * Retries the whole transaction when lock_timeout fires.
+ */
+export async function runInTransaction(
+  client: pg.ClientBase,
+  script: PreparedScript,
+  frame: ScriptFrame,
+  settings: ExecutionSettings,
+  onLockRetry?: (attempt: number, delayMs: number, location: FailureLocation) => void,
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await sendTransaction(client, script, frame, settings);
+      return;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      const failure = error as ScriptFailure;
+      if (failure.location?.sqlState === LOCK_NOT_AVAILABLE && attempt < settings.lockRetries) {
+        const delay = backoff(settings.retryBaseMs, attempt);
+        onLockRetry?.(attempt + 1, delay, failure.location);
+        await sleep(delay);
+        continue;
+      }
+      throw error;
+    }
+  }
+}
+
+async function sendTransaction(client: pg.ClientBase, script: PreparedScript, frame: ScriptFrame, settings: ExecutionSettings): Promise<void> {
+  const statements = script.statements;
+  const head = [...frame.before, 'BEGIN', ...timeoutSettings(settings, true)];
+  if (statements.length === 0) {
+    await client.query(joinSql([...head, ...frame.after, 'COMMIT']));
+    return;
+  }
+  for (let i = 0; i < statements.length; i++) {
+    const prefix = i === 0 ? joinSql(head) + ';\n' : '';
+    const suffix = i === statements.length - 1 ? ';\n' + joinSql([...frame.after, 'COMMIT']) : '';
+    await runStatement(client, script, i, prefix, suffix);
+  }
+}
+
+/**
+ * Runs a script statement by statement in autocommit mode (CREATE INDEX CONCURRENTLY and friends). A statement
+ * that hit lock_timeout is retried alone, except CONCURRENTLY ones, which can leave an invalid index behind.
+ */
+export async function runWithoutTransaction(
+  client: pg.ClientBase,
+  script: PreparedScript,
+  settings: ExecutionSettings,
+  onLockRetry?: (attempt: number, delayMs: number, location: FailureLocation) => void,
+): Promise<void> {
+  await client.query(joinSql(timeoutSettings(settings, false)));
+  for (let i = 0; i < script.statements.length; i++) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await runStatement(client, script, i, '', '');
+        break;
+      } catch (error) {
+        const failure = error as ScriptFailure;
+        const statement = script.statements[i]!;
+        const retryable = failure.location?.sqlState === LOCK_NOT_AVAILABLE && !statement.node.concurrent;
+        if (retryable && attempt < settings.lockRetries) {
+          const delay = backoff(settings.retryBaseMs, attempt);
+          onLockRetry?.(attempt + 1, delay, failure.location!);
+          await sleep(delay);
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+}
+
+/** An OgelError that carries where in the file the server failed. */
+export type ScriptFailure = OgelError & { location?: FailureLocation };
+
+async function runStatement(client: pg.ClientBase, script: PreparedScript, index: number, prefix: string, suffix: string): Promise<void> {
+  const statement = script.statements[index]!;
+  try {
+    await client.query(prefix + statement.text + suffix);
+  } catch (error) {
+    throw scriptFailure('MIGRATION_FAILED', script, index, prefix.length, error);
+  }
+}
+
+/** Maps a server error to the file, line and column it came from. */
+export function scriptFailure(code: ErrorCode, script: PreparedScript, index: number, prefixLength: number, error: unknown): ScriptFailure {
+  const pgError = error as pg.DatabaseError;
+  const statement: ParsedStatement = script.statements[index]!;
+  let offset = statement.start;
+  const position = Number(pgError.position);
+  if (Number.isFinite(position) && position > prefixLength) {
+    offset = statement.start + Math.min(position - 1 - prefixLength, statement.text.length);
+  }
+  const { line, column } = lineColumnAt(script.sql, offset);
+  const location: FailureLocation = {
+    file: script.file,
+    line,
+    column,
+    statement: statement.text,
+    statementIndex: index,
+    sqlState: pgError.code ?? null,
+    pgMessage: pgError.message ?? String(error),
+    detail: pgError.detail ?? null,
+    hint: pgError.hint ?? null,
+    where: pgError.where ?? null,
+  };
+  const firstLine = statement.text.split('\n')[0]!;
+  const shown = firstLine.length > 120 ? `${firstLine.slice(0, 117)}...` : firstLine;
+  const message =
+    `${script.file}:${line}:${column}: ${location.pgMessage}` +
+    (location.detail ? `\n  detail: ${location.detail}` : '') +
+    (location.hint ? `\n  hint: ${location.hint}` : '') +
+    `\n  statement ${index + 1} of ${script.statements.length} (line ${statement.line}): ${shown}`;
+  const failure = new OgelError(code, message, { ...location }, { cause: error }) as ScriptFailure;
+  failure.location = location;
+  return failure;
+}
+
+export function joinSql(statements: readonly string[]): string {
+  return statements.join(';\n');
+}
+
+function backoff(baseMs: number, attempt: number): number {
+  const exponential = Math.min(30_000, baseMs * 2 ** attempt);
+  return Math.round(exponential / 2 + Math.random() * (exponential / 2));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,25 @@
+/** ogel-migrate's library API: everything the CLI and HTTP service use is available to embedders too. */
+export { MigrationRunner } from './runner/runner.js';
+export type {
+  MigrationRunnerOptions,
+  MigrateResult,
+  RollbackResult,
+  BaselineResult,
+  RepairResult,
+  ValidateResult,
+  ValidationProblem,
+  PlannedMigration,
+  AppliedMigration,
+} from './runner/runner.js';
+export type { RunnerEvents, RunnerEventName, Operation, Direction } from './runner/events.js';
+export { OgelError, exitCodeFor, httpStatusFor, isOgelError } from './errors.js';
+export type { ErrorCode } from './errors.js';
+export type { StatusReport, MigrationStatus, MigrationState, StatusCounts } from './core/status.js';
+export type { Migration, AppliedRow, MigrationSet } from './core/migration.js';
+export { FileMigrationSource } from './source/file-source.js';
+export type { MigrationSource } from './source/file-source.js';
+export type { LockHolder } from './db/advisory-lock.js';
+export type { HistoryEvent } from './db/tracking-store.js';
+export { compareVersions } from './core/version.js';
+export { checksumOf } from './core/checksum.js';
+export { maskUrl } from './db/url.js';

@@ -1,0 +1,25 @@
+import type { ExecutionSettings } from '../db/execute-script.js';
+import type { RunnerIdentity } from '../db/identity.js';
+import type { Session } from '../db/session.js';
+import type { QualifiedTracking } from '../db/tracking-store.js';
+import type { Operation, RunnerEventEmitter } from './events.js';
+
+/** Everything one locked run needs; built by MigrationRunner and passed to the operation that runs. */
+export interface RunContext {
+  runId: string;
+  operation: Operation;
+  session: Session;
+  tracking: QualifiedTracking;
+  identity: RunnerIdentity;
+  settings: ExecutionSettings;
+  events: RunnerEventEmitter;
+  /** application_name marking this session as the lock holder; restored after each session reset. */
+  holderApplicationName: string;
+  /** Number of scripts run so far on this session: the session is reset before every one but the first. */
+  scriptsRun: number;
+}
+
+/** `applied_by` / event actor text after the database role: host, client and process. */
+export function actorOf(identity: RunnerIdentity): string {
+  return `via ${identity.host} (${identity.client}, pid ${identity.pid})`;
+}

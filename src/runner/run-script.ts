@@ -1,0 +1,136 @@
+import {
+  joinSql,
+  runInTransaction,
+  runWithoutTransaction,
+  SESSION_RESET,
+  type FailureLocation,
+  type ScriptFailure,
+} from '../db/execute-script.js';
+import { literal } from '../db/sql-literals.js';
+import { insertEventSql, upsertRowSql, type EventRecord, type RowValues } from '../db/tracking-store.js';
+import type { Migration } from '../core/migration.js';
+import type { PreparedScript } from '../sql/prepare-script.js';
+import { actorOf, type RunContext } from './context.js';
+import type { Direction } from './events.js';
+
+/** What must be written when a script succeeds, in the same transaction as the script where it has one. */
+export interface ScriptOutcome {
+  /** Tracking-table change on success (insert the row on up, delete it on down). */
+  onSuccess: (durationMs: number | 'transaction') => string[];
+}
+
+/**
+ * Runs one migration script with its tracking writes. Transactional scripts commit together with their row
+ * and event, or not at all. Non-transactional scripts are bracketed by a `running` row, so a runner killed
+ * half-way leaves a visible `failed` state instead of a silent half-applied migration.
+ */
+export async function runScript(
+  ctx: RunContext,
+  migration: Migration,
+  direction: Direction,
+  script: PreparedScript,
+  outcome: ScriptOutcome,
+  index: number,
+  total: number,
+): Promise<number> {
+  const { session, events, runId } = ctx;
+  const client = session.client;
+  events.emit('migration:start', { runId, version: migration.version, name: migration.name, direction, transactional: script.transactional, index, total });
+  const reset = ctx.scriptsRun > 0 ? [...SESSION_RESET, `SELECT set_config('application_name', ${literal(ctx.holderApplicationName)}, false)`] : [];
+  ctx.scriptsRun++;
+  const onLockRetry = (attempt: number, delayMs: number, location: FailureLocation) =>
+    events.emit('migration:retry', { runId, version: migration.version, attempt, delayMs, reason: `${location.pgMessage} (${location.file}:${location.line})` });
+  const started = performance.now();
+  try {
+    if (script.transactional) {
+      await runInTransaction(client, script, { before: reset, after: outcome.onSuccess('transaction') }, ctx.settings, onLockRetry);
+    } else {
+      const running = rowValues(ctx, migration, 'running', null);
+      await client.query(joinSql([...reset, upsertRowSql(ctx.tracking, running)]));
+      await runWithoutTransaction(client, script, ctx.settings, onLockRetry);
+      const elapsed = Math.round(performance.now() - started);
+      await client.query(joinSql(['BEGIN', ...outcome.onSuccess(elapsed), 'COMMIT']));
+    }
+  } catch (error) {
+    const failure = error as ScriptFailure;
+    const message = failure instanceof Error ? failure.message : String(error);
+    await recordFailure(ctx, migration, direction, script, message, Math.round(performance.now() - started), failure.location);
+    events.emit('migration:failed', { runId, version: migration.version, name: migration.name, direction, error: message });
+    throw error;
+  }
+  const durationMs = Math.round(performance.now() - started);
+  events.emit('migration:done', { runId, version: migration.version, name: migration.name, direction, durationMs });
+  return durationMs;
+}
+
+/**
+ * Best effort: the connection may be the thing that failed. A transactional failure leaves no row (nothing
+ * was applied); a non-transactional one leaves a `failed` row that blocks migrate until `repair`.
+ */
+async function recordFailure(
+  ctx: RunContext,
+  migration: Migration,
+  direction: Direction,
+  script: PreparedScript,
+  message: string,
+  durationMs: number,
+  location: FailureLocation | undefined,
+): Promise<void> {
+  const writes = [
+    eventSql(ctx, direction === 'up' ? 'apply' : 'rollback', 'failure', migration, durationMs, message, {
+      file: script.file,
+      transactional: script.transactional,
+      ...(location ? { line: location.line, column: location.column, statement: location.statement, sqlState: location.sqlState } : {}),
+    }),
+  ];
+  if (!script.transactional) {
+    const error = direction === 'up' ? message : `rollback failed: ${message}`;
+    writes.unshift(upsertRowSql(ctx.tracking, rowValues(ctx, migration, 'failed', null, error)));
+  }
+  await ctx.session.client.query(joinSql(writes)).catch(() => {});
+}
+
+export function rowValues(
+  ctx: RunContext,
+  migration: Migration,
+  status: RowValues['status'],
+  executionMs: RowValues['executionMs'],
+  error: string | null = null,
+  kind: RowValues['kind'] = 'migration',
+): RowValues {
+  return {
+    version: migration.version,
+    name: migration.name,
+    checksum: migration.checksum,
+    downChecksum: migration.downChecksum ?? null,
+    kind,
+    status,
+    by: actorOf(ctx.identity),
+    executionMs,
+    error,
+    ...(kind === 'baseline' ? { appliedAt: 'unknown' as const } : {}),
+  };
+}
+
+export function eventSql(
+  ctx: RunContext,
+  event: EventRecord['event'],
+  outcome: EventRecord['outcome'],
+  migration: { version: string; name: string } | null,
+  durationMs: EventRecord['durationMs'],
+  error: string | null = null,
+  details: Record<string, unknown> = {},
+): string {
+  return insertEventSql(ctx.tracking, {
+    event,
+    outcome,
+    version: migration?.version ?? null,
+    name: migration?.name ?? null,
+    error,
+    durationMs,
+    runId: ctx.runId,
+    actor: actorOf(ctx.identity),
+    host: ctx.identity.host,
+    details: { client: ctx.identity.client, pid: ctx.identity.pid, ...details },
+  });
+}

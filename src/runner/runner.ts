@@ -1,0 +1,388 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { planBaseline, planMigrate, planRollback, type MigratePlanOptions, type RollbackPlanOptions } from '../core/plan.js';
+import { computeStatus, type StatusReport } from '../core/status.js';
+import type { MigrationSet } from '../core/migration.js';
+import { DEFAULT_IGNORE } from '../core/file-names.js';
+import { AdvisoryLock, lockObjectId, readLockHolder, type LockHolder } from '../db/advisory-lock.js';
+import { DEFAULT_EXECUTION, joinSql, type ExecutionSettings } from '../db/execute-script.js';
+import { currentIdentity, type RunnerIdentity } from '../db/identity.js';
+import { openSession, type ConnectionSource, type Session } from '../db/session.js';
+import {
+  createTrackingTablesSql,
+  DEFAULT_TRACKING,
+  deleteRowSql,
+  qualify,
+  readAppliedRows,
+  readHistory,
+  upsertRowSql,
+  type HistoryEvent,
+  type QualifiedTracking,
+} from '../db/tracking-store.js';
+import { OgelError } from '../errors.js';
+import { ensureParser } from '../sql/parser.js';
+import { prepareScript, type PreparedScript } from '../sql/prepare-script.js';
+import { FileMigrationSource, type MigrationSource } from '../source/file-source.js';
+import type { RunContext } from './context.js';
+import { RunnerEventEmitter, type Operation } from './events.js';
+import { eventSql, rowValues, runScript } from './run-script.js';
+
+export interface MigrationRunnerOptions {
+  /** `postgres://` or `postgresql://` URL. Either this or `pool`. */
+  databaseUrl?: string;
+  /** A pool the embedder owns; the runner borrows one connection per operation. */
+  pool?: pg.Pool;
+  /** Migrations directory (default `./migrations`), or a custom `source`. */
+  dir?: string;
+  source?: MigrationSource;
+  /** File-name globs to ignore (default `test_*.sql`). */
+  ignore?: string[];
+  /** Tracking location (default `platform.schema_migrations` and `platform.schema_migration_events`). */
+  schema?: string;
+  table?: string;
+  eventsTable?: string;
+  /** lock_timeout per migration statement (default 5000 ms). */
+  lockTimeoutMs?: number;
+  /** statement_timeout per migration statement (default 0: none). */
+  statementTimeoutMs?: number;
+  /** Retries of a migration whose lock_timeout fired (default 5), with exponential backoff and jitter. */
+  lockRetries?: number;
+  retryBaseMs?: number;
+  /** How long to wait for another runner's migration lock before failing with LOCK_TIMEOUT (default 60 s). */
+  lockWaitMs?: number;
+  /** Names the runner in `applied_by` and events: `cli`, `http`, … (default `library`). */
+  clientName?: string;
+}
+
+export interface PlannedMigration {
+  version: string;
+  name: string;
+  file: string;
+  transactional: boolean;
+  modeReason: string;
+  statements: number;
+}
+
+export interface AppliedMigration {
+  version: string;
+  name: string;
+  file: string;
+  transactional: boolean;
+  durationMs: number;
+}
+
+export interface MigrateResult {
+  runId: string;
+  dryRun: boolean;
+  /** What ran (or, for a dry run, what would run), in order. */
+  planned: PlannedMigration[];
+  applied: AppliedMigration[];
+  current: string | null;
+  lockWaitMs: number;
+}
+
+export interface RollbackResult {
+  runId: string;
+  dryRun: boolean;
+  planned: PlannedMigration[];
+  reverted: AppliedMigration[];
+  current: string | null;
+}
+
+export interface BaselineResult {
+  runId: string;
+  baselined: Array<{ version: string; name: string }>;
+}
+
+export interface RepairResult {
+  runId: string;
+  removedFailed: string[];
+  markedApplied: string[];
+  realigned: string[];
+  removedMissing: string[];
+}
+
+export interface ValidationProblem {
+  code: string;
+  message: string;
+  file?: string;
+  version?: string;
+}
+
+export interface ValidateResult {
+  ok: boolean;
+  migrations: number;
+  problems: ValidationProblem[];
+}
+
+/**
+ * Applies, reverts and reports migrations. The CLI, the HTTP service and the dashboard are thin shells over
+ * this class; every mutating operation holds a session-level advisory lock and re-reads the tracking table
+ * once it holds it, so concurrent runners never apply a migration twice.
+ */
+export class MigrationRunner {
+  readonly events = new RunnerEventEmitter();
+  readonly source: MigrationSource;
+  readonly tracking: QualifiedTracking;
+  private readonly connection: ConnectionSource;
+  private readonly identity: RunnerIdentity;
+  private readonly settings: ExecutionSettings;
+  private readonly lockWaitMs: number;
+
+  constructor(options: MigrationRunnerOptions) {
+    if (options.pool) this.connection = { pool: options.pool };
+    else if (options.databaseUrl !== undefined) this.connection = { databaseUrl: options.databaseUrl };
+    else throw new OgelError('INVALID_DATABASE_URL', 'No database URL: pass --database-url or set DATABASE_URL');
+    this.source = options.source ?? new FileMigrationSource(options.dir ?? 'migrations', options.ignore ?? DEFAULT_IGNORE);
+    this.tracking = qualify({
+      schema: options.schema ?? DEFAULT_TRACKING.schema,
+      table: options.table ?? DEFAULT_TRACKING.table,
+      eventsTable: options.eventsTable ?? DEFAULT_TRACKING.eventsTable,
+    });
+    this.identity = currentIdentity(options.clientName);
+    this.settings = {
+      lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_EXECUTION.lockTimeoutMs,
+      statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_EXECUTION.statementTimeoutMs,
+      lockRetries: options.lockRetries ?? DEFAULT_EXECUTION.lockRetries,
+      retryBaseMs: options.retryBaseMs ?? DEFAULT_EXECUTION.retryBaseMs,
+    };
+    this.lockWaitMs = options.lockWaitMs ?? 60_000;
+  }
+
+  /** Files joined with the tracking table. Read-only: takes no lock and creates nothing. */
+  async status(): Promise<StatusReport> {
+    const set = await this.source.load();
+    return this.withSession(async (session) => computeStatus(this.tracking.display, set, await readAppliedRows(session.client, this.tracking)));
+  }
+
+  /** Applies pending migrations in order, each in its own transaction with its tracking row. */
+  async migrate(options: MigratePlanOptions & { dryRun?: boolean } = {}): Promise<MigrateResult> {
+    const set = await this.source.load();
+    await ensureParser();
+    if (options.dryRun) {
+      return this.withSession(async (session) => {
+        const report = computeStatus(this.tracking.display, set, await readAppliedRows(session.client, this.tracking));
+        const scripts = planMigrate(report, options).map((m) => ({ migration: m, script: prepareScript(m.file, m.upSql, session.serverVersionNum) }));
+        return { runId: randomUUID(), dryRun: true, planned: scripts.map(describePlanned), applied: [], current: report.current, lockWaitMs: 0 };
+      });
+    }
+    return this.withLock('migrate', async (ctx, lockWaitMs) => {
+      const report = await this.readStatus(ctx.session, set);
+      const migrations = planMigrate(report, options);
+      // Parse everything before running anything: a syntax error in the fifth file must not leave four applied.
+      const scripts = migrations.map((m) => ({ migration: m, script: prepareScript(m.file, m.upSql, ctx.session.serverVersionNum) }));
+      this.events.emit('run:start', { runId: ctx.runId, operation: 'migrate', planned: migrations.map((m) => m.version) });
+      const applied: AppliedMigration[] = [];
+      try {
+        for (const [index, { migration, script }] of scripts.entries()) {
+          const durationMs = await runScript(ctx, migration, 'up', script, {
+            onSuccess: (ms) => [
+              upsertRowSql(ctx.tracking, rowValues(ctx, migration, 'applied', ms)),
+              eventSql(ctx, 'apply', 'success', migration, ms, null, { file: script.file, transactional: script.transactional }),
+            ],
+          }, index, scripts.length);
+          applied.push({ version: migration.version, name: migration.name, file: migration.file, transactional: script.transactional, durationMs });
+        }
+      } catch (error) {
+        if (error instanceof OgelError) Object.assign(error.details, { appliedBeforeFailure: applied.map((a) => a.version) });
+        throw error;
+      }
+      return { runId: ctx.runId, dryRun: false, planned: scripts.map(describePlanned), applied, current: applied.at(-1)?.version ?? report.current, lockWaitMs };
+    });
+  }
+
+  /** Reverts applied migrations newest first with their down files, each with the removal of its row. */
+  async rollback(options: RollbackPlanOptions & { dryRun?: boolean } = {}): Promise<RollbackResult> {
+    const set = await this.source.load();
+    await ensureParser();
+    const plan = (session: Session, report: StatusReport) =>
+      planRollback(report, options).map((entry) => {
+        const migration = entry.migration!;
+        return { migration, script: prepareScript(migration.downFile!, migration.downSql!, session.serverVersionNum) };
+      });
+    if (options.dryRun) {
+      return this.withSession(async (session) => {
+        const report = computeStatus(this.tracking.display, set, await readAppliedRows(session.client, this.tracking));
+        return { runId: randomUUID(), dryRun: true, planned: plan(session, report).map(describePlanned), reverted: [], current: report.current };
+      });
+    }
+    return this.withLock('rollback', async (ctx) => {
+      const report = await this.readStatus(ctx.session, set);
+      const scripts = plan(ctx.session, report);
+      this.events.emit('run:start', { runId: ctx.runId, operation: 'rollback', planned: scripts.map((s) => s.migration.version) });
+      const reverted: AppliedMigration[] = [];
+      for (const [index, { migration, script }] of scripts.entries()) {
+        const durationMs = await runScript(ctx, migration, 'down', script, {
+          onSuccess: (ms) => [deleteRowSql(ctx.tracking, migration.version), eventSql(ctx, 'rollback', 'success', migration, ms, null, { file: script.file })],
+        }, index, scripts.length);
+        reverted.push({ version: migration.version, name: migration.name, file: script.file, transactional: script.transactional, durationMs });
+      }
+      const after = await this.readStatus(ctx.session, set);
+      return { runId: ctx.runId, dryRun: false, planned: scripts.map(describePlanned), reverted, current: after.current };
+    });
+  }
+
+  /**
+   * Records every pending migration up to `to` as applied (kind `baseline`) without running it: how an existing
+   * database whose migrations ran by hand is adopted. applied_at stays NULL: we don't know when they ran.
+   */
+  async baseline(options: { to: string }): Promise<BaselineResult> {
+    const set = await this.source.load();
+    return this.withLock('baseline', async (ctx) => {
+      const entries = planBaseline(await this.readStatus(ctx.session, set), options.to);
+      const writes = entries.flatMap((entry) => [
+        upsertRowSql(ctx.tracking, rowValues(ctx, entry.migration!, 'applied', null, null, 'baseline')),
+        eventSql(ctx, 'baseline', 'success', entry, null),
+      ]);
+      if (writes.length > 0) await ctx.session.client.query(joinSql(['BEGIN', ...writes, 'COMMIT']));
+      return { runId: ctx.runId, baselined: entries.map(({ version, name }) => ({ version, name })) };
+    });
+  }
+
+  /**
+   * After a human fixed things by hand: forgets failed rows (so migrate re-runs them) or marks them applied,
+   * accepts changed files' checksums, and optionally forgets applied versions that have no file.
+   */
+  async repair(options: { markApplied?: string[]; removeMissing?: boolean } = {}): Promise<RepairResult> {
+    const set = await this.source.load();
+    return this.withLock('repair', async (ctx) => {
+      const report = await this.readStatus(ctx.session, set);
+      const markApplied = new Set(options.markApplied ?? []);
+      for (const version of markApplied) {
+        if (!report.migrations.some((m) => m.version === version && m.state === 'failed' && m.migration)) {
+          throw new OgelError('UNKNOWN_VERSION', `--mark-applied ${version}: no failed migration with that version and a file`);
+        }
+      }
+      const result: RepairResult = { runId: ctx.runId, removedFailed: [], markedApplied: [], realigned: [], removedMissing: [] };
+      const writes: string[] = [];
+      for (const entry of report.migrations) {
+        if (entry.state === 'failed' && entry.migration && markApplied.has(entry.version)) {
+          writes.push(upsertRowSql(ctx.tracking, rowValues(ctx, entry.migration, 'applied', entry.row?.executionMs ?? null)));
+          writes.push(eventSql(ctx, 'repair', 'success', entry, null, null, { action: 'mark-applied', previousError: entry.error }));
+          result.markedApplied.push(entry.version);
+        } else if (entry.state === 'failed') {
+          writes.push(deleteRowSql(ctx.tracking, entry.row!.version));
+          writes.push(eventSql(ctx, 'repair', 'success', entry, null, null, { action: 'remove-failed', previousError: entry.error }));
+          result.removedFailed.push(entry.version);
+        } else if (entry.state === 'modified') {
+          writes.push(upsertRowSql(ctx.tracking, { ...rowValues(ctx, entry.migration!, 'applied', entry.row!.executionMs, null, entry.row!.kind), appliedAt: 'now' }));
+          writes.push(eventSql(ctx, 'repair', 'success', entry, null, null, { action: 'realign-checksum', from: entry.row!.checksum, to: entry.checksum }));
+          result.realigned.push(entry.version);
+        } else if (entry.state === 'missing' && options.removeMissing) {
+          writes.push(deleteRowSql(ctx.tracking, entry.row!.version));
+          writes.push(eventSql(ctx, 'repair', 'success', entry, null, null, { action: 'remove-missing', checksum: entry.checksum }));
+          result.removedMissing.push(entry.version);
+        }
+      }
+      if (writes.length > 0) await ctx.session.client.query(joinSql(['BEGIN', ...writes, 'COMMIT']));
+      return result;
+    });
+  }
+
+  /**
+   * Checks everything that can be checked without changing anything: file names, SQL syntax and transaction
+   * rules of every up and down file, and (when the database is reachable) checksums of applied migrations.
+   */
+  async validate(options: { offline?: boolean } = {}): Promise<ValidateResult> {
+    const problems: ValidationProblem[] = [];
+    let set: MigrationSet;
+    try {
+      set = await this.source.load();
+    } catch (error) {
+      if (!(error instanceof OgelError) || error.code !== 'INVALID_MIGRATION_FILES') throw error;
+      const fileProblems = (error.details.problems as Array<{ file: string; problem: string }> | undefined) ?? [];
+      if (fileProblems.length === 0) return { ok: false, migrations: 0, problems: [{ code: error.code, message: error.message }] };
+      return { ok: false, migrations: 0, problems: fileProblems.map((p) => ({ code: error.code, file: p.file, message: p.problem })) };
+    }
+    await ensureParser();
+    for (const migration of set.migrations) {
+      for (const [file, sql] of [[migration.file, migration.upSql], [migration.downFile, migration.downSql]] as const) {
+        if (file === undefined || sql === undefined) continue;
+        try {
+          prepareScript(file, sql);
+        } catch (error) {
+          if (!(error instanceof OgelError)) throw error;
+          problems.push({ code: error.code, file, version: migration.version, message: error.message });
+        }
+      }
+    }
+    if (!options.offline) {
+      const report = await this.withSession(async (session) => computeStatus(this.tracking.display, set, await readAppliedRows(session.client, this.tracking)));
+      for (const entry of report.migrations) {
+        if (entry.state === 'modified') problems.push({ code: 'CHECKSUM_MISMATCH', version: entry.version, file: entry.migration?.file, message: `${entry.migration?.file} changed since it was applied (recorded ${entry.appliedChecksum}, file ${entry.checksum})` });
+        if (entry.state === 'missing') problems.push({ code: 'MISSING_MIGRATION_FILE', version: entry.version, message: `applied migration ${entry.version}_${entry.name} has no file` });
+        if (entry.state === 'failed') problems.push({ code: 'FAILED_MIGRATION_PRESENT', version: entry.version, message: `migration ${entry.version}_${entry.name} failed: ${entry.error ?? 'unknown error'}` });
+      }
+    }
+    return { ok: problems.length === 0, migrations: set.migrations.length, problems };
+  }
+
+  /** The event log, newest first. */
+  async history(options: { limit?: number; before?: number; version?: string; event?: string } = {}): Promise<HistoryEvent[]> {
+    return this.withSession((session) => readHistory(session.client, this.tracking, { limit: options.limit ?? 50, ...options }));
+  }
+
+  /** Who holds the migration lock right now, or null. */
+  async lockHolder(): Promise<LockHolder | null> {
+    return this.withSession((session) => readLockHolder(session.client, lockObjectId(this.tracking.display)));
+  }
+
+  /** Runs a read-only function on a fresh session (for `/ready` and similar checks). */
+  async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
+    const session = await openSession(this.connection, this.identity);
+    try {
+      return await fn(session);
+    } finally {
+      await session.release();
+    }
+  }
+
+  private async readStatus(session: Session, set: MigrationSet): Promise<StatusReport> {
+    return computeStatus(this.tracking.display, set, await readAppliedRows(session.client, this.tracking));
+  }
+
+  private async withLock<T>(operation: Operation, fn: (ctx: RunContext, lockWaitMs: number) => Promise<T>): Promise<T> {
+    const runId = randomUUID();
+    const started = performance.now();
+    const session = await openSession(this.connection, this.identity);
+    const lock = new AdvisoryLock(session.client, this.tracking.display, this.identity);
+    let count = 0;
+    let broken = false;
+    try {
+      const { waitedMs } = await lock.acquire(this.lockWaitMs, (holder) => this.events.emit('lock:waiting', { runId, holder }));
+      this.events.emit('lock:acquired', { runId, waitedMs });
+      await session.client.query(createTrackingTablesSql(this.tracking));
+      const ctx: RunContext = {
+        runId,
+        operation,
+        session,
+        tracking: this.tracking,
+        identity: this.identity,
+        settings: this.settings,
+        events: this.events,
+        holderApplicationName: lock.applicationName!,
+        scriptsRun: 0,
+      };
+      const result = await fn(ctx, waitedMs);
+      count = countOf(result);
+      this.events.emit('run:end', { runId, operation, outcome: 'success', count, durationMs: Math.round(performance.now() - started) });
+      return result;
+    } catch (error) {
+      broken = !(error instanceof OgelError) || error.code === 'DB_CONNECTION';
+      this.events.emit('run:end', { runId, operation, outcome: 'failure', count, durationMs: Math.round(performance.now() - started), error: (error as Error).message });
+      throw error;
+    } finally {
+      await lock.release().catch(() => {});
+      await session.release(broken);
+    }
+  }
+}
+
+function describePlanned({ migration, script }: { migration: { version: string; name: string }; script: PreparedScript }): PlannedMigration {
+  return { version: migration.version, name: migration.name, file: script.file, transactional: script.transactional, modeReason: script.modeReason, statements: script.statements.length };
+}
+
+function countOf(result: unknown): number {
+  const r = result as Partial<MigrateResult & RollbackResult & BaselineResult>;
+  return r.applied?.length ?? r.reverted?.length ?? r.baselined?.length ?? 0;
+}
