@@ -159,9 +159,10 @@ export function scriptFailure(code: ErrorCode, script: PreparedScript, index: nu
   const statement: ParsedStatement = script.statements[index]!;
   let offset = statement.start;
   const position = Number(pgError.position);
-  if (Number.isFinite(position) && position > prefixLength) {
-    offset = statement.start + Math.min(position - 1 - prefixLength, statement.text.length);
-  }
+  const inStatement = position - 1 - prefixLength;
+  // Past the statement means the tracking writes that share its message failed, not the file.
+  const inTrackingWrite = Number.isFinite(position) && inStatement > statement.text.length;
+  if (Number.isFinite(position) && inStatement >= 0 && !inTrackingWrite) offset = statement.start + inStatement;
   const { line, column } = lineColumnAt(script.sql, offset);
   const location: FailureLocation = {
     file: script.file,
@@ -178,7 +179,7 @@ export function scriptFailure(code: ErrorCode, script: PreparedScript, index: nu
   const firstLine = statement.text.split('\n')[0]!;
   const shown = firstLine.length > 120 ? `${firstLine.slice(0, 117)}...` : firstLine;
   const message =
-    `${script.file}:${line}:${column}: ${location.pgMessage}` +
+    `${script.file}:${line}:${column}: ${inTrackingWrite ? 'recording the migration in the tracking table failed: ' : ''}${location.pgMessage}` +
     (location.detail ? `\n  detail: ${location.detail}` : '') +
     (location.hint ? `\n  hint: ${location.hint}` : '') +
     `\n  statement ${index + 1} of ${script.statements.length} (line ${statement.line}): ${shown}`;

@@ -2,7 +2,9 @@ import { OgelError } from '../errors.js';
 
 /** Replaces the password in anything that looks like a connection URL, so no output ever carries one. */
 export function maskUrl(text: string): string {
-  return text.replace(/(postgres(?:ql)?:\/\/[^:/?#@\s]*:)([^@\s]*)@/gi, '$1****@');
+  return text
+    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@\s]*)@/gi, '$1****@')
+    .replace(/\b(password\s*=\s*)('[^']*'|\S+)/gi, '$1****');
 }
 
 /**

@@ -36,20 +36,20 @@ export async function runScript(
   const { session, events, runId } = ctx;
   const client = session.client;
   events.emit('migration:start', { runId, version: migration.version, name: migration.name, direction, transactional: script.transactional, index, total });
-  const reset = ctx.scriptsRun > 0 ? [...SESSION_RESET, `SELECT set_config('application_name', ${literal(ctx.holderApplicationName)}, false)`] : [];
+  const reset = ctx.scriptsRun > 0 ? sessionReset(ctx) : [];
   ctx.scriptsRun++;
   const onLockRetry = (attempt: number, delayMs: number, location: FailureLocation) =>
     events.emit('migration:retry', { runId, version: migration.version, attempt, delayMs, reason: `${location.pgMessage} (${location.file}:${location.line})` });
   const started = performance.now();
   try {
     if (script.transactional) {
-      await runInTransaction(client, script, { before: reset, after: outcome.onSuccess('transaction') }, ctx.settings, onLockRetry);
+      await runInTransaction(client, script, { before: reset, after: [AS_SESSION_USER, ...outcome.onSuccess('transaction')] }, ctx.settings, onLockRetry);
     } else {
       const running = rowValues(ctx, migration, 'running', null);
       await client.query(joinSql([...reset, upsertRowSql(ctx.tracking, running)]));
       await runWithoutTransaction(client, script, ctx.settings, onLockRetry);
       const elapsed = Math.round(performance.now() - started);
-      await client.query(joinSql(['BEGIN', ...outcome.onSuccess(elapsed), 'COMMIT']));
+      await client.query(joinSql(['BEGIN', AS_SESSION_USER, ...outcome.onSuccess(elapsed), 'COMMIT']));
     }
   } catch (error) {
     const failure = error as ScriptFailure;
@@ -87,7 +87,19 @@ async function recordFailure(
     const error = direction === 'up' ? message : `rollback failed: ${message}`;
     writes.unshift(upsertRowSql(ctx.tracking, rowValues(ctx, migration, 'failed', null, error)));
   }
-  await ctx.session.client.query(joinSql(writes)).catch(() => {});
+  // The script may have left an aborted transaction, a changed role or search_path behind.
+  await ctx.session.client.query('ROLLBACK').catch(() => {});
+  await ctx.session.client.query(joinSql([...sessionReset(ctx), ...writes])).catch(() => {});
+}
+
+/**
+ * A script may SET ROLE to a role that cannot write the tracking table; its row is written as the session
+ * user. SET LOCAL keeps the script's own setting intact for the rest of the session (which is reset anyway).
+ */
+const AS_SESSION_USER = 'SET LOCAL ROLE NONE';
+
+function sessionReset(ctx: RunContext): string[] {
+  return [...SESSION_RESET, `SELECT set_config('application_name', ${literal(ctx.holderApplicationName)}, false)`];
 }
 
 export function rowValues(

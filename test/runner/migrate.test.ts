@@ -208,8 +208,13 @@ describe('migrate', () => {
       '001_schemas.sql': 'CREATE SCHEMA other;',
       '002_set_path.sql': 'SET search_path = other;\nCREATE TABLE in_other (id int);',
       '003_plain.sql': 'CREATE TABLE where_am_i (id int);',
-      '004_role.sql': 'SET statement_timeout = 1;\nCREATE TEMP TABLE scratch (id int);',
-      '005_after.sql': 'SELECT pg_sleep(0.05);\nCREATE TEMP TABLE scratch (id int);\nCREATE TABLE after_role (id int);',
+      '004_session.sql': "SET work_mem = '64kB';\nCREATE ROLE leak_test_role;\nSET ROLE leak_test_role;\nCREATE TEMP TABLE scratch (id int);",
+      '005_after.sql': [
+        "DO $$ BEGIN IF current_setting('work_mem') = '64kB' THEN RAISE EXCEPTION 'work_mem leaked'; END IF; END $$;",
+        "DO $$ BEGIN IF current_user = 'leak_test_role' THEN RAISE EXCEPTION 'role leaked'; END IF; END $$;",
+        'CREATE TEMP TABLE scratch (id int);',
+        'CREATE TABLE after_role (id int);',
+      ].join('\n'),
     });
     await runner.migrate();
     const rows = await query(db.url, "SELECT table_schema, table_name FROM information_schema.tables WHERE table_name IN ('in_other', 'where_am_i', 'after_role') ORDER BY 2");
