@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { LockHolder } from '../db/advisory-lock.js';
 
-export type Operation = 'migrate' | 'rollback' | 'baseline' | 'repair';
+export type Operation = 'migrate' | 'rollback' | 'baseline' | 'repair' | 'init';
 export type Direction = 'up' | 'down';
 
 /**

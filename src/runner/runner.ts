@@ -28,7 +28,7 @@ import { RunnerEventEmitter, type Operation } from './events.js';
 import { eventSql, rowValues, runScript } from './run-script.js';
 
 export interface MigrationRunnerOptions {
-  /** `postgres://` or `postgresql://` URL. Either this or `pool`. */
+  /** `postgres://` or `postgresql://` URL. Either this or `pool`; without either only offline checks work. */
   databaseUrl?: string;
   /** A pool the embedder owns; the runner borrows one connection per operation. */
   pool?: pg.Pool;
@@ -124,7 +124,7 @@ export class MigrationRunner {
   readonly events = new RunnerEventEmitter();
   readonly source: MigrationSource;
   readonly tracking: QualifiedTracking;
-  private readonly connection: ConnectionSource;
+  private readonly connection: ConnectionSource | undefined;
   private readonly identity: RunnerIdentity;
   private readonly settings: ExecutionSettings;
   private readonly lockWaitMs: number;
@@ -132,7 +132,6 @@ export class MigrationRunner {
   constructor(options: MigrationRunnerOptions) {
     if (options.pool) this.connection = { pool: options.pool };
     else if (options.databaseUrl !== undefined) this.connection = { databaseUrl: options.databaseUrl };
-    else throw new OgelError('INVALID_DATABASE_URL', 'No database URL: pass --database-url or set DATABASE_URL');
     this.source = options.source ?? new FileMigrationSource(options.dir ?? 'migrations', options.ignore ?? DEFAULT_IGNORE);
     this.tracking = qualify({
       schema: options.schema ?? DEFAULT_TRACKING.schema,
@@ -317,6 +316,12 @@ export class MigrationRunner {
     return { ok: problems.length === 0, migrations: set.migrations.length, problems };
   }
 
+  /** Creates the tracking table and event log if they don't exist (every mutating operation does this too). */
+  async init(): Promise<{ table: string; eventsTable: string }> {
+    await this.withLock('init', async () => undefined);
+    return { table: this.tracking.display, eventsTable: `${this.tracking.names.schema}.${this.tracking.names.eventsTable}` };
+  }
+
   /** The event log, newest first. */
   async history(options: { limit?: number; before?: number; version?: string; event?: string } = {}): Promise<HistoryEvent[]> {
     return this.withSession((session) => readHistory(session.client, this.tracking, { limit: options.limit ?? 50, ...options }));
@@ -329,12 +334,18 @@ export class MigrationRunner {
 
   /** Runs a read-only function on a fresh session (for `/ready` and similar checks). */
   async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
-    const session = await openSession(this.connection, this.identity);
+    const session = await openSession(this.requireConnection(), this.identity);
     try {
       return await fn(session);
     } finally {
       await session.release();
     }
+  }
+
+  /** Offline operations (validate --offline, lint) work without a database; the rest need one. */
+  private requireConnection(): ConnectionSource {
+    if (!this.connection) throw new OgelError('INVALID_DATABASE_URL', 'No database URL: pass --database-url or set DATABASE_URL');
+    return this.connection;
   }
 
   private async readStatus(session: Session, set: MigrationSet): Promise<StatusReport> {
@@ -344,7 +355,7 @@ export class MigrationRunner {
   private async withLock<T>(operation: Operation, fn: (ctx: RunContext, lockWaitMs: number) => Promise<T>): Promise<T> {
     const runId = randomUUID();
     const started = performance.now();
-    const session = await openSession(this.connection, this.identity);
+    const session = await openSession(this.requireConnection(), this.identity);
     const lock = new AdvisoryLock(session.client, this.tracking.display, this.identity);
     let count = 0;
     let broken = false;

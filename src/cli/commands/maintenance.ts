@@ -1,0 +1,64 @@
+import type { Command } from 'commander';
+import { addCommonOptions, createRunner, parseInteger, type CliContext, type CommonOptions } from '../context.js';
+import { paint, printJson } from '../output.js';
+
+export function registerBaseline(program: Command, ctx: CliContext): void {
+  addCommonOptions(program.command('baseline'))
+    .description('record migrations up to --to as applied without running them (they ran by hand)')
+    .requiredOption('--to <version>', 'last version already present in the database')
+    .action(async (options: CommonOptions & { to: string }) => {
+      const result = await createRunner(options, ctx).baseline({ to: options.to });
+      if (options.json) return printJson(ctx.output, result);
+      const versions = result.baselined.map((b) => b.version).join(', ');
+      ctx.output.out(result.baselined.length === 0 ? 'Nothing to baseline.' : `Baselined ${result.baselined.length} migration(s): ${versions}`);
+    });
+}
+
+export function registerRepair(program: Command, ctx: CliContext): void {
+  addCommonOptions(program.command('repair'))
+    .description('after a manual fix: forget failed runs, accept changed checksums')
+    .option('--mark-applied <version...>', 'record these failed migrations as applied (you completed them by hand)')
+    .option('--remove-missing', 'forget applied versions that have no file')
+    .action(async (options: CommonOptions & { markApplied?: string[]; removeMissing?: boolean }) => {
+      const result = await createRunner(options, ctx).repair({ markApplied: options.markApplied, removeMissing: options.removeMissing });
+      if (options.json) return printJson(ctx.output, result);
+      const parts = [
+        ['removed failed', result.removedFailed],
+        ['marked applied', result.markedApplied],
+        ['realigned checksum', result.realigned],
+        ['removed missing', result.removedMissing],
+      ] as const;
+      const done = parts.filter(([, v]) => v.length > 0).map(([label, v]) => `${label}: ${v.join(', ')}`);
+      ctx.output.out(done.length === 0 ? 'Nothing to repair.' : `Repaired — ${done.join('; ')}`);
+    });
+}
+
+export function registerValidate(program: Command, ctx: CliContext): void {
+  addCommonOptions(program.command('validate'))
+    .description('check file names, SQL syntax, transaction rules and applied checksums')
+    .option('--offline', 'check the files only, without a database')
+    .action(async (options: CommonOptions & { offline?: boolean }) => {
+      const result = await createRunner(options, ctx).validate({ offline: options.offline });
+      if (!result.ok) ctx.exitCode = 1;
+      if (options.json) return printJson(ctx.output, result);
+      if (result.ok) return ctx.output.out(`${paint(ctx.output, 'green', 'OK')}: ${result.migrations} migration(s) valid.`);
+      ctx.output.out([`${paint(ctx.output, 'red', `${result.problems.length} problem(s)`)}:`, ...result.problems.map((p) => `  [${p.code}] ${p.message}`)].join('\n'));
+    });
+}
+
+export function registerHistory(program: Command, ctx: CliContext): void {
+  addCommonOptions(program.command('history'))
+    .description('show the event log, newest first')
+    .option('--limit <n>', 'how many events (default 50)')
+    .option('--before <id>', 'only events older than this id (pagination)')
+    .action(async (options: CommonOptions & { limit?: string; before?: string }) => {
+      const events = await createRunner(options, ctx).history({ limit: parseInteger(options.limit, '--limit', 1), before: parseInteger(options.before, '--before', 1) });
+      if (options.json) return printJson(ctx.output, events);
+      if (events.length === 0) return ctx.output.out('No events.');
+      for (const e of events) {
+        const outcome = paint(ctx.output, e.outcome === 'success' ? 'green' : 'red', e.outcome);
+        const what = e.version ? `${e.version}_${e.name}` : '';
+        ctx.output.out(`#${e.id} ${e.occurredAt} ${e.event} ${what} ${outcome}${e.durationMs === null ? '' : ` ${e.durationMs} ms`} by ${e.actor}${e.error ? `\n    ${e.error.split('\n')[0]}` : ''}`);
+      }
+    });
+}

@@ -1,0 +1,74 @@
+import type { Command } from 'commander';
+import { MigrationRunner, type MigrationRunnerOptions } from '../runner/runner.js';
+import { OgelError } from '../errors.js';
+import { attachProgress } from './progress.js';
+import type { Output } from './output.js';
+
+/** What every command needs from the outside world: output, environment and where it runs. */
+export interface CliContext {
+  output: Output;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** The exit status the process ends with (commands set it; errors are mapped by main). */
+  exitCode: number;
+}
+
+/** Options shared by every command that talks to a database. */
+export interface CommonOptions {
+  databaseUrl?: string;
+  dir?: string;
+  json?: boolean;
+  schema?: string;
+  table?: string;
+  lockTimeout?: string;
+  statementTimeout?: string;
+  lockWait?: string;
+  ignore?: string[];
+}
+
+export function addCommonOptions(command: Command): Command {
+  return command
+    .option('--database-url <url>', 'PostgreSQL URL (default: $DATABASE_URL)')
+    .option('--dir <dir>', 'migrations directory', undefined)
+    .option('--json', 'print one JSON object instead of text')
+    .option('--schema <name>', 'schema of the tracking tables (default: platform)')
+    .option('--table <name>', 'tracking table (default: schema_migrations)')
+    .option('--lock-timeout <ms>', 'lock_timeout for each migration statement (default: 5000)')
+    .option('--statement-timeout <ms>', 'statement_timeout for each statement, 0 = none (default: 0)')
+    .option('--lock-wait <ms>', 'how long to wait for another run to finish (default: 60000)')
+    .option('--ignore <glob...>', 'file names to ignore (default: test_*.sql)');
+}
+
+/** Parses a non-negative integer flag; bad input is a usage error naming the flag. */
+export function parseInteger(value: string | undefined, flag: string, min = 0): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min) {
+    throw new OgelError('USAGE', `${flag} must be an integer ≥ ${min} (got "${value}")`);
+  }
+  return Number(value);
+}
+
+/** Builds the runner a command uses from its flags and the environment. */
+export function runnerOptions(options: CommonOptions, ctx: CliContext): MigrationRunnerOptions {
+  const databaseUrl = options.databaseUrl ?? ctx.env.DATABASE_URL;
+  const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  return {
+    ...(databaseUrl ? { databaseUrl } : {}),
+    dir: options.dir ?? ctx.env.OGEL_MIGRATE_DIR ?? 'migrations',
+    clientName: 'cli',
+    ...defined({
+      schema: options.schema,
+      table: options.table,
+      ignore: options.ignore,
+      lockTimeoutMs: parseInteger(options.lockTimeout, '--lock-timeout', 1),
+      statementTimeoutMs: parseInteger(options.statementTimeout, '--statement-timeout'),
+      lockWaitMs: parseInteger(options.lockWait, '--lock-wait'),
+    }),
+  };
+}
+
+export function createRunner(options: CommonOptions, ctx: CliContext, progress = false): MigrationRunner {
+  const runner = new MigrationRunner(runnerOptions(options, ctx));
+  if (progress && !options.json) attachProgress(runner, ctx.output);
+  return runner;
+}

@@ -1,0 +1,47 @@
+import { Command, CommanderError } from 'commander';
+import { OgelError } from '../errors.js';
+import type { CliContext } from './context.js';
+import { processOutput, reportError, type Output } from './output.js';
+import { registerInit } from './commands/init.js';
+import { registerNew } from './commands/new.js';
+import { registerStatus } from './commands/status.js';
+import { registerMigrate } from './commands/migrate.js';
+import { registerRollback } from './commands/rollback.js';
+import { registerBaseline, registerHistory, registerRepair, registerValidate } from './commands/maintenance.js';
+
+/** Commands register themselves here; each lives in its own file under commands/. */
+const COMMANDS = [registerInit, registerNew, registerStatus, registerMigrate, registerRollback, registerBaseline, registerValidate, registerRepair, registerHistory];
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('ogel-migrate')
+    .description('Tracked, transactional, lock-safe PostgreSQL migrations')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.output.out(s), writeErr: (s) => ctx.output.err(s) });
+  for (const register of COMMANDS) register(program, ctx);
+  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => ctx.output.out(s), writeErr: (s) => ctx.output.err(s) });
+  return program;
+}
+
+/**
+ * Runs the CLI and returns its exit status: 0 success, 1 a migration or check failed, 2 bad usage, config or
+ * input, 3 `status --check` found something to do.
+ */
+export async function runCli(argv: string[], options: { output?: Output; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<number> {
+  const ctx: CliContext = { output: options.output ?? processOutput, env: options.env ?? process.env, cwd: options.cwd ?? process.cwd(), exitCode: 0 };
+  const program = buildProgram(ctx);
+  const json = argv.includes('--json');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return ctx.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      // Commander already printed its message; with --json, also give a machine-readable one.
+      if (json) reportError({ ...ctx.output, err: () => {} }, new OgelError('USAGE', error.message), true);
+      return 2;
+    }
+    return reportError(ctx.output, error, json);
+  }
+}
