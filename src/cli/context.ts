@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { MigrationRunner, type MigrationRunnerOptions } from '../runner/runner.js';
 import { OgelError } from '../errors.js';
+import { openWorkspace, type Workspace } from '../environments/workspace.js';
 import { attachProgress } from './progress.js';
 import type { Output } from './output.js';
 
@@ -11,6 +12,8 @@ export interface CliContext {
   cwd: string;
   /** The exit status the process ends with (commands set it; errors are mapped by main). */
   exitCode: number;
+  /** Whether a human can answer a confirmation prompt. */
+  interactive: boolean;
 }
 
 /** Options shared by every command that talks to a database. */
@@ -24,6 +27,8 @@ export interface CommonOptions {
   statementTimeout?: string;
   lockWait?: string;
   ignore?: string[];
+  env?: string;
+  config?: string;
 }
 
 export function addCommonOptions(command: Command): Command {
@@ -36,7 +41,9 @@ export function addCommonOptions(command: Command): Command {
     .option('--lock-timeout <ms>', 'lock_timeout for each migration statement (default: 5000)')
     .option('--statement-timeout <ms>', 'statement_timeout for each statement, 0 = none (default: 0)')
     .option('--lock-wait <ms>', 'how long to wait for another run to finish (default: 60000)')
-    .option('--ignore <glob...>', 'file names to ignore (default: test_*.sql)');
+    .option('--ignore <glob...>', 'file names to ignore (default: test_*.sql)')
+    .option('--env <name>', 'environment from the config file (dev, staging, prod, …); default $OGEL_MIGRATE_ENV')
+    .option('--config <file>', 'config file (default: ogel-migrate.config.json found walking up from here)');
 }
 
 /** Parses a non-negative integer flag; bad input is a usage error naming the flag. */
@@ -67,8 +74,29 @@ export function runnerOptions(options: CommonOptions, ctx: CliContext): Migratio
   };
 }
 
-export function createRunner(options: CommonOptions, ctx: CliContext, progress = false): MigrationRunner {
-  const runner = new MigrationRunner(runnerOptions(options, ctx));
-  if (progress && !options.json) attachProgress(runner, ctx.output);
-  return runner;
+/** Config file, `--env` and flags resolved into a runner (with progress output when asked). */
+export async function openCliWorkspace(options: CommonOptions, ctx: CliContext, progress = false): Promise<Workspace> {
+  const workspace = await openWorkspace({
+    cwd: ctx.cwd,
+    env: ctx.env,
+    configFile: options.config,
+    envName: options.env,
+    clientName: 'cli',
+    overrides: {
+      databaseUrl: options.databaseUrl,
+      dir: options.dir,
+      schema: options.schema,
+      table: options.table,
+      ignore: options.ignore,
+      lockTimeoutMs: parseInteger(options.lockTimeout, '--lock-timeout', 1),
+      statementTimeoutMs: parseInteger(options.statementTimeout, '--statement-timeout'),
+      lockWaitMs: parseInteger(options.lockWait, '--lock-wait'),
+    },
+  });
+  if (progress && !options.json) attachProgress(workspace.runner, ctx.output);
+  return workspace;
+}
+
+export async function createRunner(options: CommonOptions, ctx: CliContext, progress = false): Promise<MigrationRunner> {
+  return (await openCliWorkspace(options, ctx, progress)).runner;
 }

@@ -29,7 +29,7 @@ export function buildProgram(ctx: CliContext): Command {
  * input, 3 `status --check` found something to do.
  */
 export async function runCli(argv: string[], options: { output?: Output; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<number> {
-  const ctx: CliContext = { output: options.output ?? processOutput, env: options.env ?? process.env, cwd: options.cwd ?? process.cwd(), exitCode: 0 };
+  const ctx: CliContext = { output: options.output ?? processOutput, env: options.env ?? process.env, cwd: options.cwd ?? process.cwd(), exitCode: 0, interactive: Boolean(process.stdin.isTTY) && options.output === undefined };
   const program = buildProgram(ctx);
   const json = argv.includes('--json');
   try {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { planBaseline, planMigrate, planRollback, type MigratePlanOptions, type RollbackPlanOptions } from '../core/plan.js';
 import { computeStatus, type StatusReport } from '../core/status.js';
-import type { MigrationSet } from '../core/migration.js';
+import type { Migration, MigrationSet } from '../core/migration.js';
 import { DEFAULT_IGNORE } from '../core/file-names.js';
 import { AdvisoryLock, lockObjectId, readLockHolder, type LockHolder } from '../db/advisory-lock.js';
 import { DEFAULT_EXECUTION, joinSql, type ExecutionSettings } from '../db/execute-script.js';
@@ -15,7 +15,10 @@ import {
   qualify,
   readAppliedRows,
   readHistory,
+  trackingTableExists,
+  insertEventSql,
   upsertRowSql,
+  type EventKind,
   type HistoryEvent,
   type QualifiedTracking,
 } from '../db/tracking-store.js';
@@ -23,7 +26,7 @@ import { OgelError } from '../errors.js';
 import { ensureParser } from '../sql/parser.js';
 import { prepareScript, type PreparedScript } from '../sql/prepare-script.js';
 import { FileMigrationSource, type MigrationSource } from '../source/file-source.js';
-import type { RunContext } from './context.js';
+import { actorOf, type RunContext } from './context.js';
 import { RunnerEventEmitter, type Operation } from './events.js';
 import { eventSql, rowValues, runScript } from './run-script.js';
 
@@ -53,6 +56,9 @@ export interface MigrationRunnerOptions {
   /** Names the runner in `applied_by` and events: `cli`, `http`, … (default `library`). */
   clientName?: string;
 }
+
+/** Called under the lock with what is about to run; throwing aborts the run before anything changes. */
+export type BeforeApply = (migrations: Migration[], runId: string) => Promise<void>;
 
 export interface PlannedMigration {
   version: string;
@@ -154,8 +160,12 @@ export class MigrationRunner {
     return this.withSession(async (session) => computeStatus(this.tracking.display, set, await readAppliedRows(session.client, this.tracking)));
   }
 
-  /** Applies pending migrations in order, each in its own transaction with its tracking row. */
-  async migrate(options: MigratePlanOptions & { dryRun?: boolean } = {}): Promise<MigrateResult> {
+  /**
+   * Applies pending migrations in order, each in its own transaction with its tracking row. `beforeApply` runs
+   * under the lock once the plan is known and before anything changes: environment promotion rules, backups and
+   * confirmations hook in there, and a throw from it aborts the run with nothing applied.
+   */
+  async migrate(options: MigratePlanOptions & { dryRun?: boolean; beforeApply?: BeforeApply } = {}): Promise<MigrateResult> {
     const set = await this.source.load();
     await ensureParser();
     if (options.dryRun) {
@@ -170,6 +180,7 @@ export class MigrationRunner {
       const migrations = planMigrate(report, options);
       // Parse everything before running anything: a syntax error in the fifth file must not leave four applied.
       const scripts = migrations.map((m) => ({ migration: m, script: prepareScript(m.file, m.upSql, ctx.session.serverVersionNum) }));
+      if (migrations.length > 0) await options.beforeApply?.(migrations, ctx.runId);
       this.events.emit('run:start', { runId: ctx.runId, operation: 'migrate', planned: migrations.map((m) => m.version) });
       const applied: AppliedMigration[] = [];
       try {
@@ -191,7 +202,7 @@ export class MigrationRunner {
   }
 
   /** Reverts applied migrations newest first with their down files, each with the removal of its row. */
-  async rollback(options: RollbackPlanOptions & { dryRun?: boolean } = {}): Promise<RollbackResult> {
+  async rollback(options: RollbackPlanOptions & { dryRun?: boolean; beforeApply?: BeforeApply } = {}): Promise<RollbackResult> {
     const set = await this.source.load();
     await ensureParser();
     const plan = (session: Session, report: StatusReport) =>
@@ -208,6 +219,7 @@ export class MigrationRunner {
     return this.withLock('rollback', async (ctx) => {
       const report = await this.readStatus(ctx.session, set);
       const scripts = plan(ctx.session, report);
+      if (scripts.length > 0) await options.beforeApply?.(scripts.map((s) => s.migration), ctx.runId);
       this.events.emit('run:start', { runId: ctx.runId, operation: 'rollback', planned: scripts.map((s) => s.migration.version) });
       const reverted: AppliedMigration[] = [];
       for (const [index, { migration, script }] of scripts.entries()) {
@@ -314,6 +326,26 @@ export class MigrationRunner {
       }
     }
     return { ok: problems.length === 0, migrations: set.migrations.length, problems };
+  }
+
+  /** Appends an event outside any run (e.g. a forced promotion and its reason), creating the tables if needed. */
+  async recordEvent(event: EventKind, options: { runId?: string; outcome?: 'success' | 'failure'; version?: string; name?: string; details?: Record<string, unknown> } = {}): Promise<void> {
+    await this.withSession(async (session) => {
+      const exists = await trackingTableExists(session.client, this.tracking);
+      if (!exists) return;
+      await session.client.query(
+        insertEventSql(this.tracking, {
+          event,
+          outcome: options.outcome ?? 'success',
+          version: options.version ?? null,
+          name: options.name ?? null,
+          runId: options.runId ?? randomUUID(),
+          actor: actorOf(this.identity),
+          host: this.identity.host,
+          details: { client: this.identity.client, pid: this.identity.pid, ...options.details },
+        }),
+      );
+    });
   }
 
   /** Creates the tracking table and event log if they don't exist (every mutating operation does this too). */

@@ -11,7 +11,7 @@ export function registerInit(program: Command, ctx: CliContext): void {
       const dir = resolve(ctx.cwd, options.dir ?? ctx.env.OGEL_MIGRATE_DIR ?? 'migrations');
       await mkdir(dir, { recursive: true });
       const result: { dir: string; table?: string; eventsTable?: string } = { dir };
-      if (options.databaseUrl ?? ctx.env.DATABASE_URL) Object.assign(result, await createRunner(options, ctx).init());
+      if (options.databaseUrl ?? ctx.env.DATABASE_URL) Object.assign(result, await (await createRunner(options, ctx)).init());
       if (options.json) return printJson(ctx.output, result);
       ctx.output.out(`migrations directory: ${dir}`);
       if (result.table) ctx.output.out(`tracking tables ready: ${result.table}, ${result.eventsTable}`);

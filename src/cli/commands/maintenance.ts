@@ -1,13 +1,17 @@
 import type { Command } from 'commander';
-import { addCommonOptions, createRunner, parseInteger, type CliContext, type CommonOptions } from '../context.js';
+import { addCommonOptions, createRunner, openCliWorkspace, parseInteger, type CliContext, type CommonOptions } from '../context.js';
 import { paint, printJson } from '../output.js';
+import { confirmProtected } from '../confirm.js';
 
 export function registerBaseline(program: Command, ctx: CliContext): void {
   addCommonOptions(program.command('baseline'))
     .description('record migrations up to --to as applied without running them (they ran by hand)')
     .requiredOption('--to <version>', 'last version already present in the database')
-    .action(async (options: CommonOptions & { to: string }) => {
-      const result = await createRunner(options, ctx).baseline({ to: options.to });
+    .option('-y, --yes', 'confirm changes to a protected environment')
+    .action(async (options: CommonOptions & { to: string; yes?: boolean }) => {
+      const workspace = await openCliWorkspace(options, ctx);
+      await confirmProtected(workspace, ctx, options.yes, `Record migrations up to ${options.to} as applied without running them?`);
+      const result = await workspace.runner.baseline({ to: options.to });
       if (options.json) return printJson(ctx.output, result);
       const versions = result.baselined.map((b) => b.version).join(', ');
       ctx.output.out(result.baselined.length === 0 ? 'Nothing to baseline.' : `Baselined ${result.baselined.length} migration(s): ${versions}`);
@@ -19,8 +23,11 @@ export function registerRepair(program: Command, ctx: CliContext): void {
     .description('after a manual fix: forget failed runs, accept changed checksums')
     .option('--mark-applied <version...>', 'record these failed migrations as applied (you completed them by hand)')
     .option('--remove-missing', 'forget applied versions that have no file')
-    .action(async (options: CommonOptions & { markApplied?: string[]; removeMissing?: boolean }) => {
-      const result = await createRunner(options, ctx).repair({ markApplied: options.markApplied, removeMissing: options.removeMissing });
+    .option('-y, --yes', 'confirm changes to a protected environment')
+    .action(async (options: CommonOptions & { markApplied?: string[]; removeMissing?: boolean; yes?: boolean }) => {
+      const workspace = await openCliWorkspace(options, ctx);
+      await confirmProtected(workspace, ctx, options.yes, 'Repair its tracking table?');
+      const result = await workspace.runner.repair({ markApplied: options.markApplied, removeMissing: options.removeMissing });
       if (options.json) return printJson(ctx.output, result);
       const parts = [
         ['removed failed', result.removedFailed],
@@ -38,7 +45,7 @@ export function registerValidate(program: Command, ctx: CliContext): void {
     .description('check file names, SQL syntax, transaction rules and applied checksums')
     .option('--offline', 'check the files only, without a database')
     .action(async (options: CommonOptions & { offline?: boolean }) => {
-      const result = await createRunner(options, ctx).validate({ offline: options.offline });
+      const result = await (await createRunner(options, ctx)).validate({ offline: options.offline });
       if (!result.ok) ctx.exitCode = 1;
       if (options.json) return printJson(ctx.output, result);
       if (result.ok) return ctx.output.out(`${paint(ctx.output, 'green', 'OK')}: ${result.migrations} migration(s) valid.`);
@@ -52,7 +59,7 @@ export function registerHistory(program: Command, ctx: CliContext): void {
     .option('--limit <n>', 'how many events (default 50)')
     .option('--before <id>', 'only events older than this id (pagination)')
     .action(async (options: CommonOptions & { limit?: string; before?: string }) => {
-      const events = await createRunner(options, ctx).history({ limit: parseInteger(options.limit, '--limit', 1), before: parseInteger(options.before, '--before', 1) });
+      const events = await (await createRunner(options, ctx)).history({ limit: parseInteger(options.limit, '--limit', 1), before: parseInteger(options.before, '--before', 1) });
       if (options.json) return printJson(ctx.output, events);
       if (events.length === 0) return ctx.output.out('No events.');
       for (const e of events) {

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { MigrateResult } from '../../runner/runner.js';
-import { addCommonOptions, createRunner, type CliContext, type CommonOptions } from '../context.js';
+import { promotionGate } from '../../environments/workspace.js';
+import { addCommonOptions, openCliWorkspace, type CliContext, type CommonOptions } from '../context.js';
+import { chainGates, confirmProtected, samePlanGate } from '../confirm.js';
 import { paint, printJson, type Output } from '../output.js';
 
 interface MigrateOptions extends CommonOptions {
@@ -8,6 +10,8 @@ interface MigrateOptions extends CommonOptions {
   dryRun?: boolean;
   outOfOrder?: boolean;
   ignoreMissing?: boolean;
+  yes?: boolean;
+  forcePromotion?: string;
 }
 
 export function registerMigrate(program: Command, ctx: CliContext): void {
@@ -17,17 +21,29 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
     .option('--dry-run', 'print what would run, in order, without changing anything')
     .option('--out-of-order', 'allow pending versions lower than the current one')
     .option('--ignore-missing', 'proceed although applied versions have no file')
+    .option('-y, --yes', 'confirm changes to a protected environment')
+    .option('--force-promotion <reason>', 'apply although the upstream environment has not (reason goes into the event log)')
     .action(async (options: MigrateOptions) => {
-      const runner = createRunner(options, ctx, true);
-      const result = await runner.migrate({
-        dryRun: options.dryRun,
-        to: options.to,
-        outOfOrder: options.outOfOrder,
-        ignoreMissing: options.ignoreMissing,
-      });
-      if (options.json) printJson(ctx.output, result);
-      else ctx.output.out(formatMigrate(ctx.output, result));
+      const workspace = await openCliWorkspace(options, ctx, true);
+      const runner = workspace.runner;
+      const planOptions = { to: options.to, outOfOrder: options.outOfOrder, ignoreMissing: options.ignoreMissing };
+      if (options.dryRun) return render(ctx, options, await runner.migrate({ ...planOptions, dryRun: true }));
+      let confirmed;
+      if (workspace.environment?.protected) {
+        // Show the plan, then hold the run to exactly what was confirmed.
+        const plan = await runner.migrate({ ...planOptions, dryRun: true });
+        if (!options.json) ctx.output.err(formatMigrate(ctx.output, plan));
+        if (plan.planned.length > 0) await confirmProtected(workspace, ctx, options.yes, `Apply ${plan.planned.length} migration(s) to it?`);
+        confirmed = samePlanGate(plan.planned.map((p) => p.version));
+      }
+      const gate = chainGates(promotionGate(workspace, ctx.env, options.forcePromotion), confirmed);
+      render(ctx, options, await runner.migrate({ ...planOptions, beforeApply: gate }));
     });
+}
+
+function render(ctx: CliContext, options: MigrateOptions, result: MigrateResult): void {
+  if (options.json) printJson(ctx.output, result);
+  else ctx.output.out(formatMigrate(ctx.output, result));
 }
 
 function formatMigrate(output: Output, result: MigrateResult): string {

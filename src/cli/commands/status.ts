@@ -11,7 +11,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .description('show every migration and its state (applied, pending, modified, missing, failed)')
     .option('--check', `exit ${CHECK_FAILED_EXIT} when anything is pending, modified, missing or failed (for CI)`)
     .action(async (options: CommonOptions & { check?: boolean }) => {
-      const report = await createRunner(options, ctx).status();
+      const report = await (await createRunner(options, ctx)).status();
       if (options.json) printJson(ctx.output, statusJson(report));
       else ctx.output.out(formatStatus(ctx.output, report));
       const { pending, modified, missing, failed } = report.counts;
