@@ -77,9 +77,16 @@ function buildRunnerOptions(
   return result;
 }
 
+/** Without --env, the default environment's URL if its variable is set; offline commands need none. */
 function defaultEnvironmentUrl(loaded: LoadedConfig, env: NodeJS.ProcessEnv): string | undefined {
   const name = loaded.config.defaultEnv;
-  return name ? resolveEnvironment(loaded, name, env).databaseUrl : undefined;
+  if (!name) return undefined;
+  try {
+    return resolveEnvironment(loaded, name, env).databaseUrl;
+  } catch (error) {
+    if (error instanceof OgelError && error.code === 'CONFIG_INVALID' && error.details.variable) return undefined;
+    throw error;
+  }
 }
 
 /**
