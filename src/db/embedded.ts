@@ -11,6 +11,8 @@ export interface EmbeddedServer {
   port: number;
   /** Same server, another database. */
   urlFor(database: string): string;
+  /** Stops and starts the same cluster, keeping its data (for failure tests). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -48,17 +50,20 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
   const databaseDir = join(parent, 'data');
   const password = 'postgres';
   const settings = { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '200', ...options.settings };
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password,
-    persistent: false,
-    createPostgresUser: true,
-    postgresFlags: Object.entries(settings).flatMap(([key, value]) => ['-c', `${key}=${value}`]),
-    onLog: () => {},
-    onError: () => {},
-  });
+  // persistent: the cluster is deleted by stop() below, not by the package, so restart() can keep it.
+  const create = () =>
+    new EmbeddedPostgres({
+      databaseDir,
+      port,
+      user: 'postgres',
+      password,
+      persistent: true,
+      createPostgresUser: true,
+      postgresFlags: Object.entries(settings).flatMap(([key, value]) => ['-c', `${key}=${value}`]),
+      onLog: () => {},
+      onError: () => {},
+    });
+  let server = create();
   await server.initialise();
   await server.start();
   const urlFor = (database: string) => `postgres://postgres:${password}@127.0.0.1:${port}/${database}`;
@@ -66,9 +71,14 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
     url: urlFor('postgres'),
     port,
     urlFor,
+    async restart() {
+      await server.stop();
+      server = create();
+      await server.start();
+    },
     async stop() {
       await server.stop();
-      if (!options.baseDir) await rm(parent, { recursive: true, force: true });
+      await rm(options.baseDir ? databaseDir : parent, { recursive: true, force: true });
     },
   };
 }
