@@ -104,7 +104,8 @@ async function sendTransaction(client: pg.ClientBase, script: PreparedScript, fr
   }
   for (let i = 0; i < statements.length; i++) {
     const prefix = i === 0 ? joinSql(head) + ';\n' : '';
-    const suffix = i === statements.length - 1 ? ';\n' + joinSql([...frame.after, 'COMMIT']) : '';
+    // The newline first: a statement may end in a -- comment that would swallow the semicolon.
+    const suffix = i === statements.length - 1 ? '\n;\n' + joinSql([...frame.after, 'COMMIT']) : '';
     await runStatement(client, script, i, prefix, suffix);
   }
 }

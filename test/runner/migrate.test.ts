@@ -111,6 +111,12 @@ describe('migrate', () => {
     expect(await query(asWritten.db.url, "SELECT to_regclass('a') IS NOT NULL AS a, to_regclass('b') IS NOT NULL AS b")).toEqual([{ a: true, b: true }]);
   });
 
+  it('a last statement ending in a line comment does not swallow the tracking write', async () => {
+    const { db, runner } = await setup({ '001_a.sql': 'CREATE TABLE t (id int) -- no semicolon, trailing comment' });
+    await runner.migrate();
+    expect(await query(db.url, 'SELECT version FROM platform.schema_migrations')).toEqual([{ version: '001' }]);
+  });
+
   it('runs CREATE INDEX CONCURRENTLY outside a transaction automatically', async () => {
     const { db, runner } = await setup({
       '001_t.sql': 'CREATE TABLE t (id int);',
