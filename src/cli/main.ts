@@ -7,10 +7,11 @@ import { registerNew } from './commands/new.js';
 import { registerStatus } from './commands/status.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerRollback } from './commands/rollback.js';
+import { registerVerify } from './commands/verify.js';
 import { registerBaseline, registerHistory, registerRepair, registerValidate } from './commands/maintenance.js';
 
 /** Commands register themselves here; each lives in its own file under commands/. */
-const COMMANDS = [registerInit, registerNew, registerStatus, registerMigrate, registerRollback, registerBaseline, registerValidate, registerRepair, registerHistory];
+const COMMANDS = [registerInit, registerNew, registerStatus, registerMigrate, registerRollback, registerBaseline, registerValidate, registerRepair, registerHistory, registerVerify];
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('ogel-migrate')

@@ -27,6 +27,8 @@ import { ensureParser } from '../sql/parser.js';
 import { prepareScript, type PreparedScript } from '../sql/prepare-script.js';
 import { FileMigrationSource, type MigrationSource } from '../source/file-source.js';
 import { actorOf, type RunContext } from './context.js';
+import { runVerify, type RunVerifyOptions } from '../verify/run-verify.js';
+import type { VerifyReport } from '../verify/verify.js';
 import { RunnerEventEmitter, type Operation } from './events.js';
 import { eventSql, rowValues, runScript } from './run-script.js';
 
@@ -326,6 +328,15 @@ export class MigrationRunner {
       }
     }
     return { ok: problems.length === 0, migrations: set.migrations.length, problems };
+  }
+
+  /**
+   * Rollback testing on a scratch database: for each migration, up, down (schema must equal the one before),
+   * up again (schema must equal the first up's). Never touches the configured database itself.
+   */
+  async verify(options: RunVerifyOptions = {}): Promise<VerifyReport> {
+    const databaseUrl = this.connection && 'databaseUrl' in this.connection ? this.connection.databaseUrl : undefined;
+    return runVerify({ source: this.source, databaseUrl, settings: this.settings, tracking: this.tracking }, options);
   }
 
   /** Appends an event outside any run (e.g. a forced promotion and its reason), creating the tables if needed. */

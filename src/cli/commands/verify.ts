@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import type { VerifyOutcome, VerifyReport } from '../../verify/verify.js';
+import { addCommonOptions, openCliWorkspace, type CliContext, type CommonOptions } from '../context.js';
+import { paint, printJson, type Colour } from '../output.js';
+
+const COLOUR: Record<VerifyOutcome, Colour> = {
+  ok: 'green',
+  irreversible: 'yellow',
+  'down-does-not-restore': 'red',
+  'up-not-repeatable': 'red',
+  'up-failed': 'red',
+  'down-failed': 'red',
+  'not-run': 'gray',
+};
+
+interface VerifyOptions extends CommonOptions {
+  from?: string;
+  schemaFrom?: string;
+  embedded?: boolean;
+  requireDown?: boolean;
+}
+
+export function registerVerify(program: Command, ctx: CliContext): void {
+  addCommonOptions(program.command('verify'))
+    .description('rollback testing on a scratch database: up, down (schema must match), up again (must match)')
+    .option('--from <version>', 'start from a database already at this version; test only later migrations')
+    .option('--schema-from <url>', "clone this database's schema (pg_dump --schema-only) and test its pending migrations")
+    .option('--embedded', 'use a private embedded PostgreSQL instead of CREATE DATABASE on the target server')
+    .option('--require-down', 'fail when a migration has no down file')
+    .action(async (options: VerifyOptions) => {
+      const { runner } = await openCliWorkspace(options, ctx);
+      const report = await runner.verify({
+        ...(options.from ? { from: options.from } : {}),
+        ...(options.schemaFrom ? { schemaFrom: options.schemaFrom } : {}),
+        embedded: options.embedded,
+        requireDown: options.requireDown,
+        onProgress: options.json ? undefined : (r, i, total) => ctx.output.err(`${paint(ctx.output, 'gray', `[${i + 1}/${total}]`)} ${r.version}_${r.name}: ${paint(ctx.output, COLOUR[r.outcome], r.outcome)}`),
+      });
+      if (!report.ok) ctx.exitCode = 1;
+      if (options.json) printJson(ctx.output, report);
+      else ctx.output.out(formatVerify(ctx, report));
+    });
+}
+
+export function formatVerify(ctx: CliContext, report: VerifyReport): string {
+  const lines = [`Rollback test on ${report.scratch}${report.from ? `, from version ${report.from}` : ''}:`];
+  for (const r of report.results) {
+    lines.push(`  ${r.version}_${r.name}  ${paint(ctx.output, COLOUR[r.outcome], r.outcome)}`);
+    for (const difference of r.differences) lines.push(`      ${difference}`);
+    if (r.error && r.outcome !== 'irreversible') lines.push(`      ${r.error.split('\n').join('\n      ')}`);
+  }
+  const count = (o: VerifyOutcome) => report.results.filter((r) => r.outcome === o).length;
+  const failed = report.results.length - count('ok') - count('irreversible') - count('not-run');
+  lines.push(`${count('ok')} ok, ${count('irreversible')} irreversible, ${failed} failed, ${count('not-run')} not run (${report.durationMs} ms)`);
+  return lines.join('\n');
+}

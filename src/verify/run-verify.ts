@@ -1,0 +1,68 @@
+import { readAppliedRows, type QualifiedTracking } from '../db/tracking-store.js';
+import type { ExecutionSettings } from '../db/execute-script.js';
+import type { MigrationSource } from '../source/file-source.js';
+import { OgelError } from '../errors.js';
+import { cloneSchema } from './clone-schema.js';
+import { createEmbeddedScratch, createScratchOnServer, withScratch } from './scratch.js';
+import { verifyMigrations, type MigrationVerification, type VerifyReport } from './verify.js';
+import { compareVersions } from '../core/version.js';
+import pg from 'pg';
+
+export interface RunVerifyOptions {
+  /** Test only migrations above this version; the ones up to it are applied first without checks. */
+  from?: string;
+  /** Clone this database's schema (pg_dump --schema-only) and test its pending migrations. */
+  schemaFrom?: string;
+  /** Use a private embedded PostgreSQL instead of CREATE DATABASE on the target server. */
+  embedded?: boolean;
+  requireDown?: boolean;
+  onProgress?: (result: MigrationVerification, index: number, total: number) => void;
+}
+
+/** Sets up the scratch database (same server, embedded, or a schema clone) and runs the rollback tests. */
+export async function runVerify(
+  context: { source: MigrationSource; databaseUrl: string | undefined; settings: ExecutionSettings; tracking: QualifiedTracking },
+  options: RunVerifyOptions,
+): Promise<VerifyReport> {
+  const set = await context.source.load();
+  const serverUrl = context.databaseUrl;
+  if (!options.embedded && !serverUrl) {
+    throw new OgelError('INVALID_DATABASE_URL', 'verify needs a server for its scratch database: pass --database-url, --env, or --embedded');
+  }
+  const create = options.embedded ? () => createEmbeddedScratch() : () => createScratchOnServer(serverUrl!);
+  return withScratch(create, async (scratch) => {
+    let from = options.from;
+    let fromIsPresent = false;
+    if (options.schemaFrom) {
+      await cloneSchema(options.schemaFrom, scratch.url);
+      from ??= await currentVersionOf(options.schemaFrom, context.tracking);
+      fromIsPresent = true;
+    }
+    if (from !== undefined && from !== null && !set.migrations.some((m) => compareVersions(m.version, from!) === 0)) {
+      throw new OgelError('UNKNOWN_VERSION', `--from ${from}: no migration has that version`);
+    }
+    return verifyMigrations({
+      set,
+      scratchUrl: scratch.url,
+      scratchDescription: scratch.description,
+      settings: context.settings,
+      snapshot: { excludeTables: [context.tracking.display, `${context.tracking.names.schema}.${context.tracking.names.eventsTable}`, `${context.tracking.names.schema}.schema_migration_backups`] },
+      ...(from ? { from } : {}),
+      fromIsPresent,
+      ...(options.requireDown ? { requireDown: true } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+  });
+}
+
+async function currentVersionOf(url: string, tracking: QualifiedTracking): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    const rows = await readAppliedRows(client, tracking);
+    return rows.filter((r) => r.status === 'applied').map((r) => r.version).sort(compareVersions).at(-1);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}

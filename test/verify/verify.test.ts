@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { MigrationRunner } from '../../src/index.js';
+import { createTestDatabase, query, withAdmin } from '../harness/db.js';
+import { runCliProcess } from '../harness/cli.js';
+import { writeMigrations } from '../harness/migrations.js';
+
+async function scratchDatabases(): Promise<string[]> {
+  return withAdmin(async (c) => (await c.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'ogel_verify%'")).rows.map((r) => r.datname));
+}
+
+const good = {
+  '001_projects.sql': 'CREATE TABLE projects (id serial PRIMARY KEY, tags text[]);',
+  '001_projects.down.sql': 'DROP TABLE projects;',
+  '002_tags_idx.sql': 'CREATE INDEX projects_tags_idx ON projects USING gin (tags);',
+  '002_tags_idx.down.sql': 'DROP INDEX projects_tags_idx;',
+  '003_policy.sql': "ALTER TABLE projects ENABLE ROW LEVEL SECURITY;\nCREATE POLICY p_read ON projects FOR SELECT USING (true);",
+  '003_policy.down.sql': 'DROP POLICY p_read ON projects;\nALTER TABLE projects DISABLE ROW LEVEL SECURITY;',
+};
+
+describe('verify', () => {
+  it('passes a set whose downs exactly undo their ups, and drops its scratch database', async () => {
+    const db = await createTestDatabase();
+    const dir = await writeMigrations(good);
+    const report = await new MigrationRunner({ databaseUrl: db.url, dir }).verify();
+    expect(report.results.map((r) => [r.version, r.outcome])).toEqual([['001', 'ok'], ['002', 'ok'], ['003', 'ok']]);
+    expect(report.ok).toBe(true);
+    expect(await scratchDatabases()).toEqual([]);
+    // The configured database itself was never touched.
+    expect(await query(db.url, "SELECT to_regclass('projects') AS r")).toEqual([{ r: null }]);
+  });
+
+  it('names exactly what a down fails to restore', async () => {
+    const db = await createTestDatabase();
+    const dir = await writeMigrations({
+      ...good,
+      '002_tags_idx.sql': 'CREATE INDEX IF NOT EXISTS projects_tags_idx ON projects USING gin (tags);',
+      '002_tags_idx.down.sql': 'SELECT 1;',
+      '003_policy.down.sql': 'DROP POLICY p_read ON projects;',
+    });
+    const report = await new MigrationRunner({ databaseUrl: db.url, dir }).verify();
+    expect(report.ok).toBe(false);
+    const [, idx, policy] = report.results;
+    expect(idx).toMatchObject({ outcome: 'down-does-not-restore', differences: ['index public.projects_tags_idx still exists after the down'] });
+    expect(policy!.outcome).toBe('down-does-not-restore');
+    expect(policy!.differences.join('\n')).toContain('table public.projects: rowSecurity is true after the down, was false before the up');
+  });
+
+  it('finds ups that are not repeatable, by error and by schema', async () => {
+    const db = await createTestDatabase();
+    const dir = await writeMigrations({
+      '001_counter.sql': 'CREATE TABLE counter (n int);',
+      '001_counter.down.sql': 'DROP TABLE counter;',
+      '002_sneaky.sql': "INSERT INTO counter VALUES (1);\nDO $$ BEGIN IF (SELECT count(*) FROM counter) > 1 THEN CREATE INDEX counter_n_idx ON counter (n); END IF; END $$;",
+      '002_sneaky.down.sql': 'DROP INDEX IF EXISTS counter_n_idx;',
+      '003_later.sql': 'CREATE TABLE later (id int);',
+    });
+    const report = await new MigrationRunner({ databaseUrl: db.url, dir }).verify();
+    expect(report.results[1]).toMatchObject({ outcome: 'up-not-repeatable', differences: ['index public.counter_n_idx appears only when the up runs a second time'] });
+    // The chain is at a known state again (the second run's schema), so testing goes on.
+    expect(report.results[2]).toMatchObject({ outcome: 'irreversible' });
+
+    const leftover = await writeMigrations({
+      '001_t.sql': 'CREATE TABLE t (id int);\nCREATE INDEX t_idx ON t (id);',
+      '001_t.down.sql': 'DROP INDEX t_idx;',
+    });
+    const second = await new MigrationRunner({ databaseUrl: db.url, dir: leftover }).verify();
+    expect(second.results[0]).toMatchObject({ outcome: 'down-does-not-restore', differences: ['table public.t still exists after the down', expect.stringContaining('column public.t.id')] });
+    expect(second.results[0]!.error).toContain('then the up failed when run again: 001_t.sql:1:1: relation "t" already exists');
+    expect(await scratchDatabases()).toEqual([]);
+  });
+
+  it('reports irreversible migrations, failing only with --require-down; up failures stop the chain', async () => {
+    const db = await createTestDatabase();
+    const dir = await writeMigrations({ '001_a.sql': 'CREATE TABLE a (id int);', '002_bad.sql': 'ALTER TABLE nope ADD COLUMN x int;', '003_c.sql': 'SELECT 1;' });
+    const runner = new MigrationRunner({ databaseUrl: db.url, dir });
+    const report = await runner.verify();
+    expect(report.results.map((r) => r.outcome)).toEqual(['irreversible', 'up-failed', 'not-run']);
+    expect(report.results[1]!.error).toContain('002_bad.sql:1:1: relation "nope" does not exist');
+    const irreversibleOnly = await writeMigrations({ '001_a.sql': 'CREATE TABLE a (id int);' });
+    expect((await new MigrationRunner({ databaseUrl: db.url, dir: irreversibleOnly }).verify()).ok).toBe(true);
+    expect((await new MigrationRunner({ databaseUrl: db.url, dir: irreversibleOnly }).verify({ requireDown: true })).ok).toBe(false);
+  });
+
+  it('--from and --schema-from test only the pending migrations, the way they will run', async () => {
+    const db = await createTestDatabase();
+    const dir = await writeMigrations(good);
+    const runner = new MigrationRunner({ databaseUrl: db.url, dir });
+    const from = await runner.verify({ from: '002' });
+    expect(from.results.map((r) => r.version)).toEqual(['003']);
+    await runner.migrate({ to: '002' });
+    await query(db.url, 'ALTER TABLE projects ADD COLUMN added_by_hand int');
+    const cloned = await runner.verify({ schemaFrom: db.url });
+    expect(cloned).toMatchObject({ from: '002', ok: true });
+    expect(cloned.results.map((r) => [r.version, r.outcome])).toEqual([['003', 'ok']]);
+    await expect(runner.verify({ from: '042' })).rejects.toMatchObject({ code: 'UNKNOWN_VERSION' });
+    expect(await scratchDatabases()).toEqual([]);
+  });
+
+  it('CLI: exit 1 and JSON on failure; --embedded needs no CREATEDB on the target', async () => {
+    const dir = await writeMigrations({ ...good, '002_tags_idx.sql': 'CREATE INDEX IF NOT EXISTS projects_tags_idx ON projects USING gin (tags);', '002_tags_idx.down.sql': 'SELECT 1;' });
+    const db = await createTestDatabase();
+    const text = await runCliProcess(['verify', '--dir', dir, '--database-url', db.url]);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain('002_tags_idx  down-does-not-restore');
+    expect(text.stdout).toContain('index public.projects_tags_idx still exists after the down');
+    const embedded = await runCliProcess(['verify', '--embedded', '--json', '--dir', dir]);
+    expect(embedded.code).toBe(1);
+    const report = JSON.parse(embedded.stdout);
+    expect(report.scratch).toMatch(/^embedded PostgreSQL on port \d+$/);
+    expect(report.results.map((r: { outcome: string }) => r.outcome)).toEqual(['ok', 'down-does-not-restore', 'ok']);
+  });
+});
