@@ -29,6 +29,8 @@ import { FileMigrationSource, type MigrationSource } from '../source/file-source
 import { actorOf, type RunContext } from './context.js';
 import { runVerify, type RunVerifyOptions } from '../verify/run-verify.js';
 import type { VerifyReport } from '../verify/verify.js';
+import { detectDrift, type DriftReport } from '../verify/drift.js';
+import { createEmbeddedScratch, createScratchOnServer, withScratch } from '../verify/scratch.js';
 import { RunnerEventEmitter, type Operation } from './events.js';
 import { eventSql, rowValues, runScript } from './run-script.js';
 
@@ -336,7 +338,25 @@ export class MigrationRunner {
    */
   async verify(options: RunVerifyOptions = {}): Promise<VerifyReport> {
     const databaseUrl = this.connection && 'databaseUrl' in this.connection ? this.connection.databaseUrl : undefined;
-    return runVerify({ source: this.source, databaseUrl, settings: this.settings, tracking: this.tracking }, options);
+    return runVerify({ source: this.source, databaseUrl, settings: this.settings, tracking: this.tracking, trackingTables: this.trackingTables() }, options);
+  }
+
+  /**
+   * Drift: the database's real schema against the schema its applied migrations produce (replayed on a
+   * scratch database). Read-only for the configured database.
+   */
+  async drift(options: { embedded?: boolean } = {}): Promise<DriftReport> {
+    const databaseUrl = this.connection && 'databaseUrl' in this.connection ? this.connection.databaseUrl : undefined;
+    if (!databaseUrl) throw new OgelError('INVALID_DATABASE_URL', 'drift needs a database URL (--database-url or --env)');
+    const report = await this.status();
+    const create = options.embedded ? () => createEmbeddedScratch() : () => createScratchOnServer(databaseUrl);
+    return withScratch(create, (scratch) => detectDrift({ databaseUrl, report, scratch, settings: this.settings, snapshot: { excludeTables: this.trackingTables() }, trackingSql: createTrackingTablesSql(this.tracking) }));
+  }
+
+  /** The tables ogel-migrate itself owns, left out of schema snapshots. */
+  trackingTables(): string[] {
+    const { schema, table, eventsTable } = this.tracking.names;
+    return [`${schema}.${table}`, `${schema}.${eventsTable}`, `${schema}.schema_migration_backups`];
   }
 
   /** Appends an event outside any run (e.g. a forced promotion and its reason), creating the tables if needed. */

@@ -21,7 +21,7 @@ export interface RunVerifyOptions {
 
 /** Sets up the scratch database (same server, embedded, or a schema clone) and runs the rollback tests. */
 export async function runVerify(
-  context: { source: MigrationSource; databaseUrl: string | undefined; settings: ExecutionSettings; tracking: QualifiedTracking },
+  context: { source: MigrationSource; databaseUrl: string | undefined; settings: ExecutionSettings; tracking: QualifiedTracking; trackingTables: string[] },
   options: RunVerifyOptions,
 ): Promise<VerifyReport> {
   const set = await context.source.load();
@@ -46,7 +46,7 @@ export async function runVerify(
       scratchUrl: scratch.url,
       scratchDescription: scratch.description,
       settings: context.settings,
-      snapshot: { excludeTables: [context.tracking.display, `${context.tracking.names.schema}.${context.tracking.names.eventsTable}`, `${context.tracking.names.schema}.schema_migration_backups`] },
+      snapshot: { excludeTables: context.trackingTables },
       ...(from ? { from } : {}),
       fromIsPresent,
       ...(options.requireDown ? { requireDown: true } : {}),

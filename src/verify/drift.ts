@@ -1,0 +1,75 @@
+import pg from 'pg';
+import type { StatusReport } from '../core/status.js';
+import type { ExecutionSettings } from '../db/execute-script.js';
+import { joinSql, runInTransaction, runWithoutTransaction, SESSION_RESET } from '../db/execute-script.js';
+import { ensureParser } from '../sql/parser.js';
+import { prepareScript } from '../sql/prepare-script.js';
+import { diffSnapshots, type SchemaDifference } from '../schema/diff.js';
+import { snapshotSchema, type SnapshotOptions } from '../schema/snapshot.js';
+import { OgelError } from '../errors.js';
+import type { ScratchDatabase } from './scratch.js';
+import { describeDifference } from './wording.js';
+
+export interface DriftReport {
+  drifted: boolean;
+  /** Highest applied version the comparison was built from. */
+  version: string | null;
+  differences: Array<SchemaDifference & { description: string }>;
+  /** Applied versions whose file changed or vanished: the expected schema is approximate for them. */
+  caveats: string[];
+}
+
+/**
+ * Compares the database's real schema with the schema its applied migrations produce, built by running
+ * those migrations' current files on a scratch database. What differs was changed by hand (or by a file that
+ * changed after it ran, listed as a caveat).
+ */
+export async function detectDrift(options: {
+  databaseUrl: string;
+  report: StatusReport;
+  scratch: ScratchDatabase;
+  settings: ExecutionSettings;
+  snapshot: SnapshotOptions;
+  /** Creates the tracking tables, so their schema exists on both sides as it does in the real database. */
+  trackingSql: string;
+}): Promise<DriftReport> {
+  await ensureParser();
+  const applied = options.report.migrations.filter((m) => m.row?.status === 'applied');
+  const caveats = applied
+    .filter((m) => m.state === 'modified' || m.state === 'missing')
+    .map((m) => (m.state === 'missing' ? `${m.version}_${m.name} has no file: its objects will show as added by hand` : `${m.version}_${m.name} changed since it ran: compared using the current file`));
+  const scratch = new pg.Client({ connectionString: options.scratch.url });
+  scratch.on('error', () => {});
+  await scratch.connect();
+  let expected;
+  try {
+    await scratch.query(options.trackingSql);
+    for (const entry of applied) {
+      if (!entry.migration) continue;
+      const script = prepareScript(entry.migration.file, entry.migration.upSql);
+      await scratch.query(joinSql(SESSION_RESET));
+      try {
+        if (script.transactional) await runInTransaction(scratch, script, { before: [], after: [] }, options.settings);
+        else await runWithoutTransaction(scratch, script, options.settings);
+      } catch (error) {
+        throw new OgelError('VERIFY_FAILED', `drift: replaying applied migration ${entry.version}_${entry.name} on a scratch database failed: ${(error as Error).message}`, { version: entry.version }, { cause: error });
+      }
+    }
+    expected = await snapshotSchema(scratch, options.snapshot);
+  } finally {
+    await scratch.end().catch(() => {});
+  }
+  const live = new pg.Client({ connectionString: options.databaseUrl });
+  live.on('error', () => {});
+  await live.connect();
+  let actual;
+  try {
+    actual = await snapshotSchema(live, options.snapshot);
+  } finally {
+    await live.end().catch(() => {});
+  }
+  const differences = diffSnapshots(expected, actual)
+    .filter((d) => d.severity === 'error')
+    .map((d) => ({ ...d, description: describeDifference(d, 'drift') }));
+  return { drifted: differences.length > 0, version: options.report.current, differences, caveats };
+}
