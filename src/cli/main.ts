@@ -8,11 +8,12 @@ import { registerStatus } from './commands/status.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerRollback } from './commands/rollback.js';
 import { registerVerify } from './commands/verify.js';
+import { registerAdopt } from './commands/adopt.js';
 import { registerDiff, registerDrift } from './commands/drift.js';
 import { registerBaseline, registerHistory, registerRepair, registerValidate } from './commands/maintenance.js';
 
 /** Commands register themselves here; each lives in its own file under commands/. */
-const COMMANDS = [registerInit, registerNew, registerStatus, registerMigrate, registerRollback, registerBaseline, registerValidate, registerRepair, registerHistory, registerVerify, registerDrift, registerDiff];
+const COMMANDS = [registerInit, registerNew, registerStatus, registerMigrate, registerRollback, registerBaseline, registerValidate, registerRepair, registerHistory, registerVerify, registerDrift, registerDiff, registerAdopt];
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('ogel-migrate')

@@ -30,6 +30,7 @@ import { actorOf, type RunContext } from './context.js';
 import { runVerify, type RunVerifyOptions } from '../verify/run-verify.js';
 import type { VerifyReport } from '../verify/verify.js';
 import { detectDrift, type DriftReport } from '../verify/drift.js';
+import { introspectMigrations, type IntrospectResult } from '../adopt/introspect.js';
 import { createEmbeddedScratch, createScratchOnServer, withScratch } from '../verify/scratch.js';
 import { RunnerEventEmitter, type Operation } from './events.js';
 import { eventSql, rowValues, runScript } from './run-script.js';
@@ -251,6 +252,33 @@ export class MigrationRunner {
       ]);
       if (writes.length > 0) await ctx.session.client.query(joinSql(['BEGIN', ...writes, 'COMMIT']));
       return { runId: ctx.runId, baselined: entries.map(({ version, name }) => ({ version, name })) };
+    });
+  }
+
+  /**
+   * Classifies each pending migration against the live catalogs (applied / partial / not applied / unknown).
+   * With `applyPlan`, records the fully applied ones as baseline rows (applied_at unknown) and nothing else.
+   */
+  async baselineIntrospect(options: { applyPlan?: boolean } = {}): Promise<{ runId: string | null; results: IntrospectResult[]; baselined: string[] }> {
+    const set = await this.source.load();
+    const classify = async (session: Session) => {
+      const report = await this.readStatus(session, set);
+      const pending = report.migrations.filter((m) => m.state === 'pending').map((m) => m.migration!);
+      return { report, pending, results: await introspectMigrations(session.client, pending) };
+    };
+    if (!options.applyPlan) return { runId: null, results: (await this.withSession(classify)).results, baselined: [] };
+    return this.withLock('baseline', async (ctx) => {
+      const { pending, results } = await classify(ctx.session);
+      const applied = results.filter((r) => r.state === 'applied');
+      const writes = applied.flatMap((r) => {
+        const migration = pending.find((m) => m.version === r.version)!;
+        return [
+          upsertRowSql(ctx.tracking, rowValues(ctx, migration, 'applied', null, null, 'baseline')),
+          eventSql(ctx, 'baseline', 'success', migration, null, null, { introspected: true, objects: r.present }),
+        ];
+      });
+      if (writes.length > 0) await ctx.session.client.query(joinSql(['BEGIN', ...writes, 'COMMIT']));
+      return { runId: ctx.runId, results, baselined: applied.map((r) => r.version) };
     });
   }
 

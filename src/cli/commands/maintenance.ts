@@ -2,20 +2,42 @@ import type { Command } from 'commander';
 import { addCommonOptions, createRunner, openCliWorkspace, parseInteger, type CliContext, type CommonOptions } from '../context.js';
 import { paint, printJson } from '../output.js';
 import { confirmProtected } from '../confirm.js';
+import { OgelError } from '../../errors.js';
+import type { Workspace } from '../../environments/workspace.js';
 
 export function registerBaseline(program: Command, ctx: CliContext): void {
   addCommonOptions(program.command('baseline'))
-    .description('record migrations up to --to as applied without running them (they ran by hand)')
-    .requiredOption('--to <version>', 'last version already present in the database')
+    .description('record migrations that already ran by hand as applied, without running them')
+    .option('--to <version>', 'record every pending migration up to this version')
+    .option('--introspect', 'instead, check each pending migration\'s objects against the live catalogs')
+    .option('--apply-plan', 'with --introspect: record the fully applied ones (partial ones are reported, never recorded)')
     .option('-y, --yes', 'confirm changes to a protected environment')
-    .action(async (options: CommonOptions & { to: string; yes?: boolean }) => {
+    .action(async (options: CommonOptions & { to?: string; introspect?: boolean; applyPlan?: boolean; yes?: boolean }) => {
+      if (options.introspect === (options.to !== undefined)) throw new OgelError('USAGE', 'Give either --to <version> or --introspect');
+      if (options.applyPlan && !options.introspect) throw new OgelError('USAGE', '--apply-plan goes with --introspect');
       const workspace = await openCliWorkspace(options, ctx);
+      if (options.introspect) return introspect(workspace, ctx, options);
       await confirmProtected(workspace, ctx, options.yes, `Record migrations up to ${options.to} as applied without running them?`);
-      const result = await workspace.runner.baseline({ to: options.to });
+      const result = await workspace.runner.baseline({ to: options.to! });
       if (options.json) return printJson(ctx.output, result);
       const versions = result.baselined.map((b) => b.version).join(', ');
       ctx.output.out(result.baselined.length === 0 ? 'Nothing to baseline.' : `Baselined ${result.baselined.length} migration(s): ${versions}`);
     });
+}
+
+async function introspect(workspace: Workspace, ctx: CliContext, options: CommonOptions & { applyPlan?: boolean; yes?: boolean }): Promise<void> {
+  if (options.applyPlan) await confirmProtected(workspace, ctx, options.yes, 'Record the migrations found applied as baseline rows?');
+  const result = await workspace.runner.baselineIntrospect({ applyPlan: options.applyPlan });
+  if (result.results.some((r) => r.state === 'partial' || r.state === 'unknown')) ctx.exitCode = 1;
+  if (options.json) return printJson(ctx.output, result);
+  const colour = { applied: 'green', partial: 'red', 'not-applied': 'yellow', unknown: 'magenta' } as const;
+  for (const r of result.results) {
+    ctx.output.out(`${r.version}_${r.name}  ${paint(ctx.output, colour[r.state], r.state)}`);
+    if (r.state === 'partial') ctx.output.out(`    missing: ${r.missing.join(', ')}\n    present: ${r.present.join(', ')}`);
+    if (r.note) ctx.output.out(`    ${r.note}`);
+  }
+  if (options.applyPlan) ctx.output.out(result.baselined.length ? `Recorded as baseline: ${result.baselined.join(', ')}` : 'Nothing recorded.');
+  else ctx.output.out('Dry run: add --apply-plan to record the applied ones. Partial ones need a human: finish or undo them, then re-run.');
 }
 
 export function registerRepair(program: Command, ctx: CliContext): void {
