@@ -47,7 +47,7 @@ export interface MigrationDetail {
   downFile: string | null;
   down: string | null;
   events: HistoryEvent[];
-  lint: LintFinding[];
+  lint?: LintFinding[];
 }
 
 export interface LintFinding {

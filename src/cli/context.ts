@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { MigrationRunner, type MigrationRunnerOptions } from '../runner/runner.js';
+import type { MigrationRunner } from '../runner/runner.js';
 import { OgelError } from '../errors.js';
 import { openWorkspace, type Workspace } from '../environments/workspace.js';
 import { attachProgress } from './progress.js';
@@ -55,33 +55,14 @@ export function parseInteger(value: string | undefined, flag: string, min = 0): 
   return Number(value);
 }
 
-/** Builds the runner a command uses from its flags and the environment. */
-export function runnerOptions(options: CommonOptions, ctx: CliContext): MigrationRunnerOptions {
-  const databaseUrl = options.databaseUrl ?? ctx.env.DATABASE_URL;
-  const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-  return {
-    ...(databaseUrl ? { databaseUrl } : {}),
-    dir: options.dir ?? ctx.env.OGEL_MIGRATE_DIR ?? 'migrations',
-    clientName: 'cli',
-    ...defined({
-      schema: options.schema,
-      table: options.table,
-      ignore: options.ignore,
-      lockTimeoutMs: parseInteger(options.lockTimeout, '--lock-timeout', 1),
-      statementTimeoutMs: parseInteger(options.statementTimeout, '--statement-timeout'),
-      lockWaitMs: parseInteger(options.lockWait, '--lock-wait'),
-    }),
-  };
-}
-
 /** Config file, `--env` and flags resolved into a runner (with progress output when asked). */
-export async function openCliWorkspace(options: CommonOptions, ctx: CliContext, progress = false): Promise<Workspace> {
+export async function openCliWorkspace(options: CommonOptions, ctx: CliContext, progress = false, clientName = 'cli'): Promise<Workspace> {
   const workspace = await openWorkspace({
     cwd: ctx.cwd,
     env: ctx.env,
     configFile: options.config,
     envName: options.env,
-    clientName: 'cli',
+    clientName,
     overrides: {
       databaseUrl: options.databaseUrl,
       dir: options.dir,

@@ -9,11 +9,12 @@ import { registerMigrate } from './commands/migrate.js';
 import { registerRollback } from './commands/rollback.js';
 import { registerVerify } from './commands/verify.js';
 import { registerAdopt } from './commands/adopt.js';
+import { registerServe } from './commands/serve.js';
 import { registerDiff, registerDrift } from './commands/drift.js';
 import { registerBaseline, registerHistory, registerRepair, registerValidate } from './commands/maintenance.js';
 
 /** Commands register themselves here; each lives in its own file under commands/. */
-const COMMANDS = [registerInit, registerNew, registerStatus, registerMigrate, registerRollback, registerBaseline, registerValidate, registerRepair, registerHistory, registerVerify, registerDrift, registerDiff, registerAdopt];
+const COMMANDS = [registerInit, registerNew, registerStatus, registerMigrate, registerRollback, registerBaseline, registerValidate, registerRepair, registerHistory, registerVerify, registerDrift, registerDiff, registerAdopt, registerServe];
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('ogel-migrate')

@@ -178,15 +178,16 @@ export interface HistoryEvent {
 export async function readHistory(
   client: pg.ClientBase,
   t: QualifiedTracking,
-  options: { limit: number; before?: number; version?: string; event?: string },
+  options: { limit: number; before?: number; version?: string; event?: string; outcome?: 'success' | 'failure' },
 ): Promise<HistoryEvent[]> {
   if (!(await trackingTableExists(client, t))) return [];
   const result = await client.query(
     `SELECT id, occurred_at, run_id, event, outcome, version, name, error, duration_ms, actor, host, details
        FROM ${t.events}
       WHERE ($1::bigint IS NULL OR id < $1) AND ($2::text IS NULL OR version = $2) AND ($3::text IS NULL OR event = $3)
+        AND ($5::text IS NULL OR outcome = $5)
       ORDER BY id DESC LIMIT $4`,
-    [options.before ?? null, options.version ?? null, options.event ?? null, options.limit],
+    [options.before ?? null, options.version ?? null, options.event ?? null, options.limit, options.outcome ?? null],
   );
   return result.rows.map((r) => ({
     id: Number(r.id),

@@ -62,6 +62,16 @@ export interface MigrationRunnerOptions {
   clientName?: string;
 }
 
+/** Per-call options of the operations that change the database. */
+export interface RunOptions {
+  /** Only plan and report; change nothing (no lock is taken). */
+  dryRun?: boolean;
+  /** Called under the lock with what is about to run; throwing aborts the run before anything changes. */
+  beforeApply?: BeforeApply;
+  /** Overrides the runner's lock wait for this call (0: fail at once with LOCK_TIMEOUT if another run holds it). */
+  lockWaitMs?: number;
+}
+
 /** Called under the lock with what is about to run; throwing aborts the run before anything changes. */
 export type BeforeApply = (migrations: Migration[], runId: string) => Promise<void>;
 
@@ -170,7 +180,7 @@ export class MigrationRunner {
    * under the lock once the plan is known and before anything changes: environment promotion rules, backups and
    * confirmations hook in there, and a throw from it aborts the run with nothing applied.
    */
-  async migrate(options: MigratePlanOptions & { dryRun?: boolean; beforeApply?: BeforeApply } = {}): Promise<MigrateResult> {
+  async migrate(options: MigratePlanOptions & RunOptions = {}): Promise<MigrateResult> {
     const set = await this.source.load();
     await ensureParser();
     if (options.dryRun) {
@@ -180,7 +190,7 @@ export class MigrationRunner {
         return { runId: randomUUID(), dryRun: true, planned: scripts.map(describePlanned), applied: [], current: report.current, lockWaitMs: 0 };
       });
     }
-    return this.withLock('migrate', async (ctx, lockWaitMs) => {
+    return this.withLock('migrate', options.lockWaitMs, async (ctx, lockWaitMs) => {
       const report = await this.readStatus(ctx.session, set);
       const migrations = planMigrate(report, options);
       // Parse everything before running anything: a syntax error in the fifth file must not leave four applied.
@@ -207,7 +217,7 @@ export class MigrationRunner {
   }
 
   /** Reverts applied migrations newest first with their down files, each with the removal of its row. */
-  async rollback(options: RollbackPlanOptions & { dryRun?: boolean; beforeApply?: BeforeApply } = {}): Promise<RollbackResult> {
+  async rollback(options: RollbackPlanOptions & RunOptions = {}): Promise<RollbackResult> {
     const set = await this.source.load();
     await ensureParser();
     const plan = (session: Session, report: StatusReport) =>
@@ -221,7 +231,7 @@ export class MigrationRunner {
         return { runId: randomUUID(), dryRun: true, planned: plan(session, report).map(describePlanned), reverted: [], current: report.current };
       });
     }
-    return this.withLock('rollback', async (ctx) => {
+    return this.withLock('rollback', options.lockWaitMs, async (ctx) => {
       const report = await this.readStatus(ctx.session, set);
       const scripts = plan(ctx.session, report);
       if (scripts.length > 0) await options.beforeApply?.(scripts.map((s) => s.migration), ctx.runId);
@@ -244,7 +254,7 @@ export class MigrationRunner {
    */
   async baseline(options: { to: string }): Promise<BaselineResult> {
     const set = await this.source.load();
-    return this.withLock('baseline', async (ctx) => {
+    return this.withLock('baseline', undefined, async (ctx) => {
       const entries = planBaseline(await this.readStatus(ctx.session, set), options.to);
       const writes = entries.flatMap((entry) => [
         upsertRowSql(ctx.tracking, rowValues(ctx, entry.migration!, 'applied', null, null, 'baseline')),
@@ -267,7 +277,7 @@ export class MigrationRunner {
       return { report, pending, results: await introspectMigrations(session.client, pending) };
     };
     if (!options.applyPlan) return { runId: null, results: (await this.withSession(classify)).results, baselined: [] };
-    return this.withLock('baseline', async (ctx) => {
+    return this.withLock('baseline', undefined, async (ctx) => {
       const { pending, results } = await classify(ctx.session);
       const applied = results.filter((r) => r.state === 'applied');
       const writes = applied.flatMap((r) => {
@@ -288,7 +298,7 @@ export class MigrationRunner {
    */
   async repair(options: { markApplied?: string[]; removeMissing?: boolean } = {}): Promise<RepairResult> {
     const set = await this.source.load();
-    return this.withLock('repair', async (ctx) => {
+    return this.withLock('repair', undefined, async (ctx) => {
       const report = await this.readStatus(ctx.session, set);
       const markApplied = new Set(options.markApplied ?? []);
       for (const version of markApplied) {
@@ -409,12 +419,12 @@ export class MigrationRunner {
 
   /** Creates the tracking table and event log if they don't exist (every mutating operation does this too). */
   async init(): Promise<{ table: string; eventsTable: string }> {
-    await this.withLock('init', async () => undefined);
+    await this.withLock('init', undefined, async () => undefined);
     return { table: this.tracking.display, eventsTable: `${this.tracking.names.schema}.${this.tracking.names.eventsTable}` };
   }
 
   /** The event log, newest first. */
-  async history(options: { limit?: number; before?: number; version?: string; event?: string } = {}): Promise<HistoryEvent[]> {
+  async history(options: { limit?: number; before?: number; version?: string; event?: string; outcome?: 'success' | 'failure' } = {}): Promise<HistoryEvent[]> {
     return this.withSession((session) => readHistory(session.client, this.tracking, { limit: options.limit ?? 50, ...options }));
   }
 
@@ -443,7 +453,7 @@ export class MigrationRunner {
     return computeStatus(this.tracking.display, set, await readAppliedRows(session.client, this.tracking));
   }
 
-  private async withLock<T>(operation: Operation, fn: (ctx: RunContext, lockWaitMs: number) => Promise<T>): Promise<T> {
+  private async withLock<T>(operation: Operation, lockWaitMs: number | undefined, fn: (ctx: RunContext, lockWaitMs: number) => Promise<T>): Promise<T> {
     const runId = randomUUID();
     const started = performance.now();
     const session = await openSession(this.requireConnection(), this.identity);
@@ -451,7 +461,7 @@ export class MigrationRunner {
     let count = 0;
     let broken = false;
     try {
-      const { waitedMs } = await lock.acquire(this.lockWaitMs, (holder) => this.events.emit('lock:waiting', { runId, holder }));
+      const { waitedMs } = await lock.acquire(lockWaitMs ?? this.lockWaitMs, (holder) => this.events.emit('lock:waiting', { runId, holder }));
       this.events.emit('lock:acquired', { runId, waitedMs });
       await session.client.query(createTrackingTablesSql(this.tracking));
       const ctx: RunContext = {

@@ -22,7 +22,7 @@ export function MigrationDetailPanel({ env, version, refreshKey, onClose }: { en
       {error && <p class="error" role="alert">{error}</p>}
       {detail && (
         <>
-          {detail.lint.length > 0 && (
+          {detail.lint && detail.lint.length > 0 && (
             <ul class="lint">
               {detail.lint.map((f) => (
                 <li key={`${f.rule}${f.line}`} class={f.severity}>

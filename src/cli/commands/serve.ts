@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import { environmentNames, resolveEnvironment } from '../../config/resolve.js';
+import { runnerFor } from '../../environments/workspace.js';
+import type { MigrationRunner } from '../../runner/runner.js';
+import { addCommonOptions, openCliWorkspace, parseInteger, type CliContext, type CommonOptions } from '../context.js';
+
+interface ServeOptions extends CommonOptions {
+  port?: string;
+  host: string;
+}
+
+export function registerServe(program: Command, ctx: CliContext): void {
+  addCommonOptions(program.command('serve'))
+    .description('run the long-lived HTTP service (/migrate, /status, …) and the dashboard at /')
+    .option('--port <port>', 'port (default: $PORT or 8080)')
+    .option('--host <host>', 'interface to listen on', '0.0.0.0')
+    .action(async (options: ServeOptions) => {
+      const workspace = await openCliWorkspace({ ...options, json: true }, ctx, false, 'http');
+      // One runner per configured environment, so the dashboard shows them all; else just this database.
+      const runners = new Map<string, MigrationRunner>();
+      const protectedEnvironments = new Set<string>();
+      const names = environmentNames(workspace.loaded.config);
+      const defaultEnvironment = workspace.environment?.name ?? (names.length > 0 && !options.databaseUrl ? (workspace.loaded.config.defaultEnv ?? names[0]!) : 'default');
+      if (names.length > 0 && !options.databaseUrl) {
+        for (const name of names) {
+          try {
+            const environment = resolveEnvironment(workspace.loaded, name, ctx.env);
+            runners.set(name, runnerFor(workspace, environment));
+            if (environment.protected) protectedEnvironments.add(name);
+          } catch (error) {
+            ctx.output.err(`environment ${name} skipped: ${(error as Error).message}`);
+          }
+        }
+      } else {
+        runners.set(defaultEnvironment, workspace.runner);
+      }
+      const port = parseInteger(options.port ?? ctx.env.PORT ?? '8080', '--port')!;
+      const { startServer } = await import('../../http/serve.js');
+      const server = await startServer({
+        runners,
+        defaultEnvironment: runners.has(defaultEnvironment) ? defaultEnvironment : [...runners.keys()][0]!,
+        protectedEnvironments,
+        port,
+        host: options.host,
+        adminToken: ctx.env.OGEL_MIGRATE_TOKEN,
+        readToken: ctx.env.OGEL_MIGRATE_READ_TOKEN,
+      });
+      ctx.output.err(`ogel-migrate serving ${[...runners.keys()].join(', ')} on ${server.url} (dashboard: ${server.url}/)`);
+      if (server.generatedToken) ctx.output.err(`No OGEL_MIGRATE_TOKEN set: generated admin token (shown once): ${server.state.adminToken}`);
+      await new Promise<void>((resolve) => {
+        const stop = () => void server.shutdown().then(resolve);
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+      });
+    });
+}
+

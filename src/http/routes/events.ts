@@ -1,0 +1,46 @@
+import type { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { Role } from '../auth.js';
+import { envQuery } from '../schemas.js';
+import { runnerFor } from '../runners.js';
+import type { ServerState } from '../state.js';
+import { readQuery } from '../validate.js';
+
+/** Server-Sent Events: the runner's progress stream (run:start, migration:done, run:end, …) while clients listen. */
+export function eventRoutes(app: Hono<{ Variables: { role: Role } }>, state: ServerState): void {
+  app.get('/events', (c) => {
+    const { env, runner } = runnerFor(state, readQuery(c, envQuery).env);
+    return streamSSE(c, async (stream) => {
+      let id = 0;
+      const queue: Array<{ event: string; data: string }> = [];
+      let wake: (() => void) | undefined;
+      const off = runner.events.onAny((event, payload) => {
+        queue.push({ event, data: JSON.stringify({ env, ...payload }) });
+        wake?.();
+      });
+      let open = true;
+      stream.onAbort(() => {
+        open = false;
+        wake?.();
+      });
+      try {
+        await stream.writeSSE({ event: 'ready', data: JSON.stringify({ env }) });
+        while (open && !state.shuttingDown) {
+          while (queue.length > 0) {
+            const next = queue.shift()!;
+            await stream.writeSSE({ ...next, id: String(++id) });
+          }
+          // Wake on an event, or every 15 s to send a keep-alive comment through idle proxies.
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            setTimeout(resolve, 15_000).unref();
+          });
+          wake = undefined;
+          if (queue.length === 0 && open) await stream.write(': keep-alive\n\n');
+        }
+      } finally {
+        off();
+      }
+    });
+  });
+}
