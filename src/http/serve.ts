@@ -44,6 +44,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     metrics,
     activeRuns: new Set(),
     shuttingDown: false,
+    shutdownListeners: new Set(),
   };
   const app = createApp(state);
   const server = await new Promise<ServerType>((resolve, reject) => {
@@ -62,12 +63,17 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     shutdown() {
       stopping ??= (async () => {
         state.shuttingDown = true;
+        for (const listener of state.shutdownListeners) listener();
+        const http = server as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        // Open SSE streams end on their own once shuttingDown is set; idle keep-alive sockets are cut.
-        (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-        const grace = new Promise<void>((resolve) => setTimeout(resolve, options.shutdownGraceMs ?? 30_000).unref());
-        await Promise.race([Promise.allSettled([...state.activeRuns]), grace]);
-        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+        http.closeIdleConnections?.();
+        const grace = options.shutdownGraceMs ?? 30_000;
+        const timeout = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+        await Promise.race([Promise.allSettled([...state.activeRuns]), timeout(grace)]);
+        // Let the finished runs' responses go out, then cut whatever is left.
+        http.closeIdleConnections?.();
+        await Promise.race([closed, timeout(2_000)]);
+        http.closeAllConnections?.();
         await closed;
         logger.info({ activeRuns: state.activeRuns.size }, 'server stopped');
       })();

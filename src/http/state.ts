@@ -15,6 +15,8 @@ export interface ServerState {
   /** Migrations and rollbacks in progress; shutdown waits for them. */
   activeRuns: Set<Promise<unknown>>;
   shuttingDown: boolean;
+  /** Called when shutdown starts (open SSE streams end themselves). */
+  shutdownListeners: Set<() => void>;
 }
 
 /** Tracks a run so graceful shutdown can let it finish. */

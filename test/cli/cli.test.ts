@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase, query } from '../harness/db.js';
-import { runCliProcess } from '../harness/cli.js';
+import { BUN, runCliProcess } from '../harness/cli.js';
 import { writeMigrations } from '../harness/migrations.js';
 
 const files = {
@@ -115,10 +115,10 @@ describe('CLI', () => {
   it('runs under Bun as well', async () => {
     const db = await createTestDatabase();
     const dir = await writeMigrations({ '001_a.sql': 'CREATE TABLE bun_was_here (id int);' });
-    const bun = await runCliProcess(['migrate', '--dir', dir, '--database-url', db.url], { runtime: ['npx', 'bun'] });
+    const bun = await runCliProcess(['migrate', '--dir', dir, '--database-url', db.url], { runtime: [BUN] });
     expect(bun.stderr).not.toContain('error');
     expect(bun.code).toBe(0);
-    const status = await runCliProcess(['status', '--json', '--dir', dir, '--database-url', db.url], { runtime: ['npx', 'bun'] });
+    const status = await runCliProcess(['status', '--json', '--dir', dir, '--database-url', db.url], { runtime: [BUN] });
     expect(JSON.parse(status.stdout).counts.applied).toBe(1);
   });
 });

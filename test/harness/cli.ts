@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/ogel-migrate.js', import.meta.url));
+/** Bun from the dev dependency, run directly (through npx a signal would reach npx, not Bun). */
+export const BUN = fileURLToPath(new URL('../../node_modules/.bin/bun', import.meta.url));
 
 export interface CliResult {
   code: number | null;

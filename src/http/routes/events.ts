@@ -19,10 +19,12 @@ export function eventRoutes(app: Hono<{ Variables: { role: Role } }>, state: Ser
         wake?.();
       });
       let open = true;
-      stream.onAbort(() => {
+      const close = () => {
         open = false;
         wake?.();
-      });
+      };
+      stream.onAbort(close);
+      state.shutdownListeners.add(close);
       try {
         await stream.writeSSE({ event: 'ready', data: JSON.stringify({ env }) });
         while (open && !state.shuttingDown) {
@@ -40,6 +42,7 @@ export function eventRoutes(app: Hono<{ Variables: { role: Role } }>, state: Ser
         }
       } finally {
         off();
+        state.shutdownListeners.delete(close);
       }
     });
   });
