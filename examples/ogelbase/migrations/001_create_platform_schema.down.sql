@@ -1,0 +1,2 @@
+-- The schema itself stays: it also holds the tracking table.
+DROP EXTENSION IF EXISTS pgcrypto;

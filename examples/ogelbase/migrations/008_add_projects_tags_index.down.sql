@@ -1,0 +1,2 @@
+-- ogel:no-transaction
+DROP INDEX CONCURRENTLY IF EXISTS platform.projects_tags_idx;
