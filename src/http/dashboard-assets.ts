@@ -1,8 +1,12 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
 import { errorBody } from './errors.js';
 
-const DASHBOARD = new URL('../dashboard/', import.meta.url);
+// Built next to the compiled server (dist/http → dist/dashboard); from the TypeScript sources (tests) it is
+// the same dist/dashboard one level further up.
+const DASHBOARD = [new URL('../dashboard/', import.meta.url), new URL('../../dist/dashboard/', import.meta.url)].find((url) => existsSync(fileURLToPath(url))) ?? new URL('../dashboard/', import.meta.url);
 const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.html': 'text/html; charset=utf-8', '.svg': 'image/svg+xml', '.woff2': 'font/woff2' };
 const ASSET_NAME = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.(js|css|svg|woff2)$/;
 

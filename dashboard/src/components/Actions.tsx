@@ -34,11 +34,11 @@ export function Actions({ env, status, onDone }: { env: string; status: Status; 
       setMessage({ text: `${e.code ?? 'error'}: ${e.message}${where}`, bad: true });
     } finally {
       setBusy(false);
-      setPending(null);
       onDone();
     }
   };
 
+  // Planning fetches the dry run and opens the confirmation dialog; nothing changes until Confirm.
   const planMigrate = () =>
     run(async () => {
       const result = await api<{ planned: PlannedMigration[] }>('/migrate', { method: 'POST', body: { dryRun: true }, env });
@@ -54,6 +54,7 @@ export function Actions({ env, status, onDone }: { env: string; status: Status; 
     });
   const confirm = () => {
     const p = pending!;
+    setPending(null);
     if (p.kind === 'migrate') void run(async () => `Applied ${(await api<{ applied: unknown[] }>('/migrate', { method: 'POST', body: {}, env })).applied.length} migration(s).`);
     if (p.kind === 'rollback') void run(async () => `Reverted ${(await api<{ reverted: unknown[] }>('/rollback', { method: 'POST', body: { steps: p.steps }, env })).reverted.length} migration(s).`);
     if (p.kind === 'restore') void run(async () => (await api<{ id: string }>(`/backups/${encodeURIComponent(p.backup.id)}/restore`, { method: 'POST', body: { confirm: true }, env }), `Restored backup ${p.backup.id}.`));

@@ -17,7 +17,7 @@ export function Timeline({ env, refreshKey }: { env: string; refreshKey: number 
     if (kind) query.set('event', kind);
     if (outcome) query.set('outcome', outcome);
     void api<{ events: HistoryEvent[]; nextBefore: number | null }>(`/history?${query}`, { env }).then(setPage).catch(() => setPage({ events: [], nextBefore: null }));
-  }, [env, before, kind, outcome]);
+  }, [env, before, kind, outcome, refreshKey]);
   return (
     <section aria-label="History">
       <div class="section-head">
