@@ -11,3 +11,10 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
   }
   return { line, column: limit - lineStart + 1 };
 }
+
+/** Line and column for the byte offsets libpg-query puts in AST `location` fields (UTF-8, 0-based). */
+export function byteLocator(text: string): (byteOffset: number) => { line: number; column: number } {
+  const bytes = Buffer.from(text, 'utf8');
+  const ascii = bytes.length === text.length;
+  return (byteOffset) => lineColumnAt(text, ascii ? byteOffset : bytes.subarray(0, Math.max(0, byteOffset)).toString('utf8').length);
+}
