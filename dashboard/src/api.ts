@@ -26,18 +26,8 @@ export interface Status {
   migrations: MigrationRow[];
 }
 
-export interface HistoryEvent {
-  id: number;
-  occurredAt: string;
-  event: string;
-  outcome: 'success' | 'failure';
-  version: string | null;
-  name: string | null;
-  error: string | null;
-  durationMs: number | null;
-  actor: string;
-  runId: string;
-}
+export type { HistoryEvent } from '../../src/db/tracking-store.js';
+import type { HistoryEvent } from '../../src/db/tracking-store.js';
 
 export interface MigrationDetail {
   version: string;
@@ -60,14 +50,7 @@ export interface LintFinding {
   hint: string;
 }
 
-export interface PlannedMigration {
-  version: string;
-  name: string;
-  file: string;
-  transactional: boolean;
-  modeReason: string;
-  statements: number;
-}
+export type { PlannedMigration } from '../../src/runner/runner.js';
 
 export interface Backup {
   id: string;
