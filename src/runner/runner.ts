@@ -31,6 +31,9 @@ import { runVerify, type RunVerifyOptions } from '../verify/run-verify.js';
 import type { VerifyReport } from '../verify/verify.js';
 import { detectDrift, type DriftReport } from '../verify/drift.js';
 import { introspectMigrations, type IntrospectResult } from '../adopt/introspect.js';
+import { lintTargets, type LintReport } from './lint-migrations.js';
+import type { LintFinding } from '../lint/index.js';
+import { locksFor } from '../sql/locks.js';
 import { createEmbeddedScratch, createScratchOnServer, withScratch } from '../verify/scratch.js';
 import { RunnerEventEmitter, type Operation } from './events.js';
 import { eventSql, rowValues, runScript } from './run-script.js';
@@ -82,6 +85,10 @@ export interface PlannedMigration {
   transactional: boolean;
   modeReason: string;
   statements: number;
+  /** Dry runs only: each statement with the table locks it takes (from the parser). */
+  steps?: Array<{ line: number; statement: string; locks: string[] }>;
+  /** Dry runs of migrate only: the linter's findings for this file. */
+  findings?: LintFinding[];
 }
 
 export interface AppliedMigration {
@@ -187,7 +194,9 @@ export class MigrationRunner {
       return this.withSession(async (session) => {
         const report = computeStatus(this.tracking.display, set, await readAppliedRows(session.client, this.tracking));
         const scripts = planMigrate(report, options).map((m) => ({ migration: m, script: prepareScript(m.file, m.upSql, session.serverVersionNum) }));
-        return { runId: randomUUID(), dryRun: true, planned: scripts.map(describePlanned), applied: [], current: report.current, lockWaitMs: 0 };
+        const { findings } = lintTargets(scripts.map((s) => ({ migration: s.migration, modified: false })));
+        const planned = scripts.map((s) => ({ ...describePlanned(s), steps: describeSteps(s.script), findings: findings.filter((f) => f.file === s.script.file) }));
+        return { runId: randomUUID(), dryRun: true, planned, applied: [], current: report.current, lockWaitMs: 0 };
       });
     }
     return this.withLock('migrate', options.lockWaitMs, async (ctx, lockWaitMs) => {
@@ -228,7 +237,7 @@ export class MigrationRunner {
     if (options.dryRun) {
       return this.withSession(async (session) => {
         const report = computeStatus(this.tracking.display, set, await readAppliedRows(session.client, this.tracking));
-        return { runId: randomUUID(), dryRun: true, planned: plan(session, report).map(describePlanned), reverted: [], current: report.current };
+        return { runId: randomUUID(), dryRun: true, planned: plan(session, report).map((s) => ({ ...describePlanned(s), steps: describeSteps(s.script) })), reverted: [], current: report.current };
       });
     }
     return this.withLock('rollback', options.lockWaitMs, async (ctx) => {
@@ -371,6 +380,22 @@ export class MigrationRunner {
   }
 
   /**
+   * Lints what would run: the pending migrations (and changed applied ones) when a database is configured,
+   * every file with `offline`. Tables created earlier in the pending set count as new.
+   */
+  async lint(options: { offline?: boolean; disabledRules?: string[] } = {}): Promise<LintReport> {
+    const set = await this.source.load();
+    await ensureParser();
+    let targets: Array<{ migration: Migration; modified: boolean }>;
+    if (options.offline || !this.connection) targets = set.migrations.map((migration) => ({ migration, modified: false }));
+    else {
+      const report = await this.withSession(async (session) => this.readStatus(session, set));
+      targets = report.migrations.filter((m) => m.migration && (m.state === 'pending' || m.state === 'modified')).map((m) => ({ migration: m.migration!, modified: m.state === 'modified' }));
+    }
+    return lintTargets(targets, options.disabledRules);
+  }
+
+  /**
    * Rollback testing on a scratch database: for each migration, up, down (schema must equal the one before),
    * up again (schema must equal the first up's). Never touches the configured database itself.
    */
@@ -492,6 +517,14 @@ export class MigrationRunner {
 
 function describePlanned({ migration, script }: { migration: { version: string; name: string }; script: PreparedScript }): PlannedMigration {
   return { version: migration.version, name: migration.name, file: script.file, transactional: script.transactional, modeReason: script.modeReason, statements: script.statements.length };
+}
+
+function describeSteps(script: PreparedScript): NonNullable<PlannedMigration['steps']> {
+  return script.statements.map((statement) => ({
+    line: statement.line,
+    statement: statement.text.split('\n')[0]!.slice(0, 120),
+    locks: locksFor(statement).map((lock) => `${lock.mode} on ${lock.relation}`),
+  }));
 }
 
 function countOf(result: unknown): number {

@@ -4,6 +4,7 @@ import { promotionGate } from '../../environments/workspace.js';
 import { addCommonOptions, openCliWorkspace, type CliContext, type CommonOptions } from '../context.js';
 import { chainGates, confirmProtected, samePlanGate } from '../confirm.js';
 import { paint, printJson, type Output } from '../output.js';
+import { formatPlan } from '../format-plan.js';
 
 interface MigrateOptions extends CommonOptions {
   to?: string;
@@ -15,6 +16,15 @@ interface MigrateOptions extends CommonOptions {
 }
 
 export function registerMigrate(program: Command, ctx: CliContext): void {
+  addCommonOptions(program.command('plan'))
+    .description('what migrate would run: order, transaction mode, table locks per statement, lint findings')
+    .option('--to <version>', 'stop after this version')
+    .option('--out-of-order', 'allow pending versions lower than the current one')
+    .option('--ignore-missing', 'proceed although applied versions have no file')
+    .action(async (options: MigrateOptions) => {
+      const { runner } = await openCliWorkspace(options, ctx);
+      render(ctx, options, await runner.migrate({ to: options.to, outOfOrder: options.outOfOrder, ignoreMissing: options.ignoreMissing, dryRun: true }));
+    });
   addCommonOptions(program.command('migrate').alias('up'))
     .description('apply pending migrations, each in its own transaction with its tracking row')
     .option('--to <version>', 'stop after this version')
@@ -49,10 +59,7 @@ function render(ctx: CliContext, options: MigrateOptions, result: MigrateResult)
 function formatMigrate(output: Output, result: MigrateResult): string {
   if (result.dryRun) {
     if (result.planned.length === 0) return `Nothing to apply; current version ${result.current ?? '(none)'}.`;
-    const lines = result.planned.map(
-      (p) => `  ${p.version}_${p.name}  ${p.transactional ? 'transaction' : paint(output, 'yellow', `no transaction (${p.modeReason})`)}  ${p.statements} statement(s)`,
-    );
-    return [`Would apply ${result.planned.length} migration(s):`, ...lines].join('\n');
+    return formatPlan(output, 'apply', result.planned);
   }
   if (result.applied.length === 0) return `Nothing to apply; current version ${result.current ?? '(none)'}.`;
   return `${paint(output, 'green', 'Applied')} ${result.applied.length} migration(s); current version ${result.current}.`;

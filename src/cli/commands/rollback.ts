@@ -3,6 +3,7 @@ import { OgelError } from '../../errors.js';
 import { addCommonOptions, openCliWorkspace, parseInteger, type CliContext, type CommonOptions } from '../context.js';
 import { paint, printJson } from '../output.js';
 import { confirmProtected, samePlanGate } from '../confirm.js';
+import { formatPlan } from '../format-plan.js';
 
 export function registerRollback(program: Command, ctx: CliContext): void {
   addCommonOptions(program.command('rollback').alias('down'))
@@ -24,7 +25,7 @@ export function registerRollback(program: Command, ctx: CliContext): void {
       const result = options.dryRun ? plan : await workspace.runner.rollback({ ...planOptions, beforeApply: gate });
       if (options.json) return printJson(ctx.output, result);
       if (result.dryRun) {
-        ctx.output.out([`Would revert ${result.planned.length} migration(s):`, ...result.planned.map((p) => `  ${p.version}_${p.name} (${p.file})`)].join('\n'));
+        ctx.output.out(formatPlan(ctx.output, 'revert', result.planned));
       } else {
         ctx.output.out(`${paint(ctx.output, 'green', 'Reverted')} ${result.reverted.length} migration(s); current version ${result.current ?? '(none)'}.`);
       }

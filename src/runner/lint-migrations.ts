@@ -1,0 +1,35 @@
+import type { Migration } from '../core/migration.js';
+import { readDirectives } from '../core/directives.js';
+import { OgelError } from '../errors.js';
+import { lintMigrations, type LintFinding, type LintInput } from '../lint/index.js';
+import { parseStatements } from '../sql/parser.js';
+
+export interface LintReport {
+  /** Migrations linted, in order. */
+  files: string[];
+  findings: LintFinding[];
+  errors: number;
+  warnings: number;
+}
+
+/**
+ * Parses and lints migrations in run order. A file that does not parse becomes an error finding
+ * (`syntax-error`) instead of stopping the run, so one report lists every problem. Call ensureParser first.
+ */
+export function lintTargets(targets: ReadonlyArray<{ migration: Migration; modified: boolean }>, disabledRules?: string[]): LintReport {
+  const inputs: LintInput[] = [];
+  const syntax: LintFinding[] = [];
+  for (const { migration, modified } of targets) {
+    try {
+      const statements = parseStatements(migration.upSql, migration.file);
+      inputs.push({ file: migration.file, sql: migration.upSql, statements, hasDown: Boolean(migration.downSql), modified, noTransaction: readDirectives(migration.upSql).noTransaction });
+    } catch (error) {
+      if (!(error instanceof OgelError)) throw error;
+      const { line = 1, column = 1 } = error.details as { line?: number; column?: number };
+      syntax.push({ rule: 'syntax-error', severity: 'error', file: migration.file, line, column, message: error.message.replace(/^[^:]+:\d+:\d+: /, ''), hint: 'Fix the SQL; the Postgres parser rejects it' });
+    }
+  }
+  const findings = [...syntax, ...lintMigrations(inputs, disabledRules ? { disabledRules } : {})];
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  return { files: targets.map((t) => t.migration.file), findings, errors, warnings: findings.length - errors };
+}
