@@ -1,5 +1,5 @@
 import { earliestLocation } from './ast.js';
-import { byteLocator } from './position.js';
+import { byteLocator } from '../sql/position.js';
 import { RULES } from './rules/index.js';
 import { notNullCheckedAfter } from './rules/constraints.js';
 import { suppressedRules, UNSUPPRESSIBLE } from './suppress.js';
