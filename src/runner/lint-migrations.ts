@@ -1,7 +1,7 @@
 import type { Migration } from '../core/migration.js';
 import { readDirectives } from '../core/directives.js';
 import { OgelError } from '../errors.js';
-import { lintMigrations, type LintFinding, type LintInput } from '../lint/index.js';
+import { lintMigration, lintMigrations, type LintFinding, type LintInput } from '../lint/index.js';
 import { parseStatements } from '../sql/parser.js';
 
 export interface LintReport {
@@ -16,7 +16,7 @@ export interface LintReport {
  * Parses and lints migrations in run order. A file that does not parse becomes an error finding
  * (`syntax-error`) instead of stopping the run, so one report lists every problem. Call ensureParser first.
  */
-export function lintTargets(targets: ReadonlyArray<{ migration: Migration; modified: boolean }>, disabledRules?: string[]): LintReport {
+export function lintTargets(targets: ReadonlyArray<{ migration: Migration; modified: boolean }>, disabledRules?: string[], chain = true): LintReport {
   const inputs: LintInput[] = [];
   const syntax: LintFinding[] = [];
   for (const { migration, modified } of targets) {
@@ -29,7 +29,11 @@ export function lintTargets(targets: ReadonlyArray<{ migration: Migration; modif
       syntax.push({ rule: 'syntax-error', severity: 'error', file: migration.file, line, column, message: error.message.replace(/^[^:]+:\d+:\d+: /, ''), hint: 'Fix the SQL; the Postgres parser rejects it' });
     }
   }
-  const findings = [...syntax, ...lintMigrations(inputs, disabledRules ? { disabledRules } : {})];
+  const options = disabledRules ? { disabledRules } : {};
+  // Chained, a table created by an earlier file in the set is new (as it is for a pending set). Without a
+  // database every file is linted on its own: otherwise everything would look new and nothing be flagged.
+  const linted = chain ? lintMigrations(inputs, options) : inputs.flatMap((input) => lintMigration(input, { createdTables: new Set() }, options));
+  const findings = [...syntax, ...linted];
   const errors = findings.filter((f) => f.severity === 'error').length;
   return { files: targets.map((t) => t.migration.file), findings, errors, warnings: findings.length - errors };
 }

@@ -387,12 +387,13 @@ export class MigrationRunner {
     const set = await this.source.load();
     await ensureParser();
     let targets: Array<{ migration: Migration; modified: boolean }>;
-    if (options.offline || !this.connection) targets = set.migrations.map((migration) => ({ migration, modified: false }));
+    const offline = options.offline || !this.connection;
+    if (offline) targets = set.migrations.map((migration) => ({ migration, modified: false }));
     else {
       const report = await this.withSession(async (session) => this.readStatus(session, set));
       targets = report.migrations.filter((m) => m.migration && (m.state === 'pending' || m.state === 'modified')).map((m) => ({ migration: m.migration!, modified: m.state === 'modified' }));
     }
-    return lintTargets(targets, options.disabledRules);
+    return lintTargets(targets, options.disabledRules, !offline);
   }
 
   /**
