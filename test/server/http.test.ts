@@ -157,6 +157,10 @@ describe('HTTP service', () => {
     expect(metrics).toContain('ogel_migrate_runs_total{env="default",operation="migrate",outcome="success"} 1');
     expect(metrics).toMatch(/ogel_migrate_migration_duration_seconds_count\{env="default",direction="up"\} 3/);
     expect(metrics).toContain('ogel_migrate_pending_migrations{env="default"} 0');
+    const detail = await (await server.fetch('/migrations/002')).json();
+    expect(detail).toMatchObject({ version: '002', name: 'b', file: '002_b.sql', up: expect.stringContaining('CREATE TABLE b'), down: 'DROP TABLE b;' });
+    expect(detail.events.map((e: { event: string }) => e.event)).toEqual(['apply']);
+    expect(detail.lint).toEqual([]);
     const openapi = await (await server.fetch('/openapi.json')).json();
     expect(openapi.openapi).toBe('3.1.0');
     expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/migrate', '/rollback', '/status', '/history', '/events', '/metrics']));

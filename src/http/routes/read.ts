@@ -7,6 +7,8 @@ import { envQuery, historyQuery, versionParam } from '../schemas.js';
 import { runnerFor } from '../runners.js';
 import type { ServerState } from '../state.js';
 import { readQuery } from '../validate.js';
+import { ensureParser } from '../../sql/parser.js';
+import { lintTargets } from '../../runner/lint-migrations.js';
 
 /** Read-only endpoints: status, history, lock holder, one migration's SQL and events, the session. */
 export function readRoutes(app: Hono<{ Variables: { role: Role } }>, state: ServerState): void {
@@ -40,6 +42,8 @@ export function readRoutes(app: Hono<{ Variables: { role: Role } }>, state: Serv
     const entry = report.migrations.find((m) => normalizeVersion(m.version) === normalizeVersion(parsed.data));
     if (!entry) throw new OgelError('NOT_FOUND', `No migration ${parsed.data}`);
     const events = await runner.history({ limit: 100, version: entry.version });
+    await ensureParser();
+    const lint = entry.migration ? lintTargets([{ migration: entry.migration, modified: entry.state === 'modified' }], undefined, false).findings : [];
     return c.json({
       version: entry.version,
       name: entry.name,
@@ -49,6 +53,7 @@ export function readRoutes(app: Hono<{ Variables: { role: Role } }>, state: Serv
       downFile: entry.migration?.downFile ?? null,
       down: entry.migration?.downSql ?? null,
       events,
+      lint,
     });
   });
 }
