@@ -1,5 +1,12 @@
+const compiled = new Map<string, RegExp>();
+
 /** Matches a file name against a simple glob (`*` and `?`), the only syntax ignore lists need. */
 export function matchesGlob(name: string, pattern: string): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${source}$`).test(name);
+  let regex = compiled.get(pattern);
+  if (!regex) {
+    const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    regex = new RegExp(`^${source}$`);
+    compiled.set(pattern, regex);
+  }
+  return regex.test(name);
 }

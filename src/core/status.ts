@@ -1,5 +1,5 @@
 import type { AppliedRow, IgnoredFile, Migration, MigrationSet } from './migration.js';
-import { compareVersions, normalizeVersion } from './version.js';
+import { compareVersions, normalizeVersion, sortByVersion } from './version.js';
 
 export type MigrationState = 'applied' | 'pending' | 'modified' | 'missing' | 'failed';
 
@@ -57,11 +57,12 @@ export function computeStatus(table: string, set: MigrationSet, rows: readonly A
   for (const row of rows) {
     if (!seen.has(normalizeVersion(row.version))) entries.push(entry(null, row, row.status === 'applied' ? 'missing' : 'failed'));
   }
-  entries.sort((a, b) => compareVersions(a.version, b.version));
+  // Files are already in order; only rows without a file need placing.
+  if (entries.length > set.migrations.length) sortByVersion(entries);
   const counts: StatusCounts = { applied: 0, pending: 0, modified: 0, missing: 0, failed: 0 };
   for (const e of entries) counts[e.state]++;
-  const appliedVersions = rows.filter((r) => r.status === 'applied').map((r) => r.version);
-  const current = appliedVersions.sort(compareVersions).at(-1) ?? null;
+  let current: string | null = null;
+  for (const row of rows) if (row.status === 'applied' && (current === null || compareVersions(row.version, current) > 0)) current = row.version;
   return { table, current, counts, migrations: entries, ignored: set.ignored };
 }
 

@@ -1,7 +1,7 @@
 import { checksumOf } from './checksum.js';
 import { classifyFileName } from './file-names.js';
 import type { IgnoredFile, Migration } from './migration.js';
-import { compareVersions, normalizeVersion } from './version.js';
+import { normalizeVersion, sortByVersion } from './version.js';
 
 export interface FileProblem {
   file: string;
@@ -59,7 +59,7 @@ export function assembleMigrations(
       ...(down && down.name === up.name ? { downFile: down.file, downSql: down.content, downChecksum: down.checksum } : {}),
     });
   }
-  migrations.sort((a, b) => compareVersions(a.version, b.version));
+  sortByVersion(migrations);
   problems.sort((a, b) => a.file.localeCompare(b.file));
   ignored.sort((a, b) => a.file.localeCompare(b.file));
   return { migrations, ignored, problems };

@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { checksumOf } from '../core/checksum.js';
 import { DEFAULT_IGNORE } from '../core/file-names.js';
@@ -33,14 +34,14 @@ export class FileMigrationSource implements MigrationSource {
       throw new OgelError('INVALID_MIGRATION_FILES', `Migrations directory ${this.dir} ${reason}`, { dir: this.dir }, { cause: error });
     }
     const names = entries.filter((entry) => entry.isFile()).map((entry) => entry.name);
-    const files = await Promise.all(
-      names.map(async (file) => {
-        if (!file.endsWith('.sql')) return { file, content: '' };
-        // The checksum covers the exact bytes, not their decoded text.
-        const bytes = await readFile(join(this.dir, file));
-        return { file, content: bytes.toString('utf8'), checksum: checksumOf(bytes) };
-      }),
-    );
+    // Synchronous reads on purpose: for thousands of small files they are several times faster than
+    // promise-based ones (status with 10,000 migrations is measured by the benchmarks).
+    const files = names.map((file) => {
+      if (!file.endsWith('.sql')) return { file, content: '' };
+      // The checksum covers the exact bytes, not their decoded text.
+      const bytes = readFileSync(join(this.dir, file));
+      return { file, content: bytes.toString('utf8'), checksum: checksumOf(bytes) };
+    });
     const { migrations, ignored, problems } = assembleMigrations(files, this.ignore);
     if (problems.length > 0) {
       const list = problems.map((p) => `  ${p.file}: ${p.problem}`).join('\n');
