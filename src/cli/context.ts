@@ -39,7 +39,7 @@ export function addCommonOptions(command: Command): Command {
     .option('--schema <name>', 'schema of the tracking tables (default: platform)')
     .option('--table <name>', 'tracking table (default: schema_migrations)')
     .option('--lock-timeout <ms>', 'lock_timeout for each migration statement (default: 5000)')
-    .option('--statement-timeout <ms>', 'statement_timeout for each statement, 0 = none (default: 0)')
+    .option('--statement-timeout <ms>', 'statement_timeout for each statement, 0 = none (default: the server\'s setting)')
     .option('--lock-wait <ms>', 'how long to wait for another run to finish (default: 60000)')
     .option('--ignore <glob...>', 'file names to ignore (default: test_*.sql)')
     .option('--env <name>', 'environment from the config file (dev, staging, prod, …); default $OGEL_MIGRATE_ENV')

@@ -8,8 +8,8 @@ import type { PreparedScript } from '../sql/prepare-script.js';
 export interface ExecutionSettings {
   /** lock_timeout for each statement; a statement that cannot get its lock in time is retried. */
   lockTimeoutMs: number;
-  /** statement_timeout; 0 disables it. */
-  statementTimeoutMs: number;
+  /** statement_timeout (0 disables it); undefined leaves the server's or role's setting alone. */
+  statementTimeoutMs: number | undefined;
   /** How many times a migration is retried after lock_timeout fires. */
   lockRetries: number;
   /** First backoff; doubles each retry, with jitter, capped at 30 s. */
@@ -18,7 +18,7 @@ export interface ExecutionSettings {
 
 export const DEFAULT_EXECUTION: ExecutionSettings = {
   lockTimeoutMs: 5_000,
-  statementTimeoutMs: 0,
+  statementTimeoutMs: undefined,
   lockRetries: 5,
   retryBaseMs: 500,
 };
@@ -61,7 +61,9 @@ export const SESSION_RESET = [
 
 export function timeoutSettings(settings: ExecutionSettings, local: boolean): string[] {
   const scope = local ? 'SET LOCAL' : 'SET';
-  return [`${scope} lock_timeout = ${Math.floor(settings.lockTimeoutMs)}`, `${scope} statement_timeout = ${Math.floor(settings.statementTimeoutMs)}`];
+  const statements = [`${scope} lock_timeout = ${Math.floor(settings.lockTimeoutMs)}`];
+  if (settings.statementTimeoutMs !== undefined) statements.push(`${scope} statement_timeout = ${Math.floor(settings.statementTimeoutMs)}`);
+  return statements;
 }
 
 /**

@@ -15,8 +15,8 @@ export interface RunContext {
   events: RunnerEventEmitter;
   /** application_name marking this session as the lock holder; restored after each session reset. */
   holderApplicationName: string;
-  /** Number of scripts run so far on this session: the session is reset before every one but the first. */
-  scriptsRun: number;
+  /** A script that may have changed session state ran last: reset the session before the next one. */
+  sessionDirty: boolean;
 }
 
 /** `applied_by` / event actor text after the database role: host, client and process. */

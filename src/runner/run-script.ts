@@ -36,14 +36,16 @@ export async function runScript(
   const { session, events, runId } = ctx;
   const client = session.client;
   events.emit('migration:start', { runId, version: migration.version, name: migration.name, direction, transactional: script.transactional, index, total });
-  const reset = ctx.scriptsRun > 0 ? sessionReset(ctx) : [];
-  ctx.scriptsRun++;
+  const reset = ctx.sessionDirty ? sessionReset(ctx) : [];
+  // Set before running: a script that fails half-way may have changed the session as well.
+  ctx.sessionDirty = script.changesSession;
   const onLockRetry = (attempt: number, delayMs: number, location: FailureLocation) =>
     events.emit('migration:retry', { runId, version: migration.version, attempt, delayMs, reason: `${location.pgMessage} (${location.file}:${location.line})` });
   const started = performance.now();
   try {
     if (script.transactional) {
-      await runInTransaction(client, script, { before: reset, after: [AS_SESSION_USER, ...outcome.onSuccess('transaction')] }, ctx.settings, onLockRetry);
+      const asSessionUser = script.changesSession ? [AS_SESSION_USER] : [];
+      await runInTransaction(client, script, { before: reset, after: [...asSessionUser, ...outcome.onSuccess('transaction')] }, ctx.settings, onLockRetry);
     } else {
       const running = rowValues(ctx, migration, 'running', null);
       await client.query(joinSql([...reset, upsertRowSql(ctx.tracking, running)]));

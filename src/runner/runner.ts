@@ -54,7 +54,7 @@ export interface MigrationRunnerOptions {
   eventsTable?: string;
   /** lock_timeout per migration statement (default 5000 ms). */
   lockTimeoutMs?: number;
-  /** statement_timeout per migration statement (default 0: none). */
+  /** statement_timeout per migration statement (default: the server's or role's setting; 0 = none). */
   statementTimeoutMs?: number;
   /** Retries of a migration whose lock_timeout fired (default 5), with exponential backoff and jitter. */
   lockRetries?: number;
@@ -169,7 +169,7 @@ export class MigrationRunner {
     this.identity = currentIdentity(options.clientName);
     this.settings = {
       lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_EXECUTION.lockTimeoutMs,
-      statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_EXECUTION.statementTimeoutMs,
+      statementTimeoutMs: options.statementTimeoutMs,
       lockRetries: options.lockRetries ?? DEFAULT_EXECUTION.lockRetries,
       retryBaseMs: options.retryBaseMs ?? DEFAULT_EXECUTION.retryBaseMs,
     };
@@ -499,7 +499,7 @@ export class MigrationRunner {
         settings: this.settings,
         events: this.events,
         holderApplicationName: lock.applicationName!,
-        scriptsRun: 0,
+        sessionDirty: false,
       };
       const result = await fn(ctx, waitedMs);
       count = countOf(result);

@@ -2,6 +2,7 @@ import { readDirectives } from '../core/directives.js';
 import { OgelError } from '../errors.js';
 import { parseStatements, type ParsedStatement } from './parser.js';
 import { isTransactionControl, nonTransactionalReason } from './transaction-rules.js';
+import { mayChangeSession } from './session-effects.js';
 
 /** A migration script ready to execute: its statements and how to run them. */
 export interface PreparedScript {
@@ -11,6 +12,8 @@ export interface PreparedScript {
   transactional: boolean;
   /** Why it runs outside a transaction: the directive, or the statement that cannot run inside one. */
   modeReason: string;
+  /** The script may leave session state (settings, role, temp tables, …): reset the session after it. */
+  changesSession: boolean;
 }
 
 /**
@@ -20,9 +23,10 @@ export interface PreparedScript {
  */
 export function prepareScript(file: string, sql: string, serverVersionNum?: number): PreparedScript {
   const statements = parseStatements(sql, file);
+  const changesSession = mayChangeSession(statements);
   const { noTransaction } = readDirectives(sql);
   if (noTransaction) {
-    return { file, sql, statements, transactional: false, modeReason: '-- ogel:no-transaction directive' };
+    return { file, sql, statements, transactional: false, modeReason: '-- ogel:no-transaction directive', changesSession };
   }
   const control = statements.filter(isTransactionControl);
   if (control.length > 0) {
@@ -40,8 +44,8 @@ export function prepareScript(file: string, sql: string, serverVersionNum?: numb
     const reason = nonTransactionalReason(statement, serverVersionNum);
     // The linter warns when such a file mixes in other statements, which then are not atomic.
     if (reason) {
-      return { file, sql, statements, transactional: false, modeReason: reason };
+      return { file, sql, statements, transactional: false, modeReason: reason, changesSession };
     }
   }
-  return { file, sql, statements, transactional: true, modeReason: 'transactional' };
+  return { file, sql, statements, transactional: true, modeReason: 'transactional', changesSession };
 }

@@ -215,6 +215,8 @@ describe('migrate', () => {
       '002_set_path.sql': 'SET search_path = other;\nCREATE TABLE in_other (id int);',
       '003_plain.sql': 'CREATE TABLE where_am_i (id int);',
       '004_session.sql': "SET work_mem = '64kB';\nCREATE ROLE leak_test_role;\nSET ROLE leak_test_role;\nCREATE TEMP TABLE scratch (id int);",
+      '004.5_select.sql': "SELECT set_config('search_path', 'other', false);",
+      '004.6_plain.sql': 'CREATE TABLE after_select (id int);',
       '005_after.sql': [
         "DO $$ BEGIN IF current_setting('work_mem') = '64kB' THEN RAISE EXCEPTION 'work_mem leaked'; END IF; END $$;",
         "DO $$ BEGIN IF current_user = 'leak_test_role' THEN RAISE EXCEPTION 'role leaked'; END IF; END $$;",
@@ -223,9 +225,10 @@ describe('migrate', () => {
       ].join('\n'),
     });
     await runner.migrate();
-    const rows = await query(db.url, "SELECT table_schema, table_name FROM information_schema.tables WHERE table_name IN ('in_other', 'where_am_i', 'after_role') ORDER BY 2");
+    const rows = await query(db.url, "SELECT table_schema, table_name FROM information_schema.tables WHERE table_name IN ('in_other', 'where_am_i', 'after_role', 'after_select') ORDER BY 2");
     expect(rows).toEqual([
       { table_schema: 'public', table_name: 'after_role' },
+      { table_schema: 'public', table_name: 'after_select' },
       { table_schema: 'other', table_name: 'in_other' },
       { table_schema: 'public', table_name: 'where_am_i' },
     ]);

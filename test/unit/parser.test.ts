@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureParser, parseStatements } from '../../src/sql/parser.js';
 import { isTransactionControl, nonTransactionalReason } from '../../src/sql/transaction-rules.js';
+import { mayChangeSession } from '../../src/sql/session-effects.js';
 import { isOgelError } from '../../src/errors.js';
 
 beforeAll(ensureParser);
@@ -58,5 +59,20 @@ describe('transaction rules', () => {
     expect(nonTransactionalReason(first('ANALYZE t'))).toBeUndefined();
     expect(nonTransactionalReason(first("ALTER TYPE e ADD VALUE 'x'"), 110000)).toMatch(/PostgreSQL 12/);
     expect(nonTransactionalReason(first("ALTER TYPE e ADD VALUE 'x'"), 150000)).toBeUndefined();
+  });
+});
+
+describe('session effects', () => {
+  const changes = (sql: string) => mayChangeSession(parseStatements(sql, 'x.sql'));
+  it('plain DDL and constant DML leave the session alone; anything that can run code or SET does not', () => {
+    expect(changes('CREATE TABLE t (id int DEFAULT nextval(\'s\')); CREATE INDEX i ON t (id); INSERT INTO t VALUES (1);')).toBe(false);
+    expect(changes('ALTER TABLE t ADD COLUMN x int; GRANT SELECT ON t TO r; CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;')).toBe(false);
+    expect(changes('SET search_path = other;')).toBe(true);
+    expect(changes('SET LOCAL ROLE app;')).toBe(true);
+    expect(changes("SELECT set_config('search_path', 'x', false);")).toBe(true);
+    expect(changes('DO $$ BEGIN PERFORM 1; END $$;')).toBe(true);
+    expect(changes('CREATE TEMP TABLE scratch (id int);')).toBe(true);
+    expect(changes('INSERT INTO t SELECT f();')).toBe(true);
+    expect(changes('UPDATE t SET x = (SELECT 1);')).toBe(true);
   });
 });
