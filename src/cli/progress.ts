@@ -11,7 +11,7 @@ export function attachProgress(runner: MigrationRunner, output: Output): () => v
     ),
     runner.events.on('migration:retry', (e) => output.err(paint(output, 'yellow', `  lock not available, retry ${e.attempt} in ${e.delayMs} ms: ${e.reason}`))),
     runner.events.on('migration:done', (e) => output.err(`  ${paint(output, 'green', 'done')} in ${e.durationMs} ms`)),
-    runner.events.on('migration:failed', (e) => output.err(`  ${paint(output, 'red', 'failed')}`)),
+    runner.events.on('migration:failed', () => output.err(`  ${paint(output, 'red', 'failed')}`)),
   ];
   return () => offs.forEach((off) => off());
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type pg from 'pg';
 import { planBaseline, planMigrate, planRollback, type MigratePlanOptions, type RollbackPlanOptions } from '../core/plan.js';
 import { computeStatus, type StatusReport } from '../core/status.js';
 import type { Migration, MigrationSet } from '../core/migration.js';
@@ -24,7 +23,7 @@ import {
 } from '../db/tracking-store.js';
 import { OgelError } from '../errors.js';
 import { ensureParser } from '../sql/parser.js';
-import { prepareScript, type PreparedScript } from '../sql/prepare-script.js';
+import { prepareScript } from '../sql/prepare-script.js';
 import { FileMigrationSource, type MigrationSource } from '../source/file-source.js';
 import { actorOf, type RunContext } from './context.js';
 import { runVerify, type RunVerifyOptions } from '../verify/run-verify.js';
@@ -32,116 +31,24 @@ import type { VerifyReport } from '../verify/verify.js';
 import { detectDrift, type DriftReport } from '../verify/drift.js';
 import { introspectMigrations, type IntrospectResult } from '../adopt/introspect.js';
 import { lintTargets, type LintReport } from './lint-migrations.js';
-import type { LintFinding } from '../lint/index.js';
-import { locksFor } from '../sql/locks.js';
 import { createEmbeddedScratch, createScratchOnServer, withScratch } from '../verify/scratch.js';
 import { RunnerEventEmitter, type Operation } from './events.js';
 import { eventSql, rowValues, runScript } from './run-script.js';
+import { describePlanned, describeSteps } from './plan-details.js';
+import { planRepair } from './repair.js';
+import { validateMigrations } from './validate.js';
+import type {
+  AppliedMigration,
+  BaselineResult,
+  MigrateResult,
+  MigrationRunnerOptions,
+  RepairResult,
+  RollbackResult,
+  RunOptions,
+  ValidateResult,
+} from './types.js';
 
-export interface MigrationRunnerOptions {
-  /** `postgres://` or `postgresql://` URL. Either this or `pool`; without either only offline checks work. */
-  databaseUrl?: string;
-  /** A pool the embedder owns; the runner borrows one connection per operation. */
-  pool?: pg.Pool;
-  /** Migrations directory (default `./migrations`), or a custom `source`. */
-  dir?: string;
-  source?: MigrationSource;
-  /** File-name globs to ignore (default `test_*.sql`). */
-  ignore?: string[];
-  /** Tracking location (default `platform.schema_migrations` and `platform.schema_migration_events`). */
-  schema?: string;
-  table?: string;
-  eventsTable?: string;
-  /** lock_timeout per migration statement (default 5000 ms). */
-  lockTimeoutMs?: number;
-  /** statement_timeout per migration statement (default: the server's or role's setting; 0 = none). */
-  statementTimeoutMs?: number;
-  /** Retries of a migration whose lock_timeout fired (default 5), with exponential backoff and jitter. */
-  lockRetries?: number;
-  retryBaseMs?: number;
-  /** How long to wait for another runner's migration lock before failing with LOCK_TIMEOUT (default 60 s). */
-  lockWaitMs?: number;
-  /** Names the runner in `applied_by` and events: `cli`, `http`, … (default `library`). */
-  clientName?: string;
-}
-
-/** Per-call options of the operations that change the database. */
-export interface RunOptions {
-  /** Only plan and report; change nothing (no lock is taken). */
-  dryRun?: boolean;
-  /** Called under the lock with what is about to run; throwing aborts the run before anything changes. */
-  beforeApply?: BeforeApply;
-  /** Overrides the runner's lock wait for this call (0: fail at once with LOCK_TIMEOUT if another run holds it). */
-  lockWaitMs?: number;
-}
-
-/** Called under the lock with what is about to run; throwing aborts the run before anything changes. */
-export type BeforeApply = (migrations: Migration[], runId: string) => Promise<void>;
-
-export interface PlannedMigration {
-  version: string;
-  name: string;
-  file: string;
-  transactional: boolean;
-  modeReason: string;
-  statements: number;
-  /** Dry runs only: each statement with the table locks it takes (from the parser). */
-  steps?: Array<{ line: number; statement: string; locks: string[] }>;
-  /** Dry runs of migrate only: the linter's findings for this file. */
-  findings?: LintFinding[];
-}
-
-export interface AppliedMigration {
-  version: string;
-  name: string;
-  file: string;
-  transactional: boolean;
-  durationMs: number;
-}
-
-export interface MigrateResult {
-  runId: string;
-  dryRun: boolean;
-  /** What ran (or, for a dry run, what would run), in order. */
-  planned: PlannedMigration[];
-  applied: AppliedMigration[];
-  current: string | null;
-  lockWaitMs: number;
-}
-
-export interface RollbackResult {
-  runId: string;
-  dryRun: boolean;
-  planned: PlannedMigration[];
-  reverted: AppliedMigration[];
-  current: string | null;
-}
-
-export interface BaselineResult {
-  runId: string;
-  baselined: Array<{ version: string; name: string }>;
-}
-
-export interface RepairResult {
-  runId: string;
-  removedFailed: string[];
-  markedApplied: string[];
-  realigned: string[];
-  removedMissing: string[];
-}
-
-export interface ValidationProblem {
-  code: string;
-  message: string;
-  file?: string;
-  version?: string;
-}
-
-export interface ValidateResult {
-  ok: boolean;
-  migrations: number;
-  problems: ValidationProblem[];
-}
+export type * from './types.js';
 
 /**
  * Applies, reverts and reports migrations. The CLI, the HTTP service and the dashboard are thin shells over
@@ -309,33 +216,7 @@ export class MigrationRunner {
     const set = await this.source.load();
     return this.withLock('repair', undefined, async (ctx) => {
       const report = await this.readStatus(ctx.session, set);
-      const markApplied = new Set(options.markApplied ?? []);
-      for (const version of markApplied) {
-        if (!report.migrations.some((m) => m.version === version && m.state === 'failed' && m.migration)) {
-          throw new OgelError('UNKNOWN_VERSION', `--mark-applied ${version}: no failed migration with that version and a file`);
-        }
-      }
-      const result: RepairResult = { runId: ctx.runId, removedFailed: [], markedApplied: [], realigned: [], removedMissing: [] };
-      const writes: string[] = [];
-      for (const entry of report.migrations) {
-        if (entry.state === 'failed' && entry.migration && markApplied.has(entry.version)) {
-          writes.push(upsertRowSql(ctx.tracking, rowValues(ctx, entry.migration, 'applied', entry.row?.executionMs ?? null)));
-          writes.push(eventSql(ctx, 'repair', 'success', entry, null, null, { action: 'mark-applied', previousError: entry.error }));
-          result.markedApplied.push(entry.version);
-        } else if (entry.state === 'failed') {
-          writes.push(deleteRowSql(ctx.tracking, entry.row!.version));
-          writes.push(eventSql(ctx, 'repair', 'success', entry, null, null, { action: 'remove-failed', previousError: entry.error }));
-          result.removedFailed.push(entry.version);
-        } else if (entry.state === 'modified') {
-          writes.push(upsertRowSql(ctx.tracking, { ...rowValues(ctx, entry.migration!, 'applied', entry.row!.executionMs, null, entry.row!.kind), appliedAt: 'now' }));
-          writes.push(eventSql(ctx, 'repair', 'success', entry, null, null, { action: 'realign-checksum', from: entry.row!.checksum, to: entry.checksum }));
-          result.realigned.push(entry.version);
-        } else if (entry.state === 'missing' && options.removeMissing) {
-          writes.push(deleteRowSql(ctx.tracking, entry.row!.version));
-          writes.push(eventSql(ctx, 'repair', 'success', entry, null, null, { action: 'remove-missing', checksum: entry.checksum }));
-          result.removedMissing.push(entry.version);
-        }
-      }
+      const { result, writes } = planRepair(ctx, report, options);
       if (writes.length > 0) await ctx.session.client.query(joinSql(['BEGIN', ...writes, 'COMMIT']));
       return result;
     });
@@ -346,37 +227,7 @@ export class MigrationRunner {
    * rules of every up and down file, and (when the database is reachable) checksums of applied migrations.
    */
   async validate(options: { offline?: boolean } = {}): Promise<ValidateResult> {
-    const problems: ValidationProblem[] = [];
-    let set: MigrationSet;
-    try {
-      set = await this.source.load();
-    } catch (error) {
-      if (!(error instanceof OgelError) || error.code !== 'INVALID_MIGRATION_FILES') throw error;
-      const fileProblems = (error.details.problems as Array<{ file: string; problem: string }> | undefined) ?? [];
-      if (fileProblems.length === 0) return { ok: false, migrations: 0, problems: [{ code: error.code, message: error.message }] };
-      return { ok: false, migrations: 0, problems: fileProblems.map((p) => ({ code: error.code, file: p.file, message: p.problem })) };
-    }
-    await ensureParser();
-    for (const migration of set.migrations) {
-      for (const [file, sql] of [[migration.file, migration.upSql], [migration.downFile, migration.downSql]] as const) {
-        if (file === undefined || sql === undefined) continue;
-        try {
-          prepareScript(file, sql);
-        } catch (error) {
-          if (!(error instanceof OgelError)) throw error;
-          problems.push({ code: error.code, file, version: migration.version, message: error.message });
-        }
-      }
-    }
-    if (!options.offline) {
-      const report = await this.withSession(async (session) => computeStatus(this.tracking.display, set, await readAppliedRows(session.client, this.tracking)));
-      for (const entry of report.migrations) {
-        if (entry.state === 'modified') problems.push({ code: 'CHECKSUM_MISMATCH', version: entry.version, file: entry.migration?.file, message: `${entry.migration?.file} changed since it was applied (recorded ${entry.appliedChecksum}, file ${entry.checksum})` });
-        if (entry.state === 'missing') problems.push({ code: 'MISSING_MIGRATION_FILE', version: entry.version, message: `applied migration ${entry.version}_${entry.name} has no file` });
-        if (entry.state === 'failed') problems.push({ code: 'FAILED_MIGRATION_PRESENT', version: entry.version, message: `migration ${entry.version}_${entry.name} failed: ${entry.error ?? 'unknown error'}` });
-      }
-    }
-    return { ok: problems.length === 0, migrations: set.migrations.length, problems };
+    return validateMigrations(this.source, options.offline ? undefined : (set) => this.withSession((session) => this.readStatus(session, set)));
   }
 
   /**
@@ -514,18 +365,6 @@ export class MigrationRunner {
       await session.release(broken);
     }
   }
-}
-
-function describePlanned({ migration, script }: { migration: { version: string; name: string }; script: PreparedScript }): PlannedMigration {
-  return { version: migration.version, name: migration.name, file: script.file, transactional: script.transactional, modeReason: script.modeReason, statements: script.statements.length };
-}
-
-function describeSteps(script: PreparedScript): NonNullable<PlannedMigration['steps']> {
-  return script.statements.map((statement) => ({
-    line: statement.line,
-    statement: statement.text.split('\n')[0]!.slice(0, 120),
-    locks: locksFor(statement).map((lock) => `${lock.mode} on ${lock.relation}`),
-  }));
 }
 
 function countOf(result: unknown): number {

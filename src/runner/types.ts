@@ -1,0 +1,111 @@
+import type pg from 'pg';
+import type { Migration } from '../core/migration.js';
+import type { MigrationSource } from '../source/file-source.js';
+import type { LintFinding } from '../lint/index.js';
+
+/** Options and typed results of MigrationRunner: what the CLI, the HTTP service and embedders render. */
+export interface MigrationRunnerOptions {
+  /** `postgres://` or `postgresql://` URL. Either this or `pool`; without either only offline checks work. */
+  databaseUrl?: string;
+  /** A pool the embedder owns; the runner borrows one connection per operation. */
+  pool?: pg.Pool;
+  /** Migrations directory (default `./migrations`), or a custom `source`. */
+  dir?: string;
+  source?: MigrationSource;
+  /** File-name globs to ignore (default `test_*.sql`). */
+  ignore?: string[];
+  /** Tracking location (default `platform.schema_migrations` and `platform.schema_migration_events`). */
+  schema?: string;
+  table?: string;
+  eventsTable?: string;
+  /** lock_timeout per migration statement (default 5000 ms). */
+  lockTimeoutMs?: number;
+  /** statement_timeout per migration statement (default: the server's or role's setting; 0 = none). */
+  statementTimeoutMs?: number;
+  /** Retries of a migration whose lock_timeout fired (default 5), with exponential backoff and jitter. */
+  lockRetries?: number;
+  retryBaseMs?: number;
+  /** How long to wait for another runner's migration lock before failing with LOCK_TIMEOUT (default 60 s). */
+  lockWaitMs?: number;
+  /** Names the runner in `applied_by` and events: `cli`, `http`, … (default `library`). */
+  clientName?: string;
+}
+
+/** Per-call options of the operations that change the database. */
+export interface RunOptions {
+  /** Only plan and report; change nothing (no lock is taken). */
+  dryRun?: boolean;
+  /** Called under the lock with what is about to run; throwing aborts the run before anything changes. */
+  beforeApply?: BeforeApply;
+  /** Overrides the runner's lock wait for this call (0: fail at once with LOCK_TIMEOUT if another run holds it). */
+  lockWaitMs?: number;
+}
+
+/** Called under the lock with what is about to run; throwing aborts the run before anything changes. */
+export type BeforeApply = (migrations: Migration[], runId: string) => Promise<void>;
+
+export interface PlannedMigration {
+  version: string;
+  name: string;
+  file: string;
+  transactional: boolean;
+  modeReason: string;
+  statements: number;
+  /** Dry runs only: each statement with the table locks it takes (from the parser). */
+  steps?: Array<{ line: number; statement: string; locks: string[] }>;
+  /** Dry runs of migrate only: the linter's findings for this file. */
+  findings?: LintFinding[];
+}
+
+export interface AppliedMigration {
+  version: string;
+  name: string;
+  file: string;
+  transactional: boolean;
+  durationMs: number;
+}
+
+export interface MigrateResult {
+  runId: string;
+  dryRun: boolean;
+  /** What ran (or, for a dry run, what would run), in order. */
+  planned: PlannedMigration[];
+  applied: AppliedMigration[];
+  current: string | null;
+  lockWaitMs: number;
+}
+
+export interface RollbackResult {
+  runId: string;
+  dryRun: boolean;
+  planned: PlannedMigration[];
+  reverted: AppliedMigration[];
+  current: string | null;
+}
+
+export interface BaselineResult {
+  runId: string;
+  baselined: Array<{ version: string; name: string }>;
+}
+
+export interface RepairResult {
+  runId: string;
+  removedFailed: string[];
+  markedApplied: string[];
+  realigned: string[];
+  removedMissing: string[];
+}
+
+export interface ValidationProblem {
+  code: string;
+  message: string;
+  file?: string;
+  version?: string;
+}
+
+export interface ValidateResult {
+  ok: boolean;
+  migrations: number;
+  problems: ValidationProblem[];
+}
+
