@@ -12,11 +12,12 @@ import { registerAdopt } from './commands/adopt.js';
 import { registerServe } from './commands/serve.js';
 import { registerLint } from './commands/lint.js';
 import { registerCi } from './commands/ci.js';
+import { registerBackups } from './commands/backups.js';
 import { registerDiff, registerDrift } from './commands/drift.js';
 import { registerBaseline, registerHistory, registerRepair, registerValidate } from './commands/maintenance.js';
 
 /** Commands register themselves here; each lives in its own file under commands/. */
-const COMMANDS = [registerInit, registerNew, registerStatus, registerMigrate, registerRollback, registerBaseline, registerValidate, registerRepair, registerHistory, registerVerify, registerDrift, registerDiff, registerAdopt, registerServe, registerLint, registerCi];
+const COMMANDS = [registerInit, registerNew, registerStatus, registerMigrate, registerRollback, registerBaseline, registerValidate, registerRepair, registerHistory, registerVerify, registerDrift, registerDiff, registerAdopt, registerServe, registerLint, registerCi, registerBackups];
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('ogel-migrate')

@@ -64,7 +64,7 @@ export class MigrationRunner {
   private readonly settings: ExecutionSettings;
   private readonly lockWaitMs: number;
 
-  constructor(options: MigrationRunnerOptions) {
+  constructor(private readonly options: MigrationRunnerOptions) {
     if (options.pool) this.connection = { pool: options.pool };
     else if (options.databaseUrl !== undefined) this.connection = { databaseUrl: options.databaseUrl };
     this.source = options.source ?? new FileMigrationSource(options.dir ?? 'migrations', options.ignore ?? DEFAULT_IGNORE);
@@ -266,6 +266,12 @@ export class MigrationRunner {
     const report = await this.status();
     const create = options.embedded ? () => createEmbeddedScratch() : () => createScratchOnServer(databaseUrl);
     return withScratch(create, (scratch) => detectDrift({ databaseUrl, report, scratch, settings: this.settings, snapshot: { excludeTables: this.trackingTables() }, trackingSql: createTrackingTablesSql(this.tracking) }));
+  }
+
+  /** The same settings and migrations against another database (a restore target, a diff's other side). */
+  forDatabase(databaseUrl: string): MigrationRunner {
+    const { pool: _pool, ...rest } = this.options;
+    return new MigrationRunner({ ...rest, databaseUrl, source: this.source });
   }
 
   /** The tables ogel-migrate itself owns, left out of schema snapshots. */

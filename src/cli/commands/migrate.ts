@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { MigrateResult } from '../../runner/runner.js';
 import { promotionGate } from '../../environments/workspace.js';
+import { backupGate } from '../../backups/before-migrate.js';
+import { backupServiceFor } from '../../backups/for-workspace.js';
 import { addCommonOptions, openCliWorkspace, type CliContext, type CommonOptions } from '../context.js';
 import { chainGates, confirmProtected, samePlanGate } from '../confirm.js';
 import { paint, printJson, type Output } from '../output.js';
@@ -13,6 +15,8 @@ interface MigrateOptions extends CommonOptions {
   ignoreMissing?: boolean;
   yes?: boolean;
   forcePromotion?: string;
+  backup?: boolean;
+  backupDir?: string;
 }
 
 export function registerMigrate(program: Command, ctx: CliContext): void {
@@ -33,6 +37,8 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
     .option('--ignore-missing', 'proceed although applied versions have no file')
     .option('-y, --yes', 'confirm changes to a protected environment')
     .option('--force-promotion <reason>', 'apply although the upstream environment has not (reason goes into the event log)')
+    .option('--no-backup', 'skip the automatic backup (protected environments, destructive migrations)')
+    .option('--backup-dir <dir>', 'where the automatic backup goes (default: ./backups, config backupDir)')
     .action(async (options: MigrateOptions) => {
       const workspace = await openCliWorkspace(options, ctx, true);
       const runner = workspace.runner;
@@ -46,7 +52,11 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
         if (plan.planned.length > 0) await confirmProtected(workspace, ctx, options.yes, `Apply ${plan.planned.length} migration(s) to it?`);
         confirmed = samePlanGate(plan.planned.map((p) => p.version));
       }
-      const gate = chainGates(promotionGate(workspace, ctx.env, options.forcePromotion), confirmed);
+      const policy = workspace.environment?.settings.backupPolicy ?? workspace.loaded.config.backupPolicy ?? 'destructive';
+      const backups = options.backup === false || !workspace.runnerOptions.databaseUrl ? undefined : backupGate(backupServiceFor(workspace, ctx.env, ctx.cwd, options.backupDir ? { backupDir: options.backupDir } : {}), policy, workspace.environment?.protected ?? false, (id, reason) => {
+        if (!options.json) ctx.output.err(`backup ${id} taken (${reason})`);
+      });
+      const gate = chainGates(promotionGate(workspace, ctx.env, options.forcePromotion), confirmed, backups);
       render(ctx, options, await runner.migrate({ ...planOptions, beforeApply: gate }));
     });
 }
