@@ -63,6 +63,13 @@ export function openApiDocument(): object {
       '/migrations/{version}': { get: { summary: 'One migration: its SQL and events', parameters: [envParam, { name: 'version', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'migration' }, ...errors(400, 404) } } },
       '/events': { get: { summary: 'Server-Sent Events: run:start, migration:start/done/failed, run:end …', parameters: [envParam], responses: { 200: { description: 'text/event-stream' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain' } } } },
+      '/backups': {
+        get: { summary: 'Recorded backups, newest first', parameters: [envParam], responses: { 200: { description: '{ backups }' }, ...errors(401, 404) } },
+        post: { summary: 'Take a backup now (pg_dump)', parameters: [envParam], requestBody: { required: false, ...json({ type: 'object', properties: { format: { enum: ['custom', 'directory'] }, jobs: { type: 'integer' } }, additionalProperties: false }) }, responses: { 200: { description: 'the backup record' }, ...errors(400, 401, 403) } },
+      },
+      '/backups/{id}/restore': {
+        post: { summary: 'Restore a backup over the database (body must say confirm: true)', parameters: [envParam, { name: 'id', in: 'path', required: true, schema: { type: 'string' } }], requestBody: { required: true, ...json({ type: 'object', required: ['confirm'], properties: { confirm: { const: true }, jobs: { type: 'integer' } }, additionalProperties: false }) }, responses: { 200: { description: '{ id, database, version, durationMs }' }, ...errors(400, 401, 403, 404, 422) } },
+      },
       '/openapi.json': { get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } } },
     },
   };

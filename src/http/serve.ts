@@ -1,6 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import pino, { type Logger } from 'pino';
 import type { MigrationRunner } from '../runner/runner.js';
+import type { BackupService } from '../backups/service.js';
 import { generateToken } from './auth.js';
 import { createApp } from './app.js';
 import { createMetrics } from './metrics.js';
@@ -8,6 +9,7 @@ import type { ServerState } from './state.js';
 
 export interface StartOptions {
   runners: Map<string, MigrationRunner>;
+  backups?: Map<string, BackupService>;
   defaultEnvironment: string;
   protectedEnvironments?: Set<string>;
   port: number;
@@ -36,6 +38,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   for (const [env, runner] of options.runners) metrics.observe(env, runner);
   const state: ServerState = {
     runners: options.runners,
+    backups: options.backups ?? new Map(),
     defaultEnvironment: options.defaultEnvironment,
     protectedEnvironments: options.protectedEnvironments ?? new Set(),
     adminToken: options.adminToken || generateToken(),

@@ -1,10 +1,13 @@
 import type { Logger } from 'pino';
 import type { MigrationRunner } from '../runner/runner.js';
+import type { BackupService } from '../backups/service.js';
 import type { Metrics } from './metrics.js';
 
 /** What every route can reach: one runner per environment, the tokens, and the runs in flight. */
 export interface ServerState {
   runners: Map<string, MigrationRunner>;
+  /** Backup services by environment (absent: backups not available there). */
+  backups: Map<string, BackupService>;
   defaultEnvironment: string;
   /** Environments marked `protected` in the config: the dashboard warns before acting on them. */
   protectedEnvironments: Set<string>;

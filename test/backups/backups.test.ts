@@ -119,3 +119,30 @@ describe('backup rules (pure)', () => {
     expect(backupsToPrune(records, undefined, 3, new Date(Date.UTC(2026, 0, 30))).map((r) => r.id)).toEqual(['c', 'd']);
   });
 });
+
+describe('backups over HTTP', () => {
+  it('GET /backups, POST /backups (admin), POST /backups/{id}/restore needs confirm', async () => {
+    const { startTestServer, READ } = await import('../harness/server.js');
+    const db = await createTestDatabase();
+    const dir = await writeMigrations({ '001_keep.sql': 'CREATE TABLE keep (id int);\nINSERT INTO keep VALUES (1), (2);' });
+    const backupDir = await mkdtemp(join(tmpdir(), 'ogel-http-backups-'));
+    const server = await startTestServer({ databaseUrl: db.url, dir }, { backupDir });
+    try {
+      await server.fetch('/migrate', { method: 'POST', body: '{}' });
+      expect((await server.fetch('/backups', { method: 'POST', body: '{}', token: READ })).status).toBe(403);
+      const created = await (await server.fetch('/backups', { method: 'POST', body: '{}' })).json();
+      expect(created).toMatchObject({ version: '001', format: 'custom' });
+      const listed = await (await server.fetch('/backups', { token: READ })).json();
+      expect(listed.backups.map((b: { id: string }) => b.id)).toEqual([created.id]);
+      await query(db.url, 'DELETE FROM keep');
+      expect((await server.fetch(`/backups/${created.id}/restore`, { method: 'POST', body: '{}' })).status).toBe(400);
+      expect((await server.fetch('/backups/..%2Fetc/restore', { method: 'POST', body: '{"confirm":true}' })).status).toBe(400);
+      expect((await server.fetch('/backups/nope/restore', { method: 'POST', body: '{"confirm":true}' })).status).toBe(404);
+      const restored = await server.fetch(`/backups/${created.id}/restore`, { method: 'POST', body: '{"confirm":true}' });
+      expect(restored.status).toBe(200);
+      expect(await query(db.url, 'SELECT count(*)::int AS n FROM keep')).toEqual([{ n: 2 }]);
+    } finally {
+      await server.shutdown();
+    }
+  });
+});

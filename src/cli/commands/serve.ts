@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { environmentNames, resolveEnvironment } from '../../config/resolve.js';
 import { runnerFor } from '../../environments/workspace.js';
 import type { MigrationRunner } from '../../runner/runner.js';
+import type { BackupService } from '../../backups/service.js';
+import { backupServiceFor } from '../../backups/for-workspace.js';
 import { addCommonOptions, openCliWorkspace, parseInteger, type CliContext, type CommonOptions } from '../context.js';
 
 interface ServeOptions extends CommonOptions {
@@ -18,6 +20,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const workspace = await openCliWorkspace({ ...options, json: true }, ctx, false, 'http');
       // One runner per configured environment, so the dashboard shows them all; else just this database.
       const runners = new Map<string, MigrationRunner>();
+      const backups = new Map<string, BackupService>();
       const protectedEnvironments = new Set<string>();
       const names = environmentNames(workspace.loaded.config);
       const defaultEnvironment = workspace.environment?.name ?? (names.length > 0 && !options.databaseUrl ? (workspace.loaded.config.defaultEnv ?? names[0]!) : 'default');
@@ -25,7 +28,9 @@ export function registerServe(program: Command, ctx: CliContext): void {
         for (const name of names) {
           try {
             const environment = resolveEnvironment(workspace.loaded, name, ctx.env);
-            runners.set(name, runnerFor(workspace, environment));
+            const runner = runnerFor(workspace, environment);
+            runners.set(name, runner);
+            backups.set(name, backupServiceFor({ ...workspace, runner, environment, runnerOptions: { ...workspace.runnerOptions, databaseUrl: environment.databaseUrl } }, ctx.env, ctx.cwd));
             if (environment.protected) protectedEnvironments.add(name);
           } catch (error) {
             ctx.output.err(`environment ${name} skipped: ${(error as Error).message}`);
@@ -33,11 +38,13 @@ export function registerServe(program: Command, ctx: CliContext): void {
         }
       } else {
         runners.set(defaultEnvironment, workspace.runner);
+        if (workspace.runnerOptions.databaseUrl) backups.set(defaultEnvironment, backupServiceFor(workspace, ctx.env, ctx.cwd));
       }
       const port = parseInteger(options.port ?? ctx.env.PORT ?? '8080', '--port')!;
       const { startServer } = await import('../../http/serve.js');
       const server = await startServer({
         runners,
+        backups,
         defaultEnvironment: runners.has(defaultEnvironment) ? defaultEnvironment : [...runners.keys()][0]!,
         protectedEnvironments,
         port,
