@@ -62,7 +62,8 @@ describe('backups', () => {
     await p.cli(['migrate']);
     const { id, path } = JSON.parse((await p.cli(['backup', '--json'])).stdout);
     const bytes = await readFile(path);
-    bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+    const middle = Math.floor(bytes.length / 2);
+    bytes[middle] = bytes[middle]! ^ 0xff;
     await writeFile(path, bytes);
     await query(p.db.url, "INSERT INTO keep VALUES (9999, 'after the backup')");
     const result = await p.cli(['restore', id, '--yes']);
