@@ -51,7 +51,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   };
   const app = createApp(state);
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(s));
+    // Slow or stalled clients get a bounded time to send their request (slowloris); responses may take long.
+    const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host, serverOptions: { headersTimeout: 10_000, requestTimeout: 30_000 } }, () => resolve(s));
     s.on('error', reject);
   });
   const address = server.address();

@@ -219,3 +219,28 @@ describe('HTTP service', () => {
     await expect(fetch(`${server.url}/health`)).rejects.toThrow();
   });
 });
+
+describe('slow clients', () => {
+  it('stalled connections (headers or body never finished) do not stop the server answering others', async () => {
+    const { server } = await setup();
+    const { connect } = await import('node:net');
+    const url = new URL(server.url);
+    const sockets = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        new Promise<import('node:net').Socket>((resolve) => {
+          const socket = connect(Number(url.port), url.hostname, () => {
+            socket.write(i % 2 === 0 ? 'GET /status HTTP/1.1\r\nHost: x\r\nX-Slow: ' : `POST /migrate HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ADMIN}\r\nContent-Length: 1000\r\n\r\n{"dry`);
+            resolve(socket);
+          });
+          socket.on('error', () => {});
+        }),
+      ),
+    );
+    try {
+      for (let i = 0; i < 5; i++) expect((await server.fetch('/health')).status).toBe(200);
+      expect((await server.fetch('/status')).status).toBe(200);
+    } finally {
+      sockets.forEach((s) => s.destroy());
+    }
+  });
+});
