@@ -1,0 +1,84 @@
+// Shared helpers for the benchmarks: a private PostgreSQL, fresh databases, timing and reporting.
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { startEmbeddedPostgres } from '../dist/db/embedded.js';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const BIN = `${ROOT}bin/ogel-migrate.js`;
+export const PG_BIN = '/usr/lib/postgresql/15/bin';
+
+let server;
+let counter = 0;
+
+/** One server for the whole run, so every ratio compares tools on the same server at the same time. */
+export async function pgServer() {
+  server ??= await startEmbeddedPostgres({ settings: { max_connections: '300' } });
+  return server;
+}
+
+export async function stopServer() {
+  await server?.stop();
+  server = undefined;
+}
+
+export async function freshDatabase(prefix = 'b') {
+  const s = await pgServer();
+  const name = `${prefix}_${++counter}_${Date.now().toString(36)}`;
+  await sql(s.url, `CREATE DATABASE ${name}`);
+  return s.urlFor(name);
+}
+
+export async function sql(url, text, params = []) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+export function run(command, args, options = {}) {
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { maxBuffer: 256 * 1024 * 1024, ...options }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${command} ${args.join(' ')} failed: ${stderr || error.message}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+export function spawnProcess(command, args, options = {}) {
+  return spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+}
+
+/** Median wall time of `times` runs of `fn(i)` (each run gets a fresh setup from `setup`). */
+export async function median(times, setup, fn) {
+  const samples = [];
+  for (let i = 0; i < times; i++) {
+    const context = await setup(i);
+    const started = performance.now();
+    await fn(context);
+    samples.push(performance.now() - started);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)];
+}
+
+export function machine() {
+  return { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.type()} ${os.release()}`, date: new Date().toISOString() };
+}
+
+export function report(name, title, rows, extra = {}) {
+  mkdirSync(`${ROOT}bench/results`, { recursive: true });
+  writeFileSync(`${ROOT}bench/results/${name}.json`, `${JSON.stringify({ name, title, machine: machine(), rows, ...extra }, null, 2)}\n`);
+  const keys = Object.keys(rows[0] ?? {});
+  const widths = keys.map((k) => Math.max(k.length, ...rows.map((r) => String(r[k] ?? '').length)));
+  const line = (cells) => cells.map((c, i) => String(c ?? '').padEnd(widths[i])).join('  ');
+  console.log(`\n## ${title}\n${line(keys)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${rows.map((r) => line(keys.map((k) => r[k]))).join('\n')}`);
+}
+
+export const ms = (value) => (value === null || value === undefined ? 'n/a' : `${Math.round(value)} ms`);
+export const ratio = (value, floor) => (value === null || value === undefined ? 'n/a' : `${(value / floor).toFixed(2)}x`);
