@@ -43,26 +43,3 @@ export function formatStatus(output: Output, report: StatusReport): string {
   }
   return lines.join('\n');
 }
-
-/** `status --json`: exactly the documented object, the same one `GET /status` returns. */
-export function statusJson(report: StatusReport): object {
-  return {
-    table: report.table,
-    current: report.current,
-    counts: report.counts,
-    migrations: report.migrations.map((m) => ({
-      version: m.version,
-      name: m.name,
-      state: m.state,
-      checksum: m.checksum,
-      appliedAt: m.appliedAt,
-      appliedBy: m.appliedBy,
-      executionMs: m.executionMs,
-      kind: m.kind,
-      reversible: m.reversible,
-      ...(m.appliedChecksum ? { appliedChecksum: m.appliedChecksum } : {}),
-      ...(m.error ? { error: m.error } : {}),
-    })),
-    ignored: report.ignored,
-  };
-}

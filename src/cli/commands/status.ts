@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { addCommonOptions, createRunner, type CliContext, type CommonOptions } from '../context.js';
-import { formatStatus, statusJson } from '../format-status.js';
+import { formatStatus } from '../format-status.js';
+import { statusJson } from '../../core/status-json.js';
 import { printJson } from '../output.js';
 
 /** Exit status of `status --check` when anything needs attention, distinct from failures (1) and usage (2). */

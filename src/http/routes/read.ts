@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { statusJson } from '../../cli/format-status.js';
+import { statusJson } from '../../core/status-json.js';
 import { OgelError } from '../../errors.js';
 import { normalizeVersion } from '../../core/version.js';
 import type { Role } from '../auth.js';

@@ -1,0 +1,24 @@
+import type { StatusReport } from './status.js';
+
+/** The public status object: what `status --json` prints and `GET /status` returns, exactly. */
+export function statusJson(report: StatusReport): object {
+  return {
+    table: report.table,
+    current: report.current,
+    counts: report.counts,
+    migrations: report.migrations.map((m) => ({
+      version: m.version,
+      name: m.name,
+      state: m.state,
+      checksum: m.checksum,
+      appliedAt: m.appliedAt,
+      appliedBy: m.appliedBy,
+      executionMs: m.executionMs,
+      kind: m.kind,
+      reversible: m.reversible,
+      ...(m.appliedChecksum ? { appliedChecksum: m.appliedChecksum } : {}),
+      ...(m.error ? { error: m.error } : {}),
+    })),
+    ignored: report.ignored,
+  };
+}
