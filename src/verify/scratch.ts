@@ -78,21 +78,27 @@ export async function createEmbeddedScratch(): Promise<ScratchDatabase> {
  * while `fn` runs (the signal is re-raised after cleanup so the exit status stays conventional).
  */
 export async function withScratch<T>(create: () => Promise<ScratchDatabase>, fn: (scratch: ScratchDatabase) => Promise<T>): Promise<T> {
-  const scratch = await create();
+  // Handlers first: a signal may arrive while the database is being created.
+  const creating = create();
   const onSignal = (signal: NodeJS.Signals) => {
-    void scratch.drop().finally(() => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      process.kill(process.pid, signal);
-    });
+    void creating
+      .then((scratch) => scratch.drop())
+      .catch(() => {})
+      .finally(() => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        process.kill(process.pid, signal);
+      });
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  let scratch: ScratchDatabase | undefined;
   try {
+    scratch = await creating;
     return await fn(scratch);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await scratch.drop();
+    await scratch?.drop();
   }
 }

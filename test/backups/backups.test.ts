@@ -147,3 +147,21 @@ describe('backups over HTTP', () => {
     }
   });
 });
+
+describe('a failed automatic backup', () => {
+  it('stops the migration before anything runs', async () => {
+    const p = await project();
+    await p.cli(['migrate']);
+    await addMigration(p.dir, '002_drop_keep.sql', 'DROP TABLE keep;');
+    const bin = await mkdtemp(join(tmpdir(), 'ogel-failbin-'));
+    await writeFile(join(bin, 'pg_dump'), '#!/bin/sh\nif [ "$1" = "--version" ]; then echo "pg_dump (PostgreSQL) 99.0"; exit 0; fi\necho "pg_dump: error: disk full" >&2\nexit 1\n');
+    await chmod(join(bin, 'pg_dump'), 0o755);
+    const result = await p.cli(['migrate'], { OGEL_MIGRATE_PG_BIN_DIR: bin });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('[BACKUP_FAILED]');
+    expect(result.stderr).toContain('disk full');
+    expect(await query(p.db.url, 'SELECT count(*)::int AS n FROM keep')).toEqual([{ n: 500 }]);
+    expect(await query(p.db.url, "SELECT count(*)::int AS n FROM platform.schema_migrations WHERE version = '002'")).toEqual([{ n: 0 }]);
+    expect(await query(p.db.url, "SELECT outcome FROM platform.schema_migration_events WHERE event = 'backup'")).toEqual([{ outcome: 'failure' }]);
+  });
+});

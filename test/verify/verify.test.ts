@@ -110,3 +110,19 @@ describe('verify', () => {
     expect(report.results.map((r: { outcome: string }) => r.outcome)).toEqual(['ok', 'down-does-not-restore', 'ok']);
   });
 });
+
+describe('verify interrupted', () => {
+  it('Ctrl-C (SIGINT) drops the scratch database', async () => {
+    const { spawn } = await import('node:child_process');
+    const { BIN } = await import('../harness/cli.js');
+    const db = await createTestDatabase();
+    const dir = await writeMigrations({ '001_slow.sql': 'CREATE TABLE s (id int);\nSELECT pg_sleep(5);', '001_slow.down.sql': 'DROP TABLE s;' });
+    const child = spawn(process.execPath, [BIN, 'verify', '--dir', dir, '--database-url', db.url], { stdio: 'ignore' });
+    const closed = new Promise((r) => child.on('close', r));
+    for (let i = 0; i < 200 && (await scratchDatabases()).length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await scratchDatabases()).toHaveLength(1);
+    child.kill('SIGINT');
+    await closed;
+    expect(await scratchDatabases()).toEqual([]);
+  });
+});
