@@ -80,25 +80,26 @@ export async function createEmbeddedScratch(): Promise<ScratchDatabase> {
 export async function withScratch<T>(create: () => Promise<ScratchDatabase>, fn: (scratch: ScratchDatabase) => Promise<T>): Promise<T> {
   // Handlers first: a signal may arrive while the database is being created.
   const creating = create();
+  let dropping: Promise<void> | undefined;
+  let signalled: NodeJS.Signals | undefined;
+  const drop = () => (dropping ??= creating.then((scratch) => scratch.drop()).catch(() => {}));
   const onSignal = (signal: NodeJS.Signals) => {
-    void creating
-      .then((scratch) => scratch.drop())
-      .catch(() => {})
-      .finally(() => {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        process.kill(process.pid, signal);
-      });
+    signalled = signal;
+    void drop().finally(reraise);
+  };
+  const reraise = () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    // Dropping the database ends the work's connection, so `fn` fails too; whichever finishes first exits
+    // with the signal's conventional status once the database is gone.
+    if (signalled) process.kill(process.pid, signalled);
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  let scratch: ScratchDatabase | undefined;
   try {
-    scratch = await creating;
-    return await fn(scratch);
+    return await fn(await creating);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await scratch?.drop();
+    await drop();
+    reraise();
   }
 }
