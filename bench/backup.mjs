@@ -11,7 +11,7 @@ const RUNS = Number(process.env.BENCH_BACKUP_RUNS ?? 1);
 export default async function backupBench() {
   const url = await freshDatabase('bk');
   const started = performance.now();
-  await run(`${PG_BIN}/pgbench`, ['-i', '-q', '-s', String(SCALE), '--dbname', url]);
+  await run(`${PG_BIN}/pgbench`, ['-i', '-q', '-s', String(SCALE), url]);
   const [{ size }] = await sql(url, 'SELECT pg_database_size(current_database())::bigint AS size');
   const dir = mkdtempSync(join(tmpdir(), 'bench-backup-'));
   const empty = join(dir, 'migrations');
