@@ -118,7 +118,8 @@ export class MigrationRunner {
         for (const [index, { migration, script }] of scripts.entries()) {
           const durationMs = await runScript(ctx, migration, 'up', script, {
             onSuccess: (ms) => [
-              upsertRowSql(ctx.tracking, rowValues(ctx, migration, 'applied', ms)),
+              // In its own transaction a pending migration has no row yet; a no-transaction one left `running`.
+              upsertRowSql(ctx.tracking, rowValues(ctx, migration, 'applied', ms), ms === 'transaction'),
               eventSql(ctx, 'apply', 'success', migration, ms, null, { file: script.file, transactional: script.transactional }),
             ],
           }, index, scripts.length);
