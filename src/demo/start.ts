@@ -6,6 +6,10 @@ import { attachProgress } from '../cli/progress.js';
 import { formatStatus } from '../cli/format-status.js';
 import { processOutput } from '../cli/output.js';
 import { startServer } from '../http/serve.js';
+import { BackupService } from '../backups/service.js';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * `npm start`: the whole tool with nothing else installed. Starts a private PostgreSQL from the
@@ -24,8 +28,11 @@ processOutput.out(`Embedded PostgreSQL on port ${database.port}; applying ${exam
 await runner.migrate();
 processOutput.out(formatStatus(processOutput, await runner.status()));
 
+// Backups of the demo database go to a temporary folder, so the dashboard's Backup/Restore buttons work.
+const backupDir = await mkdtemp(join(tmpdir(), 'ogel-demo-backups-'));
 const server = await startServer({
   runners: new Map([['demo', runner]]),
+  backups: new Map([['demo', new BackupService({ runner, databaseUrl: database.urlFor('ogelbase'), backupDir })]]),
   defaultEnvironment: 'demo',
   port: Number(process.env.PORT ?? 8080),
   host: '127.0.0.1',
