@@ -203,3 +203,13 @@ function backoff(baseMs: number, attempt: number): number {
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * Runs a script without tracking writes, after a full session reset (scratch databases: verify, drift), so a
+ * previous script's session settings can't change how this one runs.
+ */
+export async function runUntracked(client: pg.ClientBase, script: PreparedScript, settings: ExecutionSettings): Promise<void> {
+  await client.query(joinSql(SESSION_RESET));
+  if (script.transactional) await runInTransaction(client, script, { before: [], after: [] }, settings);
+  else await runWithoutTransaction(client, script, settings);
+}

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { StatusReport } from '../core/status.js';
 import type { ExecutionSettings } from '../db/execute-script.js';
-import { joinSql, runInTransaction, runWithoutTransaction, SESSION_RESET } from '../db/execute-script.js';
+import { runUntracked } from '../db/execute-script.js';
 import { ensureParser } from '../sql/parser.js';
 import { prepareScript } from '../sql/prepare-script.js';
 import { diffSnapshots, type SchemaDifference } from '../schema/diff.js';
@@ -47,10 +47,8 @@ export async function detectDrift(options: {
     for (const entry of applied) {
       if (!entry.migration) continue;
       const script = prepareScript(entry.migration.file, entry.migration.upSql);
-      await scratch.query(joinSql(SESSION_RESET));
       try {
-        if (script.transactional) await runInTransaction(scratch, script, { before: [], after: [] }, options.settings);
-        else await runWithoutTransaction(scratch, script, options.settings);
+        await runUntracked(scratch, script, options.settings);
       } catch (error) {
         throw new OgelError('VERIFY_FAILED', `drift: replaying applied migration ${entry.version}_${entry.name} on a scratch database failed: ${(error as Error).message}`, { version: entry.version }, { cause: error });
       }

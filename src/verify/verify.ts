@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Migration, MigrationSet } from '../core/migration.js';
 import { compareVersions } from '../core/version.js';
-import { joinSql, runInTransaction, runWithoutTransaction, SESSION_RESET, type ExecutionSettings } from '../db/execute-script.js';
+import { runUntracked as run, type ExecutionSettings } from '../db/execute-script.js';
 import { OgelError } from '../errors.js';
 import { ensureParser } from '../sql/parser.js';
 import { prepareScript, type PreparedScript } from '../sql/prepare-script.js';
@@ -134,13 +134,6 @@ async function verifyOne(
 
 function significant(differences: SchemaDifference[]): SchemaDifference[] {
   return differences.filter((d) => d.severity === 'error');
-}
-
-async function run(client: pg.Client, script: PreparedScript, settings: ExecutionSettings): Promise<void> {
-  // The same reset the runner does between migrations, so a file's session settings can't mask a difference.
-  await client.query(joinSql(SESSION_RESET));
-  if (script.transactional) await runInTransaction(client, script, { before: [], after: [] }, settings);
-  else await runWithoutTransaction(client, script, settings);
 }
 
 async function attempt(fn: () => Promise<void>): Promise<string | null> {
