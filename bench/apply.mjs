@@ -33,7 +33,7 @@ async function prepared(kind) {
   return url;
 }
 
-const bin = (name) => join(ROOT, 'node_modules', '.bin', name);
+const bin = (name) => join(ROOT, 'bench', 'peers', 'node_modules', '.bin', name);
 
 async function measure(kind) {
   const files = generate(kind);

@@ -2,10 +2,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
+import { createRequire } from 'node:module';
 import { MigrationRunner } from '../dist/index.js';
 import { startServer } from '../dist/http/serve.js';
 import { freshDatabase, report } from './lib.mjs';
+
+// The peers live in bench/peers (installed by `npm run bench`), not in the project's dependencies.
+const autocannon = createRequire(new URL('./peers/package.json', import.meta.url))('autocannon');
 
 const DURATION = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
 

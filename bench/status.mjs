@@ -24,7 +24,7 @@ async function measure(count) {
   await sql(url, 'CREATE TABLE IF NOT EXISTS schema_migrations (version varchar(128) PRIMARY KEY)');
   await sql(url, 'INSERT INTO schema_migrations SELECT lpad(g::text, 5, \'0\') FROM generate_series(1, $1) g', [count]);
   const ours = await median(RUNS, () => null, () => run(process.execPath, [BIN, 'status', '--json', '--dir', ogel, '--database-url', url]));
-  const theirs = await median(RUNS, () => null, () => run(join(ROOT, 'node_modules', '.bin', 'dbmate'), ['--url', `${url}?sslmode=disable`, '--migrations-dir', dbmate, 'status'])).catch(() => null);
+  const theirs = await median(RUNS, () => null, () => run(join(ROOT, 'bench', 'peers', 'node_modules', '.bin', 'dbmate'), ['--url', `${url}?sslmode=disable`, '--migrations-dir', dbmate, 'status'])).catch(() => null);
   return [
     { migrations: count, tool: 'ogel-migrate status --json', time: ms(ours), target: '≤ 250 ms' },
     { migrations: count, tool: 'dbmate status', time: ms(theirs), target: '' },
