@@ -8,6 +8,8 @@ import { Timeline } from './components/Timeline.js';
 import { Actions } from './components/Actions.js';
 import { DurationChart } from './components/DurationChart.js';
 import { ProgressLog, useProgress } from './components/ProgressLog.js';
+import { Checks } from './components/Checks.js';
+import type { VerifyReport } from './api.js';
 
 export type StatusByEnv = Record<string, Status | { error: string }>;
 
@@ -19,6 +21,7 @@ export function App() {
   const [env, setEnv] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [refreshKey, setRefreshKey] = useState(0);
+  const [verifyReport, setVerifyReport] = useState<VerifyReport | null>(null);
 
   const login = useCallback(async (token?: string) => {
     if (token) tokenStore.set(token);
@@ -69,8 +72,9 @@ export function App() {
           <section aria-label={`Migrations in ${env}`}>
             <div class="section-head">
               <h2>Migrations — {env}</h2>
-              {session.role === 'admin' && <Actions env={env} status={status} onDone={refresh} />}
+              {session.role === 'admin' && <Actions env={env} status={status} onDone={refresh} verify={verifyReport} />}
             </div>
+            <Checks env={env} role={session.role} onVerify={setVerifyReport} />
             <ProgressLog lines={progress} />
             <MigrationList status={status} env={env} selected={selected} onSelect={setSelected} />
             {selected && <MigrationDetailPanel env={env} version={selected} refreshKey={refreshKey} onClose={() => setSelected(null)} />}

@@ -51,6 +51,7 @@ export interface LintFinding {
 }
 
 export type { PlannedMigration } from '../../src/runner/runner.js';
+export type { VerifyReport } from '../../src/verify/verify.js';
 
 export interface Backup {
   id: string;

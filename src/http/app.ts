@@ -9,6 +9,7 @@ import { eventRoutes } from './routes/events.js';
 import { readRoutes } from './routes/read.js';
 import { runRoutes } from './routes/runs.js';
 import { backupRoutes } from './routes/backups.js';
+import { checkRoutes } from './routes/checks.js';
 import { runnerFor } from './runners.js';
 import { envQuery } from './schemas.js';
 import type { ServerState } from './state.js';
@@ -20,7 +21,7 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 const METHODS: Record<string, string[]> = {
   '/health': ['GET'], '/ready': ['GET'], '/session': ['GET'], '/status': ['GET'], '/history': ['GET'], '/lock': ['GET'],
   '/events': ['GET'], '/metrics': ['GET'], '/openapi.json': ['GET'], '/migrate': ['POST'], '/rollback': ['POST'], '/migrations/:version': ['GET'],
-  '/backups': ['GET', 'POST'], '/backups/:id/restore': ['POST'],
+  '/backups': ['GET', 'POST'], '/backups/:id/restore': ['POST'], '/drift': ['GET'], '/verify': ['GET', 'POST'],
 };
 
 /**
@@ -64,6 +65,7 @@ export function createApp(state: ServerState): Hono<{ Variables: { role: Role; r
   runRoutes(secured, state);
   eventRoutes(secured, state);
   backupRoutes(secured, state);
+  checkRoutes(secured, state);
   for (const [path, allowed] of Object.entries(METHODS)) {
     app.on(['PUT', 'PATCH', 'DELETE', 'POST', 'GET', 'HEAD', 'OPTIONS'].filter((m) => !allowed.includes(m) && !(m === 'HEAD' && allowed.includes('GET'))), path, (c) => {
       c.header('Allow', allowed.join(', '));

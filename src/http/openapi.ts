@@ -70,6 +70,11 @@ export function openApiDocument(): object {
       '/backups/{id}/restore': {
         post: { summary: 'Restore a backup over the database (body must say confirm: true)', parameters: [envParam, { name: 'id', in: 'path', required: true, schema: { type: 'string' } }], requestBody: { required: true, ...json({ type: 'object', required: ['confirm'], properties: { confirm: { const: true }, jobs: { type: 'integer' } }, additionalProperties: false }) }, responses: { 200: { description: '{ id, database, version, durationMs }' }, ...errors(400, 401, 403, 404, 422) } },
       },
+      '/drift': { get: { summary: 'Drift: the real schema against what the applied migrations produce (scratch database)', parameters: [envParam], responses: { 200: { description: 'DriftReport' }, ...errors(401, 503) } } },
+      '/verify': {
+        get: { summary: 'The last rollback-test report of this environment, or null', parameters: [envParam], responses: { 200: { description: '{ report }' } } },
+        post: { summary: 'Run the rollback test (up, down, up) on a scratch database', parameters: [envParam], responses: { 200: { description: '{ report }' }, ...errors(400, 401, 403, 503) } },
+      },
       '/openapi.json': { get: { summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } } },
     },
   };

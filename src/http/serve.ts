@@ -48,6 +48,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     activeRuns: new Set(),
     shuttingDown: false,
     shutdownListeners: new Set(),
+    lastVerify: new Map(),
   };
   const app = createApp(state);
   const server = await new Promise<ServerType>((resolve, reject) => {

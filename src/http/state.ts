@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { MigrationRunner } from '../runner/runner.js';
 import type { BackupService } from '../backups/service.js';
+import type { VerifyReport } from '../verify/verify.js';
 import type { Metrics } from './metrics.js';
 
 /** What every route can reach: one runner per environment, the tokens, and the runs in flight. */
@@ -20,6 +21,8 @@ export interface ServerState {
   shuttingDown: boolean;
   /** Called when shutdown starts (open SSE streams end themselves). */
   shutdownListeners: Set<() => void>;
+  /** The last rollback-test report per environment (shown before a rollback in the dashboard). */
+  lastVerify: Map<string, VerifyReport>;
 }
 
 /** Tracks a run so graceful shutdown can let it finish. */

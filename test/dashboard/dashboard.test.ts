@@ -62,7 +62,13 @@ describe('dashboard in Chromium', () => {
       expect(await state(page, '003')).toBe('pending');
       await expect.poll(() => page.locator('.progress').textContent()).toContain('002 done');
 
+      await page.getByRole('button', { name: 'Rollback test' }).click();
+      await expect.poll(() => page.locator('[data-check="verify"]').textContent(), { timeout: 20_000 }).toContain('003_broken: up-failed');
+      await page.getByRole('button', { name: 'Check drift' }).click();
+      await expect.poll(() => page.locator('[data-check="drift"]').textContent(), { timeout: 20_000 }).toContain('No drift');
       await page.getByRole('button', { name: 'Roll back…' }).click();
+      expect(await page.getByRole('dialog').textContent()).toContain('002_members');
+      expect(await page.getByRole('dialog').textContent()).toContain('rollback test: ok');
       await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
       await expect.poll(() => state(page, '002')).toBe('pending');
       expect(await query(db.url, "SELECT to_regclass('members') AS r")).toEqual([{ r: null }]);

@@ -220,6 +220,23 @@ describe('HTTP service', () => {
   });
 });
 
+describe('checks over HTTP', () => {
+  it('GET /drift (read), POST /verify (admin) and the last report at GET /verify', async () => {
+    const { server, db } = await setup();
+    await server.fetch('/migrate', { method: 'POST', body: '{}' });
+    expect((await (await server.fetch('/drift', { token: READ })).json())).toMatchObject({ drifted: false });
+    await query(db.url, 'CREATE INDEX b_id_idx ON b (id)');
+    const drift = await (await server.fetch('/drift', { token: READ })).json();
+    expect(drift.differences.map((d: { description: string }) => d.description)).toContain('index public.b_id_idx exists in the database but no migration creates it');
+    expect((await (await server.fetch('/verify', { token: READ })).json())).toEqual({ report: null });
+    expect((await server.fetch('/verify', { method: 'POST', body: '{}', token: READ })).status).toBe(403);
+    expect((await server.fetch('/verify', { method: 'POST', body: '{"x":1}' })).status).toBe(400);
+    const run = await (await server.fetch('/verify', { method: 'POST', body: '{}' })).json();
+    expect(run.report.results.map((r: { outcome: string }) => r.outcome)).toEqual(['ok', 'ok', 'ok']);
+    expect((await (await server.fetch('/verify', { token: READ })).json()).report.ok).toBe(true);
+  });
+});
+
 describe('slow clients', () => {
   it('stalled connections (headers or body never finished) do not stop the server answering others', async () => {
     const { server } = await setup();

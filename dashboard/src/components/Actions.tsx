@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, type Backup, type PlannedMigration, type Status } from '../api.js';
+import { api, ApiError, type Backup, type PlannedMigration, type Status, type VerifyReport } from '../api.js';
 
 type Pending =
   | { kind: 'migrate'; plan: PlannedMigration[] }
@@ -7,7 +7,8 @@ type Pending =
   | { kind: 'restore'; backup: Backup };
 
 /** Admin actions. Every change shows what it will do first and needs a confirmation. */
-export function Actions({ env, status, onDone }: { env: string; status: Status; onDone: () => void }) {
+export function Actions({ env, status, onDone, verify }: { env: string; status: Status; onDone: () => void; verify: VerifyReport | null }) {
+  const verified = (version: string) => verify?.results.find((r) => r.version === version);
   const [pending, setPending] = useState<Pending | null>(null);
   const [message, setMessage] = useState<{ text: string; bad: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -85,6 +86,11 @@ export function Actions({ env, status, onDone }: { env: string; status: Status; 
                 {pending.plan.map((p) => (
                   <li key={p.version}>
                     {p.version}_{p.name} — {p.transactional ? 'one transaction' : `no transaction (${p.modeReason})`}, {p.statements} statement(s)
+                    {pending.kind === 'rollback' && (
+                      <span class={verified(p.version)?.outcome === 'ok' ? 'ok' : verified(p.version) ? 'bad' : 'muted'}>
+                        {' '}· rollback test: {verified(p.version)?.outcome ?? 'not run yet'}
+                      </span>
+                    )}
                   </li>
                 ))}
               </ol>
