@@ -1,4 +1,4 @@
-import { loadModule, parseSync, type Node } from 'libpg-query';
+import type { Node } from 'libpg-query';
 import { OgelError } from '../errors.js';
 import { lineColumnAt } from './position.js';
 
@@ -21,13 +21,18 @@ export interface ParsedStatement {
 }
 
 let loading: Promise<void> | undefined;
+let parseSync: ((sql: string) => { stmts?: Array<{ stmt?: unknown; stmt_location?: number; stmt_len?: number }> }) | undefined;
 
 /**
  * The parser is WebAssembly and must be instantiated once before the synchronous API works. Every entry point
- * that parses (runner, linter, CLI) awaits this; it is cheap after the first call.
+ * that parses (runner, linter, CLI) awaits this; it is cheap after the first call. Loaded lazily: commands that
+ * never parse (status, history) skip its start-up cost.
  */
 export function ensureParser(): Promise<void> {
-  loading ??= loadModule();
+  loading ??= import('libpg-query').then(async (module) => {
+    await module.loadModule();
+    parseSync = module.parseSync as typeof parseSync;
+  });
   return loading;
 }
 
@@ -37,6 +42,7 @@ export function ensureParser(): Promise<void> {
  * Call {@link ensureParser} first.
  */
 export function parseStatements(sql: string, file: string): ParsedStatement[] {
+  if (!parseSync) throw new Error('ensureParser() must be awaited before parseStatements()');
   let result;
   try {
     result = parseSync(sql);

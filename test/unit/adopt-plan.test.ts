@@ -60,7 +60,10 @@ const legacy = [
 ];
 
 describe('planAdoption', () => {
-  const plan = planAdoption(legacy);
+  let plan: ReturnType<typeof planAdoption>;
+  beforeAll(() => {
+    plan = planAdoption(legacy);
+  });
   const entry = (file: string) => plan.entries.find((e) => e.file === file)!.disposition;
   const problems = (file: string) => plan.problems.filter((p) => p.file.includes(file)).map((p) => p.code);
 
