@@ -30,6 +30,11 @@ export interface SnapshotOptions {
   /** Tables to leave out with their columns, indexes, constraints, triggers, policies, grants and owned sequences,
    * as `schema.table` (e.g. the tracking table `platform.schema_migrations`). */
   excludeTables?: string[];
+  /**
+   * Read only these relations (and what belongs to them: columns, indexes, constraints, triggers, policies,
+   * grants, owned sequences); schemas, routines and types are always read whole. A fast partial snapshot.
+   */
+  onlyRelations?: string[];
 }
 
 /**
@@ -66,7 +71,7 @@ export async function snapshotSchema(client: pg.ClientBase, options: SnapshotOpt
   let rows: SnapshotRow[];
   try {
     await setAll(Object.values(PINNED_SETTINGS));
-    rows = (await client.query<SnapshotRow>(SNAPSHOT_SQL, [options.excludeSchemas ?? [], options.excludeTables ?? []])).rows;
+    rows = (await client.query<SnapshotRow>(SNAPSHOT_SQL, [options.excludeSchemas ?? [], options.excludeTables ?? [], options.onlyRelations ?? null])).rows;
   } catch (error) {
     // In an aborted transaction the restore fails too, but the rollback undoes set_config anyway.
     await setAll(saved).catch(() => {});

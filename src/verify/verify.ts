@@ -8,6 +8,7 @@ import { prepareScript, type PreparedScript } from '../sql/prepare-script.js';
 import { diffSnapshots, type SchemaDifference } from '../schema/diff.js';
 import { snapshotSchema, type SchemaSnapshot, type SnapshotOptions } from '../schema/snapshot.js';
 import { describeDifference } from './wording.js';
+import { catalogFingerprint, fingerprintChanges, verificationScope } from './scope.js';
 
 export type VerifyOutcome = 'ok' | 'irreversible' | 'down-does-not-restore' | 'up-not-repeatable' | 'up-failed' | 'down-failed' | 'not-run';
 
@@ -73,18 +74,16 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
       for (const migration of before) await run(client, prepare(migration.file, migration.upSql), options.settings);
     }
     const results: MigrationVerification[] = [];
-    let current = await snapshotSchema(client, options.snapshot);
     let stopped: string | null = null;
     for (const [index, migration] of tested.entries()) {
       const result = stopped
         ? { version: migration.version, name: migration.name, outcome: 'not-run' as const, differences: [], error: stopped, durationMs: 0 }
-        : await verifyOne(client, migration, scripts.get(migration.version)!, current, options);
-      if (result.snapshot) current = result.snapshot;
+        : await verifyOne(client, migration, scripts.get(migration.version)!, options);
       const broken = 'broken' in result && result.broken;
       if (!stopped && (broken || result.outcome === 'up-failed' || result.outcome === 'down-failed')) {
         stopped = `not run: ${migration.version}_${migration.name} left the scratch database in an unknown state`;
       }
-      const { snapshot: _snapshot, broken: _broken, ...report } = result as MigrationVerification & { snapshot?: SchemaSnapshot; broken?: boolean };
+      const { broken: _broken, ...report } = result as MigrationVerification & { broken?: boolean };
       results.push(report);
       options.onProgress?.(report, index, tested.length);
     }
@@ -95,41 +94,55 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
   }
 }
 
+/** The schema as verify compares it: a (possibly scoped) snapshot plus a whole-catalog fingerprint. */
+interface SchemaState {
+  snapshot: SchemaSnapshot;
+  fingerprint: Record<string, number>;
+}
+
 async function verifyOne(
   client: pg.Client,
   migration: Migration,
   scripts: { up: PreparedScript; down: PreparedScript | null },
-  previous: SchemaSnapshot,
   options: VerifyOptions,
-): Promise<MigrationVerification & { snapshot?: SchemaSnapshot; broken?: boolean }> {
+): Promise<MigrationVerification & { broken?: boolean }> {
   const started = performance.now();
   const base = { version: migration.version, name: migration.name, differences: [] as string[] };
-  const done = (outcome: VerifyOutcome, extra: Partial<MigrationVerification> & { snapshot?: SchemaSnapshot; broken?: boolean } = {}) => ({
+  const done = (outcome: VerifyOutcome, extra: Partial<MigrationVerification> & { broken?: boolean } = {}) => ({
     ...base,
     outcome,
     ...extra,
     durationMs: Math.round(performance.now() - started),
   });
+  // Only the relations this migration names are snapshotted (cheap); statements that may touch others make
+  // it read the whole catalog. The fingerprint catches what moved outside a scoped snapshot.
+  const scope = verificationScope([scripts.up, ...(scripts.down ? [scripts.down] : [])]);
+  const state = async (): Promise<SchemaState> => ({
+    snapshot: await snapshotSchema(client, scope ? { ...options.snapshot, onlyRelations: scope } : options.snapshot),
+    fingerprint: await catalogFingerprint(client),
+  });
+  const differences = (before: SchemaState, after: SchemaState, check: 'down' | 'up'): string[] => {
+    const found = significant(diffSnapshots(before.snapshot, after.snapshot)).map((d) => describeDifference(d, check));
+    return found.length > 0 ? found : fingerprintChanges(before.fingerprint, after.fingerprint);
+  };
+  const previous = await state();
   const up = await attempt(() => run(client, scripts.up, options.settings));
   if (up) return done('up-failed', { error: up });
-  const applied = await snapshotSchema(client, options.snapshot);
-  if (!scripts.down) return done('irreversible', { snapshot: applied, error: `no ${migration.version}_${migration.name}.down.sql` });
+  if (!scripts.down) return done('irreversible', { error: `no ${migration.version}_${migration.name}.down.sql` });
+  const applied = await state();
   const down = await attempt(() => run(client, scripts.down!, options.settings));
   if (down) return done('down-failed', { error: down });
-  const reverted = await snapshotSchema(client, options.snapshot);
-  const notRestored = significant(diffSnapshots(previous, reverted));
+  const notRestored = differences(previous, await state(), 'down');
   const again = await attempt(() => run(client, scripts.up, options.settings));
   if (notRestored.length > 0) {
     // The down is the culprit; an up that then fails (its objects still exist) is a consequence, noted.
-    const differences = notRestored.map((d) => describeDifference(d, 'down'));
-    if (again) return done('down-does-not-restore', { differences, error: `then the up failed when run again: ${again}`, broken: true });
-    return done('down-does-not-restore', { differences, snapshot: await snapshotSchema(client, options.snapshot) });
+    if (again) return done('down-does-not-restore', { differences: notRestored, error: `then the up failed when run again: ${again}`, broken: true });
+    return done('down-does-not-restore', { differences: notRestored });
   }
   if (again) return done('up-not-repeatable', { error: `up failed when run again after its down: ${again}`, broken: true });
-  const reapplied = await snapshotSchema(client, options.snapshot);
-  const notRepeated = significant(diffSnapshots(applied, reapplied));
-  if (notRepeated.length > 0) return done('up-not-repeatable', { snapshot: reapplied, differences: notRepeated.map((d) => describeDifference(d, 'up')) });
-  return done('ok', { snapshot: reapplied });
+  const notRepeated = differences(applied, await state(), 'up');
+  if (notRepeated.length > 0) return done('up-not-repeatable', { differences: notRepeated });
+  return done('ok');
 }
 
 function significant(differences: SchemaDifference[]): SchemaDifference[] {

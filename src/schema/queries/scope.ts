@@ -1,6 +1,8 @@
 /**
  * The common table expressions every snapshot query builds on: which schemas, relations, routines and types are
- * "the user's schema". Parameters: `$1` schemas to leave out, `$2` tables to leave out (`schema.table`).
+ * "the user's schema". Parameters: `$1` schemas to leave out, `$2` tables to leave out (`schema.table`), `$3` when
+ * not NULL: only these relations (`schema.name` or a bare name; an index brings its table), with everything
+ * that belongs to them. Schemas, routines and types are always read whole.
  *
  * Everything is filtered here once, so the object queries cannot disagree about scope, and objects that belong
  * to an extension (pg_depend deptype 'e') never show up on their own: the extension stands for them.
@@ -47,11 +49,27 @@ excluded_rel AS (
   UNION SELECT d.objid FROM pg_depend d JOIN excluded_table e ON e.oid = d.refobjid
     WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
 ),
+named_rel AS (
+  SELECT c.oid, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE $3::text[] IS NOT NULL AND (n.nspname || '.' || c.relname = ANY ($3::text[]) OR c.relname = ANY ($3::text[]))
+),
+-- A named relation brings its table (for an index) and everything the table owns: indexes, sequences.
+scoped_table AS (
+  SELECT oid FROM named_rel WHERE relkind NOT IN ('i', 'I')
+  UNION SELECT i.indrelid FROM pg_index i JOIN named_rel n ON n.oid = i.indexrelid
+),
+scoped_rel AS (
+  SELECT oid FROM scoped_table
+  UNION SELECT i.indexrelid FROM pg_index i JOIN scoped_table s ON s.oid = i.indrelid
+  UNION SELECT d.objid FROM pg_depend d JOIN scoped_table s ON s.oid = d.refobjid
+    WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+),
 rel AS (
   SELECT c.*, ns.qname || '.' || quote_ident(c.relname) AS qname
   FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S', 'i', 'I')
     AND c.oid NOT IN (SELECT oid FROM excluded_rel)
+    AND ($3::text[] IS NULL OR c.oid IN (SELECT oid FROM scoped_rel))
     AND ${notExtensionMember('pg_class', 'c.oid')}
 ),
 fn AS (
