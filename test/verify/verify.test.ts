@@ -126,3 +126,34 @@ describe('verify interrupted', () => {
     expect(await scratchDatabases()).toEqual([]);
   });
 });
+
+describe('scoped snapshots', () => {
+  it('name the relations a migration touches, and give up (whole catalog) on code and CASCADE', async () => {
+    const { verificationScope, fingerprintChanges } = await import('../../src/verify/scope.js');
+    const { ensureParser } = await import('../../src/sql/parser.js');
+    const { prepareScript } = await import('../../src/sql/prepare-script.js');
+    await ensureParser();
+    const scope = (...sql: string[]) => verificationScope(sql.map((text, i) => prepareScript(`${i}.sql`, text)));
+    expect(scope('CREATE TABLE app.a (id int);\nCREATE INDEX a_id_idx ON app.a (id);', 'DROP INDEX app.a_id_idx;\nDROP TABLE app.a;')?.sort()).toEqual(['app.a', 'app.a_id_idx']);
+    expect(scope('ALTER TABLE b RENAME TO c;', 'ALTER TABLE c RENAME TO b;')?.sort()).toEqual(['b', 'c']);
+    expect(scope('CREATE POLICY p ON t USING (true);', 'DROP POLICY p ON t;')).toContain('t');
+    expect(scope('INSERT INTO t VALUES (1);', 'DELETE FROM t WHERE id = 1;')).toEqual([]);
+    expect(scope('DO $$ BEGIN NULL; END $$;')).toBeNull();
+    expect(scope('CREATE TABLE a (id int);', 'DROP TABLE a CASCADE;')).toBeNull();
+    expect(scope("INSERT INTO t SELECT make_things();")).toBeNull();
+    expect(fingerprintChanges({ relations: 3, views: 1 }, { relations: 3, views: 0 })).toEqual(['views outside the relations this migration names: 1 → 0']);
+  });
+
+  it('a down that changes what it does not name is still caught (whole-catalog snapshot for code)', async () => {
+    const db = await createTestDatabase();
+    const dir = await writeMigrations({
+      '001_keep.sql': 'CREATE TABLE keep (id int);\nCREATE VIEW keep_view AS SELECT id FROM keep;',
+      '001_keep.down.sql': 'DROP VIEW keep_view;\nDROP TABLE keep;',
+      '002_z.sql': 'CREATE TABLE z (id int);',
+      '002_z.down.sql': "DROP TABLE z;\nDO $$ BEGIN EXECUTE 'DROP VIEW keep_view'; END $$;",
+    });
+    const report = await new MigrationRunner({ databaseUrl: db.url, dir }).verify();
+    expect(report.results[1]).toMatchObject({ outcome: 'down-does-not-restore' });
+    expect(report.results[1]!.differences.join('\n')).toContain('view public.keep_view is missing after the down');
+  });
+});
