@@ -23,8 +23,8 @@ export function mayChangeSession(statements: readonly ParsedStatement[]): boolea
   });
 }
 
-/** DML with only constants and column references runs no user code; a function call might set_config(). */
-function callsFunctions(node: unknown): boolean {
+/** DML with only constants and column references runs no user code; a function call might do anything. */
+export function callsFunctions(node: unknown): boolean {
   if (Array.isArray(node)) return node.some(callsFunctions);
   if (node && typeof node === 'object') {
     if ('FuncCall' in node || 'SubLink' in node) return true;

@@ -3,6 +3,7 @@ import type { ParsedStatement } from '../sql/parser.js';
 import type { PreparedScript } from '../sql/prepare-script.js';
 import { locksFor } from '../sql/locks.js';
 import { statementEffects } from '../sql/objects.js';
+import { callsFunctions } from '../sql/session-effects.js';
 
 /** DDL whose effects on relations the parser can name; anything else makes verify read the whole catalog. */
 const RELATION_DDL = new Set([
@@ -55,12 +56,6 @@ function relationNames(statement: ParsedStatement): string[] {
     }
   }
   return names;
-}
-
-function callsFunctions(node: unknown): boolean {
-  if (Array.isArray(node)) return node.some(callsFunctions);
-  if (node && typeof node === 'object') return 'FuncCall' in node || 'SubLink' in node || Object.values(node).some(callsFunctions);
-  return false;
 }
 
 const USER_NAMESPACE = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp)'`;
