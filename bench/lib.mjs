@@ -67,6 +67,28 @@ export async function median(times, setup, fn) {
   return samples[Math.floor(samples.length / 2)];
 }
 
+/**
+ * Several contenders measured in turns (a warm-up round first, not counted), so a slow spell of a noisy machine
+ * hits all of them alike. `contenders`: name → { setup?, run }. Returns each one's median time and, relative
+ * to the first contender, the median of the per-round ratios (steadier than a ratio of medians when the
+ * machine's speed drifts between rounds).
+ */
+export async function interleaved(times, contenders) {
+  const names = Object.keys(contenders);
+  const samples = Object.fromEntries(names.map((name) => [name, []]));
+  for (let round = -1; round < times; round++) {
+    for (const [name, { setup, run: fn }] of Object.entries(contenders)) {
+      const context = setup ? await setup() : undefined;
+      const started = performance.now();
+      await fn(context);
+      if (round >= 0) samples[name].push(performance.now() - started);
+    }
+  }
+  const middle = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const base = samples[names[0]];
+  return Object.fromEntries(names.map((name) => [name, { time: middle(samples[name]), ratio: middle(samples[name].map((t, i) => t / base[i])) }]));
+}
+
 export function machine() {
   return { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.type()} ${os.release()}`, date: new Date().toISOString() };
 }

@@ -205,11 +205,14 @@ function sleep(ms: number): Promise<void> {
 }
 
 /**
- * Runs a script without tracking writes, after a full session reset (scratch databases: verify, drift), so a
- * previous script's session settings can't change how this one runs.
+ * Runs a script without tracking writes (scratch databases: verify, drift). The session is reset first when
+ * it may be `dirty` (a previous script on it may have changed its settings), so that can't change how this one
+ * runs; pass `script.changesSession` of the previous script, as a tracked run does.
  */
-export async function runUntracked(client: pg.ClientBase, script: PreparedScript, settings: ExecutionSettings): Promise<void> {
-  await client.query(joinSql(SESSION_RESET));
-  if (script.transactional) await runInTransaction(client, script, { before: [], after: [] }, settings);
-  else await runWithoutTransaction(client, script, settings);
+export async function runUntracked(client: pg.ClientBase, script: PreparedScript, settings: ExecutionSettings, dirty = true): Promise<void> {
+  const reset = dirty ? SESSION_RESET : [];
+  // In the transaction's first message, as a tracked run sends it: no round trip of its own.
+  if (script.transactional) return runInTransaction(client, script, { before: reset, after: [] }, settings);
+  if (dirty) await client.query(joinSql(reset));
+  await runWithoutTransaction(client, script, settings);
 }

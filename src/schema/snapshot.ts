@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { OgelError } from '../errors.js';
-import { SNAPSHOT_SQL, type SnapshotRow } from './queries/index.js';
+import { SNAPSHOT_SQL, snapshotSql, type SnapshotRow } from './queries/index.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -32,9 +32,11 @@ export interface SnapshotOptions {
   excludeTables?: string[];
   /**
    * Read only these relations (and what belongs to them: columns, indexes, constraints, triggers, policies,
-   * grants, owned sequences); schemas, routines and types are always read whole. A fast partial snapshot.
+   * grants, owned sequences). A fast partial snapshot.
    */
   onlyRelations?: string[];
+  /** With `onlyRelations`: read schemas, routines, types, extensions and default privileges whole too (default). */
+  withNonRelations?: boolean;
 }
 
 /**
@@ -42,7 +44,7 @@ export interface SnapshotOptions {
  * name comes out schema-qualified, and the date/number/bytea output settings fix how constants in defaults and
  * checks are printed. Pinned for the read and restored afterwards, so two sessions with different settings agree.
  */
-const PINNED_SETTINGS: Record<string, string> = {
+export const PINNED_SETTINGS: Record<string, string> = {
   search_path: '',
   quote_all_identifiers: 'off',
   standard_conforming_strings: 'on',
@@ -71,7 +73,8 @@ export async function snapshotSchema(client: pg.ClientBase, options: SnapshotOpt
   let rows: SnapshotRow[];
   try {
     await setAll(Object.values(PINNED_SETTINGS));
-    rows = (await client.query<SnapshotRow>(SNAPSHOT_SQL, [options.excludeSchemas ?? [], options.excludeTables ?? [], options.onlyRelations ?? null])).rows;
+    const sql = options.onlyRelations && options.withNonRelations === false ? RELATIONS_ONLY_SQL : SNAPSHOT_SQL;
+    rows = (await client.query<SnapshotRow>(sql, snapshotParameters(options))).rows;
   } catch (error) {
     // In an aborted transaction the restore fails too, but the rollback undoes set_config anyway.
     await setAll(saved).catch(() => {});
@@ -81,7 +84,15 @@ export async function snapshotSchema(client: pg.ClientBase, options: SnapshotOpt
   return buildSnapshot(rows);
 }
 
-function buildSnapshot(rows: SnapshotRow[]): SchemaSnapshot {
+const RELATIONS_ONLY_SQL = snapshotSql({ scopedOnly: true, relationsOnly: true });
+
+/** The parameters of the snapshot query for these options. */
+export function snapshotParameters(options: SnapshotOptions): [string[], string[], string[] | null] {
+  return [options.excludeSchemas ?? [], options.excludeTables ?? [], options.onlyRelations ?? null];
+}
+
+/** Builds a snapshot from the rows of SNAPSHOT_SQL (in any order). */
+export function buildSnapshot(rows: SnapshotRow[]): SchemaSnapshot {
   rows.sort((a, b) => compareText(a.identity, b.identity));
   const objects: Record<string, SchemaObject> = {};
   for (const row of rows) {

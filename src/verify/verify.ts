@@ -1,14 +1,15 @@
 import pg from 'pg';
 import type { Migration, MigrationSet } from '../core/migration.js';
 import { compareVersions } from '../core/version.js';
-import { runUntracked as run, type ExecutionSettings } from '../db/execute-script.js';
+import { runUntracked, type ExecutionSettings } from '../db/execute-script.js';
 import { OgelError } from '../errors.js';
 import { ensureParser } from '../sql/parser.js';
 import { prepareScript, type PreparedScript } from '../sql/prepare-script.js';
 import { diffSnapshots, type SchemaDifference } from '../schema/diff.js';
-import { snapshotSchema, type SchemaSnapshot, type SnapshotOptions } from '../schema/snapshot.js';
+import type { SnapshotOptions } from '../schema/snapshot.js';
 import { describeDifference } from './wording.js';
-import { catalogFingerprint, fingerprintChanges, verificationScope } from './scope.js';
+import { fingerprintChanges, verificationScope, type VerificationScope } from './scope.js';
+import { StateReader, type SchemaState } from './state-reader.js';
 
 export type VerifyOutcome = 'ok' | 'irreversible' | 'down-does-not-restore' | 'up-not-repeatable' | 'up-failed' | 'down-failed' | 'not-run';
 
@@ -64,26 +65,37 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
   try {
     const serverVersion = Number((await client.query<{ v: string }>('SHOW server_version_num')).rows[0]?.v ?? 0);
     const prepare = (file: string, sql: string) => prepareScript(file, sql, serverVersion);
+    // Like a tracked run, the session is reset only after a script that may have changed it.
+    let dirty = true;
+    const run: RunScript = (script) => {
+      const reset = dirty;
+      dirty = script.changesSession;
+      return runUntracked(client, script, options.settings, reset);
+    };
     if (options.trackingSql) await client.query(options.trackingSql);
+    // On the scripts' own connection: a reader on a second one was measured slower (two busy backends).
+    const reader = new StateReader(client, options.snapshot);
     const from = options.from;
     const before = from === undefined ? [] : options.set.migrations.filter((m) => compareVersions(m.version, from) <= 0);
     const tested = options.set.migrations.filter((m) => !before.includes(m));
     // Parse everything first: a syntax error is reported before the scratch database is touched.
-    const scripts = new Map(tested.map((m) => [m.version, { up: prepare(m.file, m.upSql), down: m.downSql ? prepare(m.downFile!, m.downSql) : null }]));
+    const scripts = tested.map((m) => ({ up: prepare(m.file, m.upSql), down: m.downSql ? prepare(m.downFile!, m.downSql) : null }));
     if (!options.fromIsPresent) {
-      for (const migration of before) await run(client, prepare(migration.file, migration.upSql), options.settings);
+      for (const migration of before) await run(prepare(migration.file, migration.upSql));
     }
+    const scopes = scripts.map((script) => verificationScope([script.up, ...(script.down ? [script.down] : [])]));
     const results: MigrationVerification[] = [];
     let stopped: string | null = null;
+    let carried: SchemaState | undefined;
     for (const [index, migration] of tested.entries()) {
-      const result = stopped
-        ? { version: migration.version, name: migration.name, outcome: 'not-run' as const, differences: [], error: stopped, durationMs: 0 }
-        : await verifyOne(client, migration, scripts.get(migration.version)!, options);
-      const broken = 'broken' in result && result.broken;
-      if (!stopped && (broken || result.outcome === 'up-failed' || result.outcome === 'down-failed')) {
+      const result: MigrationVerification & { broken?: boolean; next?: SchemaState } = stopped
+        ? { version: migration.version, name: migration.name, outcome: 'not-run', differences: [], error: stopped, durationMs: 0 }
+        : await verifyOne(run, reader, migration, scripts[index]!, { scope: scopes[index]!, nextScope: scopes[index + 1], previous: carried }, options);
+      carried = result.next;
+      if (!stopped && (result.broken || result.outcome === 'up-failed' || result.outcome === 'down-failed')) {
         stopped = `not run: ${migration.version}_${migration.name} left the scratch database in an unknown state`;
       }
-      const { broken: _broken, ...report } = result as MigrationVerification & { broken?: boolean };
+      const { broken: _broken, next: _next, ...report } = result;
       results.push(report);
       options.onProgress?.(report, index, tested.length);
     }
@@ -94,55 +106,68 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
   }
 }
 
-/** The schema as verify compares it: a (possibly scoped) snapshot plus a whole-catalog fingerprint. */
-interface SchemaState {
-  snapshot: SchemaSnapshot;
-  fingerprint: Record<string, number>;
+interface Scopes {
+  /** What this migration can change (null: the whole catalog). */
+  scope: VerificationScope | null;
+  /** The next migration's: its before-state is read together with this one's last state. */
+  nextScope: VerificationScope | null | undefined;
+  /** This migration's before-state, if the previous migration read it already. */
+  previous: SchemaState | undefined;
 }
 
+type RunScript = (script: PreparedScript) => Promise<void>;
+
 async function verifyOne(
-  client: pg.Client,
+  run: RunScript,
+  reader: StateReader,
   migration: Migration,
   scripts: { up: PreparedScript; down: PreparedScript | null },
+  { scope, nextScope, previous: carried }: Scopes,
   options: VerifyOptions,
-): Promise<MigrationVerification & { broken?: boolean }> {
+): Promise<MigrationVerification & { broken?: boolean; next?: SchemaState }> {
   const started = performance.now();
   const base = { version: migration.version, name: migration.name, differences: [] as string[] };
-  const done = (outcome: VerifyOutcome, extra: Partial<MigrationVerification> & { broken?: boolean } = {}) => ({
+  const done = (outcome: VerifyOutcome, extra: Partial<MigrationVerification> & { broken?: boolean; next?: SchemaState } = {}) => ({
     ...base,
     outcome,
     ...extra,
     durationMs: Math.round(performance.now() - started),
   });
-  // Only the relations this migration names are snapshotted (cheap); statements that may touch others make
-  // it read the whole catalog. The fingerprint catches what moved outside a scoped snapshot.
-  const scope = verificationScope([scripts.up, ...(scripts.down ? [scripts.down] : [])]);
-  const state = async (): Promise<SchemaState> => ({
-    snapshot: await snapshotSchema(client, scope ? { ...options.snapshot, onlyRelations: scope } : options.snapshot),
-    fingerprint: await catalogFingerprint(client),
-  });
   const differences = (before: SchemaState, after: SchemaState, check: 'down' | 'up'): string[] => {
     const found = significant(diffSnapshots(before.snapshot, after.snapshot)).map((d) => describeDifference(d, check));
-    return found.length > 0 ? found : fingerprintChanges(before.fingerprint, after.fingerprint);
+    return found.length > 0 || !before.fingerprint || !after.fingerprint ? found : fingerprintChanges(before.fingerprint, after.fingerprint);
   };
-  const previous = await state();
-  const up = await attempt(() => run(client, scripts.up, options.settings));
+  // Only the relations this migration names are snapshotted (cheap); statements that may touch others make
+  // it read the whole catalog. The fingerprint catches what the down left changed outside a scoped snapshot
+  // (the up-again check compares scoped snapshots only). Most migrations create what they name, and their down
+  // drops it: "none of it exists" is then the whole before-state, and a far cheaper read.
+  const previous = carried ?? (await reader.state(scope, { expectAbsence: true }));
+  const up = await attempt(() => run(scripts.up));
   if (up) return done('up-failed', { error: up });
   if (!scripts.down) return done('irreversible', { error: `no ${migration.version}_${migration.name}.down.sql` });
-  const applied = await state();
-  const down = await attempt(() => run(client, scripts.down!, options.settings));
+  const applied = await reader.state(scope, { fingerprint: false });
+  const down = await attempt(() => run(scripts.down!));
   if (down) return done('down-failed', { error: down });
-  const notRestored = differences(previous, await state(), 'down');
-  const again = await attempt(() => run(client, scripts.up, options.settings));
+  const notRestored = differences(previous, await reader.state(scope, { expectAbsence: isEmpty(previous) }), 'down');
+  const again = await attempt(() => run(scripts.up));
   if (notRestored.length > 0) {
     // The down is the culprit; an up that then fails (its objects still exist) is a consequence, noted.
     if (again) return done('down-does-not-restore', { differences: notRestored, error: `then the up failed when run again: ${again}`, broken: true });
     return done('down-does-not-restore', { differences: notRestored });
   }
   if (again) return done('up-not-repeatable', { error: `up failed when run again after its down: ${again}`, broken: true });
-  const notRepeated = differences(applied, await state(), 'up');
+  // The same moment is the next migration's before-state: both in one round trip.
+  const [repeated, next] = await reader.states([
+    { scope, fingerprint: false },
+    ...(nextScope !== undefined ? [{ scope: nextScope, expectAbsence: true }] : []),
+  ]);
+  const notRepeated = differences(applied, repeated!, 'up');
   if (notRepeated.length > 0) return done('up-not-repeatable', { differences: notRepeated });
-  return done('ok');
+  return done('ok', next ? { next } : {});
+}
+
+function isEmpty(state: SchemaState): boolean {
+  return Object.keys(state.snapshot.objects).length === 0;
 }
 
 function significant(differences: SchemaDifference[]): SchemaDifference[] {

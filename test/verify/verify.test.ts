@@ -134,14 +134,52 @@ describe('scoped snapshots', () => {
     const { prepareScript } = await import('../../src/sql/prepare-script.js');
     await ensureParser();
     const scope = (...sql: string[]) => verificationScope(sql.map((text, i) => prepareScript(`${i}.sql`, text)));
-    expect(scope('CREATE TABLE app.a (id int);\nCREATE INDEX a_id_idx ON app.a (id);', 'DROP INDEX app.a_id_idx;\nDROP TABLE app.a;')?.sort()).toEqual(['app.a', 'app.a_id_idx']);
-    expect(scope('ALTER TABLE b RENAME TO c;', 'ALTER TABLE c RENAME TO b;')?.sort()).toEqual(['b', 'c']);
-    expect(scope('CREATE POLICY p ON t USING (true);', 'DROP POLICY p ON t;')).toContain('t');
-    expect(scope('INSERT INTO t VALUES (1);', 'DELETE FROM t WHERE id = 1;')).toEqual([]);
+    const relations = (...sql: string[]) => scope(...sql)?.relations.sort();
+    expect(relations('CREATE TABLE app.a (id int);\nCREATE INDEX a_id_idx ON app.a (id);', 'DROP INDEX app.a_id_idx;\nDROP TABLE app.a;')).toEqual(['app.a', 'app.a_id_idx']);
+    expect(relations('ALTER TABLE b RENAME TO c;', 'ALTER TABLE c RENAME TO b;')).toEqual(['b', 'c']);
+    expect(relations('CREATE POLICY p ON t USING (true);', 'DROP POLICY p ON t;')).toContain('t');
+    expect(scope('INSERT INTO t VALUES (1);', 'DELETE FROM t WHERE id = 1;')).toEqual({ relations: [], nonRelations: false });
+    expect(relations("COMMENT ON COLUMN s.t.c IS 'x';")).toEqual(['s.t']);
+    expect(scope('CREATE TABLE a (id int);')?.nonRelations).toBe(false);
+    // What is not a relation is then read whole: routines, types, schemas, their grants and comments.
+    for (const sql of ['CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;', 'ALTER TYPE ty ADD ATTRIBUTE a int;',
+      'GRANT USAGE ON SCHEMA s TO PUBLIC;', "COMMENT ON FUNCTION f() IS 'x';", 'CREATE SCHEMA s;']) {
+      expect(scope(sql)?.nonRelations, sql).toBe(true);
+    }
     expect(scope('DO $$ BEGIN NULL; END $$;')).toBeNull();
     expect(scope('CREATE TABLE a (id int);', 'DROP TABLE a CASCADE;')).toBeNull();
     expect(scope("INSERT INTO t SELECT make_things();")).toBeNull();
+    expect(scope('GRANT SELECT ON ALL TABLES IN SCHEMA public TO PUBLIC;')).toBeNull();
+    expect(scope('ALTER SCHEMA a RENAME TO b;')).toBeNull();
     expect(fingerprintChanges({ relations: 3, views: 1 }, { relations: 3, views: 0 })).toEqual(['views outside the relations this migration names: 1 → 0']);
+  });
+
+  it('reads states on the scripts\' connection: session changes and DEALLOCATE ALL in a migration are harmless', async () => {
+    const db = await createTestDatabase();
+    const dir = await writeMigrations({
+      '001_a.sql': 'CREATE TABLE a (id int);',
+      '001_a.down.sql': 'DROP TABLE a;',
+      '002_b.sql': "CREATE TABLE b (id int);\nDEALLOCATE ALL;\nSET search_path = nowhere;\nSET DateStyle = 'German';",
+      '002_b.down.sql': 'DROP TABLE public.b;',
+      '003_c.sql': "CREATE TABLE c (id int, at timestamptz DEFAULT '2026-01-02 03:04:05+00');",
+      '003_c.down.sql': 'DROP TABLE c;',
+    });
+    const report = await new MigrationRunner({ databaseUrl: db.url, dir }).verify();
+    expect(report.results.map((r) => [r.version, r.outcome, r.error])).toEqual([['001', 'ok', undefined], ['002', 'ok', undefined], ['003', 'ok', undefined]]);
+  });
+
+  it('a scoped snapshot takes in inheritance children, views and referencing foreign keys', async () => {
+    const db = await createTestDatabase();
+    const dir = await writeMigrations({
+      '001_base.sql': 'CREATE TABLE parent (id int PRIMARY KEY);\nCREATE TABLE child () INHERITS (parent);',
+      '001_base.down.sql': 'DROP TABLE child;\nDROP TABLE parent;',
+      // ONLY leaves the column the child inherited behind: the parent is restored, the child is not.
+      '002_x.sql': 'ALTER TABLE parent ADD COLUMN x int;',
+      '002_x.down.sql': 'ALTER TABLE ONLY parent DROP COLUMN x;',
+    });
+    const report = await new MigrationRunner({ databaseUrl: db.url, dir }).verify();
+    expect(report.results[1]).toMatchObject({ outcome: 'down-does-not-restore' });
+    expect(report.results[1]!.differences.join('\n')).toContain('column public.child.x still exists after the down');
   });
 
   it('a down that changes what it does not name is still caught (whole-catalog snapshot for code)', async () => {

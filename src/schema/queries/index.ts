@@ -1,7 +1,9 @@
 import { OBJECT_QUERIES } from './objects.js';
-import { PRIVILEGE_CTES, PRIVILEGE_QUERIES } from './privileges.js';
+import { privilegeCtes, privilegeQueries } from './privileges.js';
 import { RELATION_QUERIES } from './relations.js';
-import { SCOPE_CTES } from './scope.js';
+import { scopeCtes, WHOLE_SHAPE, type SnapshotShape } from './scope.js';
+
+export type { SnapshotShape } from './scope.js';
 
 /** One row of the snapshot query: an object, its identity, the identity of what it belongs to, its attributes. */
 export interface SnapshotRow {
@@ -14,9 +16,15 @@ export interface SnapshotRow {
 /**
  * The whole catalog read as one statement: one round trip, one consistent view of the catalogs, and a cost that
  * grows with the number of objects only inside the server (every part is set-based, none runs per object).
- * Parameters: `$1` excluded schema names (text[]), `$2` excluded tables as `schema.table` (text[]).
+ * Parameters: see scope.ts (`$1` excluded schemas, `$2` excluded tables, `$3` only these relations or NULL).
  */
-export const SNAPSHOT_SQL = `WITH ${SCOPE_CTES},${PRIVILEGE_CTES}
+export const SNAPSHOT_SQL = snapshotSql(WHOLE_SHAPE);
+
+/** SNAPSHOT_SQL, or a variant planned for a few relations (see SnapshotShape). Same parameters and columns. */
+export function snapshotSql(shape: SnapshotShape): string {
+  const queries = [...(shape.relationsOnly ? [] : OBJECT_QUERIES), ...RELATION_QUERIES, ...privilegeQueries(shape.relationsOnly)];
+  return `WITH RECURSIVE ${scopeCtes(shape)},${privilegeCtes(shape.relationsOnly)}
 SELECT * FROM (
-${[...OBJECT_QUERIES, ...RELATION_QUERIES, ...PRIVILEGE_QUERIES].map((sql) => `(${sql.trim()})`).join('\nUNION ALL\n')}
+${queries.map((sql) => `(${sql.trim()})`).join('\nUNION ALL\n')}
 ) AS objects (object_type, identity, parent, attrs)`;
+}

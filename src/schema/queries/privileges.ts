@@ -7,19 +7,10 @@ import { relationIdentity, roleName } from './scope.js';
  * - `revoke P on X from R` for each default privilege taken away (e.g. EXECUTE from PUBLIC on a function).
  * The grantor is not recorded: it follows the owner, and the same grant by two grantors counts once.
  */
-export const PRIVILEGE_CTES = `
-acl_target AS (
-  SELECT 'schema ' || ns.qname AS target, 'schema ' || ns.qname AS parent, NULL::name AS col,
-    'n'::"char" AS kind, ns.nspowner AS owner, ns.nspacl AS acl
+const NON_RELATION_ACL_TARGETS = `
+  UNION ALL
+  SELECT 'schema ' || ns.qname, 'schema ' || ns.qname, NULL, 'n', ns.nspowner, ns.nspacl
   FROM ns
-  UNION ALL
-  SELECT CASE r.relkind WHEN 'S' THEN 'sequence ' ELSE '' END || r.qname, ${relationIdentity('r')}, NULL,
-    CASE r.relkind WHEN 'S' THEN 's' ELSE 'r' END::"char", r.relowner, r.relacl
-  FROM rel r WHERE r.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')
-  UNION ALL
-  SELECT r.qname, ${relationIdentity('r')}, a.attname, 'c', r.relowner, a.attacl
-  FROM rel r JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
-  WHERE r.relkind IN ('r', 'p', 'f', 'v', 'm') AND a.attacl IS NOT NULL
   UNION ALL
   SELECT CASE f.prokind WHEN 'p' THEN 'procedure ' ELSE 'function ' END || f.signature, f.object_type || ' ' || f.signature,
     NULL, 'f', f.proowner, f.proacl
@@ -27,7 +18,20 @@ acl_target AS (
   UNION ALL
   SELECT CASE t.typtype WHEN 'd' THEN 'domain ' ELSE 'type ' END || t.qname, t.object_type || ' ' || t.qname,
     NULL, 'T', t.typowner, t.typacl
-  FROM typ t
+  FROM typ t`;
+
+/** The privilege CTEs; `relationsOnly` leaves out schemas, routines and types. */
+export function privilegeCtes(relationsOnly: boolean): string {
+  return `
+acl_target AS (
+  SELECT CASE r.relkind WHEN 'S' THEN 'sequence ' ELSE '' END || r.qname AS target, ${relationIdentity('r')} AS parent,
+    NULL::name AS col, CASE r.relkind WHEN 'S' THEN 's' ELSE 'r' END::"char" AS kind, r.relowner AS owner, r.relacl AS acl
+  FROM rel r WHERE r.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')
+  UNION ALL
+  SELECT r.qname, ${relationIdentity('r')}, a.attname, 'c', r.relowner, a.attacl
+  FROM rel r JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+  WHERE r.relkind IN ('r', 'p', 'f', 'v', 'm') AND a.attacl IS NOT NULL
+${relationsOnly ? '' : NON_RELATION_ACL_TARGETS}
 ),
 acl_actual AS (
   SELECT t.target, t.parent, t.col, a.grantee, a.privilege_type AS privilege, bool_or(a.is_grantable) AS grantable
@@ -39,6 +43,7 @@ acl_default AS (
   FROM acl_target t, aclexplode(acldefault(t.kind, t.owner)) a
   GROUP BY 1, 2, 3, 4, 5
 )`;
+}
 
 const grants = `
 SELECT 'grant', 'grant ' || x.privilege || coalesce(' (' || quote_ident(x.col) || ')', '') || ' on ' || x.target
@@ -66,4 +71,7 @@ SELECT 'default privileges', 'default privileges for role ' || quote_ident(pg_ge
 FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace
 WHERE d.defaclnamespace = 0 OR d.defaclnamespace IN (SELECT oid FROM ns)`;
 
-export const PRIVILEGE_QUERIES = [grants, revokes, defaultPrivileges];
+/** The privilege object queries; `relationsOnly` leaves out default privileges. */
+export function privilegeQueries(relationsOnly: boolean): string[] {
+  return relationsOnly ? [grants, revokes] : [grants, revokes, defaultPrivileges];
+}

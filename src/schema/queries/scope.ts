@@ -2,7 +2,7 @@
  * The common table expressions every snapshot query builds on: which schemas, relations, routines and types are
  * "the user's schema". Parameters: `$1` schemas to leave out, `$2` tables to leave out (`schema.table`), `$3` when
  * not NULL: only these relations (`schema.name` or a bare name; an index brings its table), with everything
- * that belongs to them. Schemas, routines and types are always read whole.
+ * that belongs to them.
  *
  * Everything is filtered here once, so the object queries cannot disagree about scope, and objects that belong
  * to an extension (pg_depend deptype 'e') never show up on their own: the extension stands for them.
@@ -29,7 +29,54 @@ export function sortedArray(expr: string): string {
   return `(SELECT jsonb_agg(o ORDER BY o) FROM unnest(${expr}) o)`;
 }
 
-export const SCOPE_CTES = `
+/**
+ * Every relname a list of `schema.name` / bare names can mean (the whole text, each suffix after a dot, each
+ * with double quotes undone), so lookups go through pg_class's (relname, relnamespace) index; the exact match is
+ * checked afterwards. An uncorrelated ARRAY(...) is evaluated once, also in a generic plan.
+ */
+function relnameCandidates(param: string): string {
+  return `ARRAY(SELECT DISTINCT v.relname::name FROM unnest(${param}) AS w(name),
+    generate_series(0, length(w.name)) AS p,
+    LATERAL (VALUES (substr(w.name, p + 1)), (replace(btrim(substr(w.name, p + 1), '"'), '""', '"'))) AS v(relname)
+    WHERE p = 0 OR substr(w.name, p, 1) = '.')`;
+}
+
+const REL_FILTER = `c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S', 'i', 'I')
+    AND c.oid NOT IN (SELECT oid FROM excluded_rel)
+    AND ${notExtensionMember('pg_class', 'c.oid')}`;
+const SCOPED_REL = `SELECT c.*, ns.qname || '.' || quote_ident(c.relname) AS qname
+  FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
+  WHERE $3::text[] IS NOT NULL AND c.oid = ANY (ARRAY(SELECT oid FROM scoped_rel)) AND ${REL_FILTER}`;
+/** Two branches so that a scoped read starts from the few scoped oids (an index lookup each) while a full one
+ * scans pg_class; the branch whose one-time filter fails costs nothing, even in a generic plan. */
+const ANY_REL = `SELECT c.*, ns.qname || '.' || quote_ident(c.relname) AS qname
+  FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
+  WHERE $3::text[] IS NULL AND ${REL_FILTER}
+  UNION ALL
+  ${SCOPED_REL}`;
+
+/**
+ * Which variant of the snapshot query: `scopedOnly` is always given `$3` (its plan then expects a handful of
+ * relations and reads what hangs off them by index); `relationsOnly` (with `scopedOnly`) also leaves out what
+ * is not a relation: schemas, routines, types, extensions, event triggers, default privileges.
+ */
+export interface SnapshotShape {
+  scopedOnly: boolean;
+  relationsOnly: boolean;
+}
+
+/** The relations (oid, relkind) that names like `schema.name` or a bare `name` (the text[] `param`) refer to. */
+export function namedRelationsSql(param: string): string {
+  return `SELECT c.oid, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relname = ANY (${relnameCandidates(param)})
+    AND (n.nspname || '.' || c.relname = ANY (${param}) OR c.relname = ANY (${param}))`;
+}
+
+export const WHOLE_SHAPE: SnapshotShape = { scopedOnly: false, relationsOnly: false };
+
+/** The CTEs of a snapshot query of this shape. */
+export function scopeCtes({ scopedOnly, relationsOnly }: SnapshotShape): string {
+  return `
 ns AS (
   SELECT n.oid, n.nspname, n.nspowner, n.nspacl, quote_ident(n.nspname) AS qname
   FROM pg_namespace n
@@ -39,39 +86,50 @@ ns AS (
 ),
 excluded_table AS (
   SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname || '.' || c.relname = ANY ($2::text[])
-     OR quote_ident(n.nspname) || '.' || quote_ident(c.relname) = ANY ($2::text[])
+  WHERE c.relname = ANY (${relnameCandidates('$2::text[]')})
+    AND (n.nspname || '.' || c.relname = ANY ($2::text[])
+     OR quote_ident(n.nspname) || '.' || quote_ident(c.relname) = ANY ($2::text[]))
 ),
 -- An excluded table takes its indexes and owned (serial/identity) sequences with it.
 excluded_rel AS (
   SELECT oid FROM excluded_table
-  UNION SELECT i.indexrelid FROM pg_index i JOIN excluded_table e ON e.oid = i.indrelid
-  UNION SELECT d.objid FROM pg_depend d JOIN excluded_table e ON e.oid = d.refobjid
-    WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+  UNION SELECT i.indexrelid FROM pg_index i WHERE i.indrelid = ANY (ARRAY(SELECT oid FROM excluded_table))
+  UNION SELECT d.objid FROM pg_depend d
+    WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = ANY (ARRAY(SELECT oid FROM excluded_table))
+      AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
 ),
 named_rel AS (
-  SELECT c.oid, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE $3::text[] IS NOT NULL AND (n.nspname || '.' || c.relname = ANY ($3::text[]) OR c.relname = ANY ($3::text[]))
+  ${namedRelationsSql('$3::text[]')}
 ),
--- A named relation brings its table (for an index) and everything the table owns: indexes, sequences.
-scoped_table AS (
+-- A named relation brings its table (for an index), and a table brings what its changes show up in: its
+-- inheritance children and partitions, views over it, foreign keys that reference it (transitively).
+named_table AS (
   SELECT oid FROM named_rel WHERE relkind NOT IN ('i', 'I')
-  UNION SELECT i.indrelid FROM pg_index i JOIN named_rel n ON n.oid = i.indexrelid
+  UNION SELECT i.indrelid FROM pg_index i WHERE i.indexrelid = ANY (ARRAY(SELECT oid FROM named_rel))
+),
+scoped_table AS (
+  SELECT oid FROM named_table
+  UNION
+  SELECT dependent.oid FROM scoped_table s CROSS JOIN LATERAL (
+    SELECT h.inhrelid AS oid FROM pg_inherits h WHERE h.inhparent = s.oid
+    UNION ALL
+    SELECT coalesce(w.ev_class, co.conrelid) FROM pg_depend d
+      LEFT JOIN pg_rewrite w ON d.classid = 'pg_rewrite'::regclass AND w.oid = d.objid
+      LEFT JOIN pg_constraint co ON d.classid = 'pg_constraint'::regclass AND co.oid = d.objid AND co.contype = 'f'
+    WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = s.oid AND d.deptype = 'n'
+      AND coalesce(w.ev_class, co.conrelid) IS NOT NULL
+  ) AS dependent
 ),
 scoped_rel AS (
   SELECT oid FROM scoped_table
-  UNION SELECT i.indexrelid FROM pg_index i JOIN scoped_table s ON s.oid = i.indrelid
-  UNION SELECT d.objid FROM pg_depend d JOIN scoped_table s ON s.oid = d.refobjid
-    WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+  UNION SELECT i.indexrelid FROM pg_index i WHERE i.indrelid = ANY (ARRAY(SELECT oid FROM scoped_table))
+  UNION SELECT d.objid FROM pg_depend d
+    WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = ANY (ARRAY(SELECT oid FROM scoped_table))
+      AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
 ),
 rel AS (
-  SELECT c.*, ns.qname || '.' || quote_ident(c.relname) AS qname
-  FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
-  WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S', 'i', 'I')
-    AND c.oid NOT IN (SELECT oid FROM excluded_rel)
-    AND ($3::text[] IS NULL OR c.oid IN (SELECT oid FROM scoped_rel))
-    AND ${notExtensionMember('pg_class', 'c.oid')}
-),
+  ${scopedOnly ? SCOPED_REL : ANY_REL}
+)${relationsOnly ? '' : `,
 fn AS (
   -- regprocedure prints the argument types only (no names, no OUT args), exactly what identifies a routine.
   SELECT p.*, CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END AS object_type,
@@ -87,4 +145,5 @@ typ AS (
   LEFT JOIN pg_class tc ON tc.oid = t.typrelid
   WHERE (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND tc.relkind = 'c'))
     AND ${notExtensionMember('pg_type', 't.oid')}
-)`;
+)`}`;
+}

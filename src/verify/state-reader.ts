@@ -1,0 +1,145 @@
+import pg from 'pg';
+import { literal } from '../db/sql-literals.js';
+import { snapshotSql, type SnapshotRow } from '../schema/queries/index.js';
+import { buildSnapshot, PINNED_SETTINGS, snapshotParameters, type SchemaSnapshot, type SnapshotOptions } from '../schema/snapshot.js';
+import { ABSENCE_SQL, FINGERPRINT_IDENTITY, FINGERPRINT_ROW_SQL, type VerificationScope } from './scope.js';
+
+/** The schema as verify compares it: a (possibly scoped) snapshot plus, when scoped, a whole-catalog fingerprint. */
+export interface SchemaState {
+  snapshot: SchemaSnapshot;
+  fingerprint: Record<string, number> | null;
+}
+
+interface Statement {
+  name: string;
+  text: string;
+  parameters: string;
+}
+const statement = (name: string, text: string, parameters = '(text[], text[], text[])'): Statement => ({ name: `ogel_verify_${name}`, text, parameters });
+const withFingerprint = (sql: string) => `${sql}\nUNION ALL\n${FINGERPRINT_ROW_SQL}`;
+const SCOPED = snapshotSql({ scopedOnly: true, relationsOnly: false });
+const RELATIONS = snapshotSql({ scopedOnly: true, relationsOnly: true });
+/** Whole-catalog states, and scoped ones (planned for a few relations), with or without the fingerprint row. */
+const STATEMENTS = {
+  whole: statement('whole', snapshotSql({ scopedOnly: false, relationsOnly: false })),
+  scoped: statement('scoped', SCOPED),
+  scopedFingerprint: statement('scoped_fingerprint', withFingerprint(SCOPED)),
+  relations: statement('relations', RELATIONS),
+  relationsFingerprint: statement('relations_fingerprint', withFingerprint(RELATIONS)),
+  absence: statement('absence', ABSENCE_SQL, '(text[])'),
+};
+
+const INVALID_STATEMENT_NAME = '26000';
+
+/**
+ * Pinned for each read: output settings (see PINNED_SETTINGS); generic plans, made once; and the catalogs'
+ * indexes, because a generic plan is made on the first read, when the scratch catalog is nearly empty and
+ * scanning a catalog whole is cheap, which it is not once hundreds of relations have been created and dropped.
+ */
+const PIN = `SELECT ${Object.entries({ ...PINNED_SETTINGS, plan_cache_mode: 'force_generic_plan', enable_seqscan: 'off' })
+  .map(([name, value]) => `set_config(${literal(name)}, ${literal(value)}, true)`)
+  .join(', ')}`;
+
+/** A text[] literal for an EXECUTE (the simple protocol has no parameters). */
+function textArray(values: readonly string[] | null | undefined): string {
+  return values ? `ARRAY[${values.map((v) => literal(v)).join(', ')}]::text[]` : 'NULL::text[]';
+}
+
+/** One state to read: over `scope` (null: the whole catalog). */
+export interface StateRequest {
+  scope: VerificationScope | null;
+  /** Include the whole-catalog fingerprint (scoped reads; default true). */
+  fingerprint?: boolean;
+  /**
+   * The caller expects none of the scope's relations to exist (before a migration that creates what it names):
+   * one cheap existence check then stands for the snapshot, which would be empty by construction; the full read
+   * follows only if something does exist.
+   */
+  expectAbsence?: boolean;
+}
+
+/**
+ * Reads verify's schema states on the scratch connection, between scripts. The read pins the settings that
+ * change how definitions print (SET LOCAL in a read-only transaction of its own, so the migrations' session is
+ * left as it was), and the snapshot queries are prepared once (SQL PREPARE, on first use) with a generic plan:
+ * a read is one short message, without parsing or planning. A session reset after a script that may change
+ * the session (DEALLOCATE ALL) drops the prepared statements; they are prepared again when that happens.
+ */
+export class StateReader {
+  private readonly prepared = new Set<string>();
+
+  constructor(
+    private readonly client: pg.ClientBase,
+    private readonly options: SnapshotOptions,
+  ) {}
+
+  /** The schema now, as `request` asks. */
+  async state(scope: VerificationScope | null, request: Omit<StateRequest, 'scope'> = {}): Promise<SchemaState> {
+    return (await this.states([{ scope, ...request }]))[0]!;
+  }
+
+  /** Several reads of the same moment in one message (one round trip), in order. */
+  async states(requests: readonly StateRequest[]): Promise<SchemaState[]> {
+    const planned = requests.map((request) => this.plan(request));
+    let results: pg.QueryResult[];
+    try {
+      results = await this.read(planned);
+    } catch (error) {
+      if ((error as { code?: string }).code !== INVALID_STATEMENT_NAME) throw error;
+      // A session reset (or the migration itself) deallocated them: learn which still exist, prepare the rest.
+      const { rows } = await this.client.query<{ name: string }>('SELECT name FROM pg_prepared_statements');
+      this.prepared.clear();
+      for (const { name } of rows) this.prepared.add(name);
+      results = await this.read(planned);
+    }
+    const states: SchemaState[] = [];
+    for (const [i, request] of requests.entries()) {
+      const rows = results[i]!.rows;
+      if (!planned[i]!.absence) {
+        states.push(fromRows(rows as SnapshotRow[]));
+      } else if (rows[0]?.absent === true) {
+        states.push({ snapshot: { objects: {} }, fingerprint: rows[0].fingerprint as Record<string, number> });
+      } else {
+        states.push(await this.state(request.scope, { fingerprint: request.fingerprint ?? true }));
+      }
+    }
+    return states;
+  }
+
+  /** The EXECUTE results, one per planned read. */
+  private async read(planned: ReadonlyArray<{ statement: Statement; parameters: string[] }>): Promise<pg.QueryResult[]> {
+    const prepare = planned
+      .filter(({ statement }, i) => !this.prepared.has(statement.name) && planned.findIndex((p) => p.statement === statement) === i)
+      .map(({ statement }) => `PREPARE ${statement.name}${statement.parameters} AS ${statement.text}`);
+    const execute = planned.map(({ statement, parameters }) => `EXECUTE ${statement.name}(${parameters.join(', ')})`);
+    const head = ['BEGIN READ ONLY', PIN, ...prepare];
+    try {
+      const result = await this.client.query([...head, ...execute, 'COMMIT'].join(';\n'));
+      for (const { statement } of planned) this.prepared.add(statement.name);
+      return (result as unknown as pg.QueryResult[]).slice(head.length, head.length + execute.length);
+    } catch (error) {
+      await this.client.query('ROLLBACK').catch(() => {});
+      throw error;
+    }
+  }
+
+  private plan({ scope, fingerprint = true, expectAbsence = false }: StateRequest): { statement: Statement; parameters: string[]; absence: boolean } {
+    // The absence check has no snapshot of what is not a relation, so it only stands in for relation scopes.
+    if (scope && expectAbsence && fingerprint && !scope.nonRelations) {
+      return { statement: STATEMENTS.absence, parameters: [textArray(scope.relations)], absence: true };
+    }
+    const statement = !scope
+      ? STATEMENTS.whole
+      : scope.nonRelations
+        ? fingerprint ? STATEMENTS.scopedFingerprint : STATEMENTS.scoped
+        : fingerprint ? STATEMENTS.relationsFingerprint : STATEMENTS.relations;
+    const [schemas, tables, relations] = snapshotParameters(scope ? { ...this.options, onlyRelations: scope.relations } : this.options);
+    return { statement, parameters: [textArray(schemas), textArray(tables), textArray(relations)], absence: false };
+  }
+}
+
+function fromRows(rows: SnapshotRow[]): SchemaState {
+  const index = rows.findIndex((row) => row.identity === FINGERPRINT_IDENTITY && row.object_type === FINGERPRINT_IDENTITY);
+  const counts = index >= 0 ? (rows.splice(index, 1)[0]!.attrs as Record<string, number>) : null;
+  return { snapshot: buildSnapshot(rows), fingerprint: counts };
+}
