@@ -2,7 +2,7 @@
 FROM node:20-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json vite.cli.config.mjs ./
 COPY src ./src
 COPY dashboard ./dashboard
 COPY bin ./bin

@@ -5,10 +5,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MigrationRunner } from '../dist/index.js';
-import { BIN, freshDatabase, median, ms, ratio, report, run, ROOT, sql } from './lib.mjs';
+import { BIN, freshDatabase, interleaved, ms, report, run, ROOT, sql } from './lib.mjs';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 1000);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 function generate(kind) {
   const root = mkdtempSync(join(tmpdir(), `bench-${kind}-`));
@@ -38,21 +38,29 @@ const bin = (name) => join(ROOT, 'bench', 'peers', 'node_modules', '.bin', name)
 async function measure(kind) {
   const files = generate(kind);
   const setup = () => prepared(kind);
-  const floor = await median(RUNS, setup, (url) => run('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', files.psql, url]));
-  const library = await median(RUNS, setup, (url) => new MigrationRunner({ databaseUrl: url, dir: files.ogel }).migrate());
-  const cli = await median(RUNS, setup, (url) => run(process.execPath, [BIN, 'migrate', '--dir', files.ogel, '--database-url', url]));
-  const dbmate = await median(RUNS, setup, (url) => run(bin('dbmate'), ['--url', `${url}?sslmode=disable`, '--migrations-dir', files.dbmate, '--no-dump-schema', 'up'])).catch((e) => (console.error(`dbmate: ${e.message.slice(0, 200)}`), null));
-  const npm = await median(RUNS, setup, (url) => run(bin('node-pg-migrate'), ['up', '-m', files.npm, '--no-check-order', '--no-single-transaction'], { env: { ...process.env, DATABASE_URL: url } })).catch((e) => (console.error(`node-pg-migrate: ${e.message.slice(0, 200)}`), null));
+  const only = process.env.BENCH_APPLY_TOOLS?.split(',');
+  const contenders = {
+    floor: (url) => run('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', files.psql, url]),
+    library: (url) => new MigrationRunner({ databaseUrl: url, dir: files.ogel }).migrate(),
+    cli: (url) => run(process.execPath, [BIN, 'migrate', '--dir', files.ogel, '--database-url', url]),
+    dbmate: (url) => run(bin('dbmate'), ['--url', `${url}?sslmode=disable`, '--migrations-dir', files.dbmate, '--no-dump-schema', 'up']),
+    npm: (url) => run(bin('node-pg-migrate'), ['up', '-m', files.npm, '--no-check-order', '--no-single-transaction'], { env: { ...process.env, DATABASE_URL: url } }),
+  };
+  const chosen = Object.fromEntries(Object.entries(contenders).filter(([name]) => name === 'floor' || !only || only.includes(name)).map(([name, fn]) => [name, { setup, run: fn }]));
+  const results = await interleaved(RUNS, chosen);
+  const row = (tool, name) => (results[name] ? { tool, time: ms(results[name].time), ratio: `${results[name].ratio.toFixed(2)}x` } : null);
   return [
-    { tool: 'psql (floor: one session, a transaction per file)', time: ms(floor), ratio: '1.00x' },
-    { tool: 'ogel-migrate (library)', time: ms(library), ratio: ratio(library, floor) },
-    { tool: 'ogel-migrate (CLI process)', time: ms(cli), ratio: ratio(cli, floor) },
-    { tool: 'dbmate', time: ms(dbmate), ratio: ratio(dbmate, floor) },
-    { tool: 'node-pg-migrate', time: ms(npm), ratio: ratio(npm, floor) },
-  ];
+    row('psql (floor: one session, a transaction per file)', 'floor'),
+    row('ogel-migrate (library)', 'library'),
+    row('ogel-migrate (CLI process)', 'cli'),
+    row('dbmate', 'dbmate'),
+    row('node-pg-migrate', 'npm'),
+  ].filter(Boolean);
 }
 
 export default async function applyBench() {
-  report('apply-trivial', `Apply ${COUNT} trivial migrations (table + index), median of ${RUNS}`, await measure('trivial'), { target: '≤ 1.05x floor' });
-  report('apply-tiny', `Apply ${COUNT} tiny migrations (one INSERT), median of ${RUNS}`, await measure('tiny'), { target: '≤ 1.15x floor' });
+  const kinds = process.env.BENCH_APPLY_KINDS?.split(',') ?? ['trivial', 'tiny'];
+  const title = (what) => `Apply ${COUNT} ${what}, median of ${RUNS} interleaved rounds (ratio: median of the per-round ratios)`;
+  if (kinds.includes('trivial')) report('apply-trivial', title('trivial migrations (table + index)'), await measure('trivial'), { target: '≤ 1.05x floor' });
+  if (kinds.includes('tiny')) report('apply-tiny', title('tiny migrations (one INSERT)'), await measure('tiny'), { target: '≤ 1.15x floor' });
 }

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MigrationRunner } from '../dist/index.js';
-import { BIN, freshDatabase, median, ms, report, run, ROOT, sql } from './lib.mjs';
+import { BIN, freshDatabase, interleaved, ms, report, run, ROOT, sql } from './lib.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
@@ -23,8 +23,12 @@ async function measure(count) {
   await new MigrationRunner({ databaseUrl: url, dir: ogel }).baseline({ to: String(count).padStart(5, '0') });
   await sql(url, 'CREATE TABLE IF NOT EXISTS schema_migrations (version varchar(128) PRIMARY KEY)');
   await sql(url, 'INSERT INTO schema_migrations SELECT lpad(g::text, 5, \'0\') FROM generate_series(1, $1) g', [count]);
-  const ours = await median(RUNS, () => null, () => run(process.execPath, [BIN, 'status', '--json', '--dir', ogel, '--database-url', url]));
-  const theirs = await median(RUNS, () => null, () => run(join(ROOT, 'bench', 'peers', 'node_modules', '.bin', 'dbmate'), ['--url', `${url}?sslmode=disable`, '--migrations-dir', dbmate, 'status'])).catch(() => null);
+  const times = await interleaved(RUNS, {
+    ours: { run: () => run(process.execPath, [BIN, 'status', '--json', '--dir', ogel, '--database-url', url]) },
+    dbmate: { run: () => run(join(ROOT, 'bench', 'peers', 'node_modules', '.bin', 'dbmate'), ['--url', `${url}?sslmode=disable`, '--migrations-dir', dbmate, 'status']).catch(() => null) },
+  });
+  const ours = times.ours.time;
+  const theirs = times.dbmate.time;
   return [
     { migrations: count, tool: 'ogel-migrate status --json', time: ms(ours), target: '≤ 250 ms' },
     { migrations: count, tool: 'dbmate status', time: ms(theirs), target: '' },
@@ -33,5 +37,5 @@ async function measure(count) {
 }
 
 export default async function statusBench() {
-  report('status', `status as a whole process, median of ${RUNS}`, [...(await measure(1000)), ...(await measure(10_000))]);
+  report('status', `status as a whole process, median of ${RUNS} interleaved runs`, [...(await measure(1000)), ...(await measure(10_000))]);
 }

@@ -153,6 +153,17 @@ ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name, checksum = EXCLUDED.ch
   execution_ms = EXCLUDED.execution_ms, error = EXCLUDED.error`}`;
 }
 
+/**
+ * Several writes as one statement: each but the last in a data-modifying CTE, which runs to completion even
+ * though nothing reads it. One parse, plan and executor start instead of one per write — it shows when a
+ * migration is a single INSERT and its bookkeeping would otherwise cost as much as the migration.
+ */
+export function asOneStatement(writes: readonly string[]): string {
+  if (writes.length <= 1) return writes[0] ?? '';
+  const leading = writes.slice(0, -1).map((write, i) => `write_${i} AS (${write})`);
+  return `WITH ${leading.join(',\n')}\n${writes.at(-1)}`;
+}
+
 export function deleteRowSql(t: QualifiedTracking, version: string): string {
   return `DELETE FROM ${t.table} WHERE version = ${literal(version)}`;
 }

@@ -20,6 +20,7 @@ import {
   type EventKind,
   type HistoryEvent,
   type QualifiedTracking,
+  asOneStatement,
 } from '../db/tracking-store.js';
 import { OgelError } from '../errors.js';
 import { ensureParser } from '../sql/parser.js';
@@ -85,8 +86,15 @@ export class MigrationRunner {
 
   /** Files joined with the tracking table. Read-only: takes no lock and creates nothing. */
   async status(): Promise<StatusReport> {
-    const set = await this.source.load();
-    return this.withSession(async (session) => computeStatus(this.tracking.display, set, await readAppliedRows(session.client, this.tracking)));
+    // Files and tracking rows are read at the same time (thousands of files take as long as the query); a
+    // problem with the files is still the error reported, as if they had been read first.
+    const [files, rows] = await Promise.allSettled([
+      this.source.load(),
+      this.withSession((session) => readAppliedRows(session.client, this.tracking)),
+    ]);
+    if (files.status === 'rejected') throw files.reason;
+    if (rows.status === 'rejected') throw rows.reason;
+    return computeStatus(this.tracking.display, files.value, rows.value);
   }
 
   /**
@@ -118,9 +126,11 @@ export class MigrationRunner {
         for (const [index, { migration, script }] of scripts.entries()) {
           const durationMs = await runScript(ctx, migration, 'up', script, {
             onSuccess: (ms) => [
-              // In its own transaction a pending migration has no row yet; a no-transaction one left `running`.
-              upsertRowSql(ctx.tracking, rowValues(ctx, migration, 'applied', ms), ms === 'transaction'),
-              eventSql(ctx, 'apply', 'success', migration, ms, null, { file: script.file, transactional: script.transactional }),
+              asOneStatement([
+                // In its own transaction a pending migration has no row yet; a no-transaction one left `running`.
+                upsertRowSql(ctx.tracking, rowValues(ctx, migration, 'applied', ms), ms === 'transaction'),
+                eventSql(ctx, 'apply', 'success', migration, ms, null, { file: script.file, transactional: script.transactional }),
+              ]),
             ],
           }, index, scripts.length);
           applied.push({ version: migration.version, name: migration.name, file: migration.file, transactional: script.transactional, durationMs });
@@ -156,7 +166,7 @@ export class MigrationRunner {
       const reverted: AppliedMigration[] = [];
       for (const [index, { migration, script }] of scripts.entries()) {
         const durationMs = await runScript(ctx, migration, 'down', script, {
-          onSuccess: (ms) => [deleteRowSql(ctx.tracking, migration.version), eventSql(ctx, 'rollback', 'success', migration, ms, null, { file: script.file })],
+          onSuccess: (ms) => [asOneStatement([deleteRowSql(ctx.tracking, migration.version), eventSql(ctx, 'rollback', 'success', migration, ms, null, { file: script.file })])],
         }, index, scripts.length);
         reverted.push({ version: migration.version, name: migration.name, file: script.file, transactional: script.transactional, durationMs });
       }

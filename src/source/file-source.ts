@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { checksumOf } from '../core/checksum.js';
@@ -34,14 +34,19 @@ export class FileMigrationSource implements MigrationSource {
       throw new OgelError('INVALID_MIGRATION_FILES', `Migrations directory ${this.dir} ${reason}`, { dir: this.dir }, { cause: error });
     }
     const names = entries.filter((entry) => entry.isFile()).map((entry) => entry.name);
-    // Synchronous reads on purpose: for thousands of small files they are several times faster than
-    // promise-based ones (status with 10,000 migrations is measured by the benchmarks).
-    const files = names.map((file) => {
-      if (!file.endsWith('.sql')) return { file, content: '' };
+    const files: Array<{ file: string; content: string; checksum?: string }> = [];
+    for (let i = 0; i < names.length; i++) {
+      const file = names[i]!;
+      if (!file.endsWith('.sql')) {
+        files.push({ file, content: '' });
+        continue;
+      }
       // The checksum covers the exact bytes, not their decoded text.
-      const bytes = readFileSync(join(this.dir, file));
-      return { file, content: bytes.toString('utf8'), checksum: checksumOf(bytes) };
-    });
+      const bytes = readSmallFile(join(this.dir, file));
+      files.push({ file, content: bytes.toString('utf8'), checksum: checksumOf(bytes) });
+      // Let other I/O (the tracking-table query of `status`) progress between batches of synchronous reads.
+      if (i % 1000 === 999) await new Promise((resolve) => setImmediate(resolve));
+    }
     const { migrations, ignored, problems } = assembleMigrations(files, this.ignore);
     if (problems.length > 0) {
       const list = problems.map((p) => `  ${p.file}: ${p.problem}`).join('\n');
@@ -53,4 +58,22 @@ export class FileMigrationSource implements MigrationSource {
     }
     return { dir: this.dir, migrations, ignored };
   }
+}
+
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * A file's bytes. Synchronous reads on purpose: for thousands of small files they are several times faster
+ * than promise-based ones (status with 10,000 migrations is measured by the benchmarks); small files go
+ * through one shared buffer (open, read, close: no stat, no allocation but the result).
+ */
+function readSmallFile(path: string): Buffer {
+  const fd = openSync(path, 'r');
+  let length: number;
+  try {
+    length = readSync(fd, READ_BUFFER, 0, READ_BUFFER.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return length < READ_BUFFER.length ? Buffer.from(READ_BUFFER.subarray(0, length)) : readFileSync(path);
 }

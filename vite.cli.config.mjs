@@ -1,0 +1,17 @@
+// Bundles the CLI (tsc's output in dist/) into dist/bundle: the process then loads a handful of modules instead
+// of ~150, which on Node 20 saves ~40 ms on every invocation (see docs/benchmarks.md). Packages stay external.
+// The chunks sit directly in dist/bundle so paths relative to a module (../dashboard/) still resolve into dist/.
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  logLevel: 'warn',
+  build: {
+    ssr: 'dist/cli/bin.js',
+    outDir: 'dist/bundle',
+    emptyOutDir: true,
+    target: 'node20',
+    minify: false,
+    sourcemap: true,
+    rollupOptions: { output: { entryFileNames: 'cli.js', chunkFileNames: '[name]-[hash].js' } },
+  },
+});
