@@ -84,6 +84,7 @@ export async function interleaved(times, contenders) {
       if (round >= 0) samples[name].push(performance.now() - started);
     }
   }
+  if (process.env.BENCH_VERBOSE) console.log(JSON.stringify(Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, v.map(Math.round)]))));
   const middle = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const base = samples[names[0]];
   return Object.fromEntries(names.map((name) => [name, { time: middle(samples[name]), ratio: middle(samples[name].map((t, i) => t / base[i])) }]));
