@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { OgelError, type ErrorCode } from '../errors.js';
 import type { ParsedStatement } from '../sql/parser.js';
 import { lineColumnAt } from '../sql/position.js';
@@ -67,10 +67,11 @@ export function timeoutSettings(settings: ExecutionSettings, local: boolean): st
 }
 
 /**
- * Runs a script and its tracking writes in one transaction, in as few round trips as the protocol allows:
- * each message carries one of the file's statements, the first also BEGIN and the settings, the last also the
- * tracking writes and COMMIT. One statement per message still tells us exactly which statement failed.
- * Retries the whole transaction when lock_timeout fires.
+ * Runs a script and its tracking writes in one transaction, in one round trip: a single simple-protocol message
+ * carries the frame's `before`, BEGIN and the settings, every statement of the file, the tracking writes and
+ * COMMIT. The server runs them in order and stops at the first error; which statement failed comes from the
+ * error's position or, when it has none, from how many statements had completed. Retries the whole
+ * transaction when lock_timeout fires.
  */
 export async function runInTransaction(
   client: pg.ClientBase,
@@ -98,17 +99,64 @@ export async function runInTransaction(
 }
 
 async function sendTransaction(client: pg.ClientBase, script: PreparedScript, frame: ScriptFrame, settings: ExecutionSettings): Promise<void> {
-  const statements = script.statements;
   const head = [...frame.before, 'BEGIN', ...timeoutSettings(settings, true)];
-  if (statements.length === 0) {
-    await client.query(joinSql([...head, ...frame.after, 'COMMIT']));
-    return;
-  }
-  for (let i = 0; i < statements.length; i++) {
-    const prefix = i === 0 ? joinSql(head) + ';\n' : '';
+  let text = `${joinSql(head)};\n`;
+  const offsets: number[] = [];
+  for (const statement of script.statements) {
+    offsets.push(text.length);
     // The newline first: a statement may end in a -- comment that would swallow the semicolon.
-    const suffix = i === statements.length - 1 ? '\n;\n' + joinSql([...frame.after, 'COMMIT']) : '';
-    await runStatement(client, script, i, prefix, suffix);
+    text += `${statement.text}\n;\n`;
+  }
+  text += joinSql([...frame.after, 'COMMIT']);
+  const query = new CountingQuery(text);
+  try {
+    await query.run(client);
+  } catch (error) {
+    if (script.statements.length === 0) throw error;
+    throw failureInMessage(script, error, offsets, query.completed - head.length);
+  }
+}
+
+/**
+ * The statement a failed message stopped at: by the error's position when the server gives one, else by the
+ * number of the file's statements that completed (negative: the frame before them; past the last: the
+ * tracking writes after them).
+ */
+function failureInMessage(script: PreparedScript, error: unknown, offsets: readonly number[], completedStatements: number): ScriptFailure {
+  const position = Number((error as pg.DatabaseError).position);
+  let index: number;
+  if (Number.isFinite(position)) {
+    index = 0;
+    while (index + 1 < offsets.length && offsets[index + 1]! <= position - 1) index++;
+  } else {
+    index = Math.min(Math.max(completedStatements, 0), offsets.length - 1);
+  }
+  const inTrackingWrite = !Number.isFinite(position) && completedStatements >= offsets.length;
+  return scriptFailure('MIGRATION_FAILED', script, index, offsets[index]!, error, inTrackingWrite);
+}
+
+/**
+ * A query that counts the statements of a multi-statement message that completed (one CommandComplete each),
+ * through pg's documented Query/Submittable extension point.
+ */
+class CountingQuery extends pg.Query {
+  completed = 0;
+
+  constructor(text: string) {
+    super(text);
+  }
+
+  handleCommandComplete(message: unknown, connection: unknown): void {
+    this.completed++;
+    (pg.Query.prototype as unknown as { handleCommandComplete(m: unknown, c: unknown): void }).handleCommandComplete.call(this, message, connection);
+  }
+
+  run(client: pg.ClientBase): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.on('end', () => resolve());
+      this.on('error', reject);
+      client.query(this);
+    });
   }
 }
 
@@ -157,14 +205,14 @@ async function runStatement(client: pg.ClientBase, script: PreparedScript, index
 }
 
 /** Maps a server error to the file, line and column it came from. */
-export function scriptFailure(code: ErrorCode, script: PreparedScript, index: number, prefixLength: number, error: unknown): ScriptFailure {
+export function scriptFailure(code: ErrorCode, script: PreparedScript, index: number, prefixLength: number, error: unknown, afterStatement = false): ScriptFailure {
   const pgError = error as pg.DatabaseError;
   const statement: ParsedStatement = script.statements[index]!;
   let offset = statement.start;
   const position = Number(pgError.position);
   const inStatement = position - 1 - prefixLength;
   // Past the statement means the tracking writes that share its message failed, not the file.
-  const inTrackingWrite = Number.isFinite(position) && inStatement > statement.text.length;
+  const inTrackingWrite = afterStatement || (Number.isFinite(position) && inStatement > statement.text.length);
   if (Number.isFinite(position) && inStatement >= 0 && !inTrackingWrite) offset = statement.start + inStatement;
   const { line, column } = lineColumnAt(script.sql, offset);
   const location: FailureLocation = {

@@ -25,7 +25,8 @@ describe('connection loss', () => {
     const dir = await writeMigrations(files);
     const runner = new MigrationRunner({ databaseUrl: db.url, dir });
     const run = runner.migrate().catch((e: unknown) => e);
-    await waitFor(db.url, "SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(3)' AND application_name LIKE 'ogel-migrate%'");
+    // The migration's whole transaction is one message: wait until it is the one running.
+    await waitFor(db.url, "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%SELECT pg_sleep(3)%' AND state = 'active' AND application_name LIKE 'ogel-migrate%'");
     await query(db.url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'ogel-migrate%' AND pid <> pg_backend_pid()");
     const error = await run;
     expect(isOgelError(error, 'MIGRATION_FAILED')).toBe(true);
@@ -56,7 +57,7 @@ describe('connection loss', () => {
       const dir = await writeMigrations(files);
       const runner = new MigrationRunner({ databaseUrl: url, dir });
       const run = runner.migrate().catch((e: unknown) => e);
-      await waitFor(url, "SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(3)'");
+      await waitFor(url, "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%SELECT pg_sleep(3)%' AND state = 'active' AND pid <> pg_backend_pid()");
       await server.restart();
       const error = await run;
       expect(isOgelError(error)).toBe(true);
