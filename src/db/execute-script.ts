@@ -113,16 +113,16 @@ async function sendTransaction(client: pg.ClientBase, script: PreparedScript, fr
     await query.run(client);
   } catch (error) {
     if (script.statements.length === 0) throw error;
-    throw failureInMessage(script, error, offsets, query.completed - head.length);
+    throw failureInMessage(script, error, offsets, query.completed - head.length, frame.after.length);
   }
 }
 
 /**
  * The statement a failed message stopped at: by the error's position when the server gives one, else by the
  * number of the file's statements that completed (negative: the frame before them; past the last: the
- * tracking writes after them).
+ * tracking writes after them, or COMMIT — deferred constraints — which is the file's doing).
  */
-function failureInMessage(script: PreparedScript, error: unknown, offsets: readonly number[], completedStatements: number): ScriptFailure {
+function failureInMessage(script: PreparedScript, error: unknown, offsets: readonly number[], completedStatements: number, writes: number): ScriptFailure {
   const position = Number((error as pg.DatabaseError).position);
   let index: number;
   if (Number.isFinite(position)) {
@@ -131,7 +131,7 @@ function failureInMessage(script: PreparedScript, error: unknown, offsets: reado
   } else {
     index = Math.min(Math.max(completedStatements, 0), offsets.length - 1);
   }
-  const inTrackingWrite = !Number.isFinite(position) && completedStatements >= offsets.length;
+  const inTrackingWrite = !Number.isFinite(position) && completedStatements >= offsets.length && completedStatements < offsets.length + writes;
   return scriptFailure('MIGRATION_FAILED', script, index, offsets[index]!, error, inTrackingWrite);
 }
 

@@ -91,6 +91,29 @@ describe('migrate', () => {
     expect(error.message).toContain('detail: Key (id)=(1) already exists.');
   });
 
+  it('one message per migration still names the failing statement, and a COMMIT-time failure is the file\'s', async () => {
+    const { runner, db } = await setup({
+      '001_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE b (id int);\nCREATE TABLE a (id int);\nCREATE TABLE c (id int);\n',
+    });
+    const middle = await catchError(runner.migrate());
+    // "relation already exists" carries no position: found by counting the statements that completed.
+    expect(middle.message).toMatch(/^001_a\.sql:3:1: relation "a" already exists/);
+    expect(middle.message).toContain('statement 3 of 4 (line 3): CREATE TABLE a (id int)');
+    expect(await query(db.url, "SELECT to_regclass('public.b') AS b")).toEqual([{ b: null }]);
+    const deferred = await setup({
+      '001_fk.sql': [
+        'CREATE TABLE parent (id int PRIMARY KEY);',
+        'CREATE TABLE child (parent_id int REFERENCES parent DEFERRABLE INITIALLY DEFERRED);',
+        'INSERT INTO child VALUES (1);',
+      ].join('\n'),
+    });
+    const atCommit = await catchError(deferred.runner.migrate());
+    expect(atCommit.message).toContain('violates foreign key constraint');
+    expect(atCommit.message).not.toContain('tracking table');
+    expect(atCommit.details).toMatchObject({ file: '001_fk.sql', statementIndex: 2 });
+    expect(await query(deferred.db.url, "SELECT to_regclass('public.parent') AS t")).toEqual([{ t: null }]);
+  });
+
   it('refuses syntax errors and embedded transaction control before running anything', async () => {
     const syntax = await setup({ '001_ok.sql': 'CREATE TABLE ok (id int);', '002_bad.sql': 'SELECT 1;\nCREATE TABLE (;' });
     const error = await catchError(syntax.runner.migrate());
