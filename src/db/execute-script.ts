@@ -142,10 +142,6 @@ function failureInMessage(script: PreparedScript, error: unknown, offsets: reado
 class CountingQuery extends pg.Query {
   completed = 0;
 
-  constructor(text: string) {
-    super(text);
-  }
-
   handleCommandComplete(message: unknown, connection: unknown): void {
     this.completed++;
     (pg.Query.prototype as unknown as { handleCommandComplete(m: unknown, c: unknown): void }).handleCommandComplete.call(this, message, connection);
@@ -174,7 +170,7 @@ export async function runWithoutTransaction(
   for (let i = 0; i < script.statements.length; i++) {
     for (let attempt = 0; ; attempt++) {
       try {
-        await runStatement(client, script, i, '', '');
+        await runStatement(client, script, i);
         break;
       } catch (error) {
         const failure = error as ScriptFailure;
@@ -195,12 +191,11 @@ export async function runWithoutTransaction(
 /** An OgelError that carries where in the file the server failed. */
 export type ScriptFailure = OgelError & { location?: FailureLocation };
 
-async function runStatement(client: pg.ClientBase, script: PreparedScript, index: number, prefix: string, suffix: string): Promise<void> {
-  const statement = script.statements[index]!;
+async function runStatement(client: pg.ClientBase, script: PreparedScript, index: number): Promise<void> {
   try {
-    await client.query(prefix + statement.text + suffix);
+    await client.query(script.statements[index]!.text);
   } catch (error) {
-    throw scriptFailure('MIGRATION_FAILED', script, index, prefix.length, error);
+    throw scriptFailure('MIGRATION_FAILED', script, index, 0, error);
   }
 }
 

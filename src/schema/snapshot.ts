@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { OgelError } from '../errors.js';
-import { SNAPSHOT_SQL, snapshotSql, type SnapshotRow } from './queries/index.js';
+import { SNAPSHOT_SQL, type SnapshotRow } from './queries/index.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -30,13 +30,6 @@ export interface SnapshotOptions {
   /** Tables to leave out with their columns, indexes, constraints, triggers, policies, grants and owned sequences,
    * as `schema.table` (e.g. the tracking table `platform.schema_migrations`). */
   excludeTables?: string[];
-  /**
-   * Read only these relations (and what belongs to them: columns, indexes, constraints, triggers, policies,
-   * grants, owned sequences). A fast partial snapshot.
-   */
-  onlyRelations?: string[];
-  /** With `onlyRelations`: read schemas, routines, types, extensions and default privileges whole too (default). */
-  withNonRelations?: boolean;
 }
 
 /**
@@ -73,8 +66,7 @@ export async function snapshotSchema(client: pg.ClientBase, options: SnapshotOpt
   let rows: SnapshotRow[];
   try {
     await setAll(Object.values(PINNED_SETTINGS));
-    const sql = options.onlyRelations && options.withNonRelations === false ? RELATIONS_ONLY_SQL : SNAPSHOT_SQL;
-    rows = (await client.query<SnapshotRow>(sql, snapshotParameters(options))).rows;
+    rows = (await client.query<SnapshotRow>(SNAPSHOT_SQL, snapshotParameters(options, null))).rows;
   } catch (error) {
     // In an aborted transaction the restore fails too, but the rollback undoes set_config anyway.
     await setAll(saved).catch(() => {});
@@ -84,11 +76,12 @@ export async function snapshotSchema(client: pg.ClientBase, options: SnapshotOpt
   return buildSnapshot(rows);
 }
 
-const RELATIONS_ONLY_SQL = snapshotSql({ scopedOnly: true, relationsOnly: true });
-
-/** The parameters of the snapshot query for these options. */
-export function snapshotParameters(options: SnapshotOptions): [string[], string[], string[] | null] {
-  return [options.excludeSchemas ?? [], options.excludeTables ?? [], options.onlyRelations ?? null];
+/**
+ * The parameters of a snapshot query: the options, and the relations a scoped variant reads (`schema.name` or
+ * a bare name; null for the whole catalog — see SnapshotShape).
+ */
+export function snapshotParameters(options: SnapshotOptions, relations: string[] | null): [string[], string[], string[] | null] {
+  return [options.excludeSchemas ?? [], options.excludeTables ?? [], relations];
 }
 
 /** Builds a snapshot from the rows of SNAPSHOT_SQL (in any order). */

@@ -133,7 +133,7 @@ export class StateReader {
       : scope.nonRelations
         ? fingerprint ? STATEMENTS.scopedFingerprint : STATEMENTS.scoped
         : fingerprint ? STATEMENTS.relationsFingerprint : STATEMENTS.relations;
-    const [schemas, tables, relations] = snapshotParameters(scope ? { ...this.options, onlyRelations: scope.relations } : this.options);
+    const [schemas, tables, relations] = snapshotParameters(this.options, scope ? scope.relations : null);
     return { statement, parameters: [textArray(schemas), textArray(tables), textArray(relations)], absence: false };
   }
 }

@@ -3,8 +3,6 @@ import { privilegeCtes, privilegeQueries } from './privileges.js';
 import { RELATION_QUERIES } from './relations.js';
 import { scopeCtes, WHOLE_SHAPE, type SnapshotShape } from './scope.js';
 
-export type { SnapshotShape } from './scope.js';
-
 /** One row of the snapshot query: an object, its identity, the identity of what it belongs to, its attributes. */
 export interface SnapshotRow {
   object_type: string;

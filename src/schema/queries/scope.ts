@@ -1,8 +1,8 @@
 /**
  * The common table expressions every snapshot query builds on: which schemas, relations, routines and types are
- * "the user's schema". Parameters: `$1` schemas to leave out, `$2` tables to leave out (`schema.table`), `$3` when
- * not NULL: only these relations (`schema.name` or a bare name; an index brings its table), with everything
- * that belongs to them.
+ * "the user's schema". Parameters: `$1` schemas to leave out, `$2` tables to leave out (`schema.table`), `$3`
+ * the relations a scoped shape reads (`schema.name` or a bare name; an index brings its table), with everything
+ * that belongs to them — the whole shape reads every relation and ignores `$3`.
  *
  * Everything is filtered here once, so the object queries cannot disagree about scope, and objects that belong
  * to an extension (pg_depend deptype 'e') never show up on their own: the extension stands for them.
@@ -41,24 +41,10 @@ function relnameCandidates(param: string): string {
     WHERE p = 0 OR substr(w.name, p, 1) = '.')`;
 }
 
-const REL_FILTER = `c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S', 'i', 'I')
-    AND c.oid NOT IN (SELECT oid FROM excluded_rel)
-    AND ${notExtensionMember('pg_class', 'c.oid')}`;
-const SCOPED_REL = `SELECT c.*, ns.qname || '.' || quote_ident(c.relname) AS qname
-  FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
-  WHERE $3::text[] IS NOT NULL AND c.oid = ANY (ARRAY(SELECT oid FROM scoped_rel)) AND ${REL_FILTER}`;
-/** Two branches so that a scoped read starts from the few scoped oids (an index lookup each) while a full one
- * scans pg_class; the branch whose one-time filter fails costs nothing, even in a generic plan. */
-const ANY_REL = `SELECT c.*, ns.qname || '.' || quote_ident(c.relname) AS qname
-  FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
-  WHERE $3::text[] IS NULL AND ${REL_FILTER}
-  UNION ALL
-  ${SCOPED_REL}`;
-
 /**
- * Which variant of the snapshot query: `scopedOnly` is always given `$3` (its plan then expects a handful of
- * relations and reads what hangs off them by index); `relationsOnly` (with `scopedOnly`) also leaves out what
- * is not a relation: schemas, routines, types, extensions, event triggers, default privileges.
+ * Which variant of the snapshot query: `scopedOnly` reads only `$3`'s relations, from their oids by index (a
+ * scan of pg_class otherwise); `relationsOnly` (with `scopedOnly`) also leaves out what is not a relation:
+ * schemas, routines, types, extensions, event triggers, default privileges.
  */
 export interface SnapshotShape {
   scopedOnly: boolean;
@@ -128,7 +114,11 @@ scoped_rel AS (
       AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
 ),
 rel AS (
-  ${scopedOnly ? SCOPED_REL : ANY_REL}
+  SELECT c.*, ns.qname || '.' || quote_ident(c.relname) AS qname
+  FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
+  WHERE ${scopedOnly ? 'c.oid = ANY (ARRAY(SELECT oid FROM scoped_rel)) AND' : ''} c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S', 'i', 'I')
+    AND c.oid NOT IN (SELECT oid FROM excluded_rel)
+    AND ${notExtensionMember('pg_class', 'c.oid')}
 )${relationsOnly ? '' : `,
 fn AS (
   -- regprocedure prints the argument types only (no names, no OUT args), exactly what identifies a routine.
