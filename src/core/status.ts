@@ -1,5 +1,5 @@
 import type { AppliedRow, IgnoredFile, Migration, MigrationSet } from './migration.js';
-import { compareVersions, normalizeVersion, sortByVersion } from './version.js';
+import { maxVersion, normalizeVersion, sortByVersion } from './version.js';
 
 export type MigrationState = 'applied' | 'pending' | 'modified' | 'missing' | 'failed';
 
@@ -45,24 +45,22 @@ export interface StatusReport {
  * here so the CLI, HTTP service and dashboard cannot disagree.
  */
 export function computeStatus(table: string, set: MigrationSet, rows: readonly AppliedRow[]): StatusReport {
-  const rowsByVersion = new Map(rows.map((row) => [normalizeVersion(row.version), row]));
-  const seen = new Set<string>();
+  const rowsByVersion = new Map<string, AppliedRow>();
+  for (const row of rows) rowsByVersion.set(normalizeVersion(row.version), row);
   const entries: MigrationStatus[] = [];
   for (const migration of set.migrations) {
     const key = normalizeVersion(migration.version);
-    seen.add(key);
     const row = rowsByVersion.get(key) ?? null;
+    // What is left in the map afterwards are rows without a file.
+    if (row) rowsByVersion.delete(key);
     entries.push(entry(migration, row, stateOf(migration, row)));
   }
-  for (const row of rows) {
-    if (!seen.has(normalizeVersion(row.version))) entries.push(entry(null, row, row.status === 'applied' ? 'missing' : 'failed'));
-  }
+  for (const row of rowsByVersion.values()) entries.push(entry(null, row, row.status === 'applied' ? 'missing' : 'failed'));
   // Files are already in order; only rows without a file need placing.
   if (entries.length > set.migrations.length) sortByVersion(entries);
   const counts: StatusCounts = { applied: 0, pending: 0, modified: 0, missing: 0, failed: 0 };
   for (const e of entries) counts[e.state]++;
-  let current: string | null = null;
-  for (const row of rows) if (row.status === 'applied' && (current === null || compareVersions(row.version, current) > 0)) current = row.version;
+  const current = maxVersion(rows.filter((row) => row.status === 'applied').map((row) => row.version));
   return { table, current, counts, migrations: entries, ignored: set.ignored };
 }
 

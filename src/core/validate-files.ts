@@ -28,7 +28,10 @@ export function assembleMigrations(
     else {
       const target = kind.type === 'up' ? ups : downs;
       const key = normalizeVersion(kind.version);
-      target.set(key, [...(target.get(key) ?? []), { file, version: kind.version, name: kind.name, content, checksum: checksum ?? checksumOf(content) }]);
+      const entry = { file, version: kind.version, name: kind.name, content, checksum: checksum ?? checksumOf(content) };
+      const group = target.get(key);
+      if (group) group.push(entry);
+      else target.set(key, [entry]);
     }
   }
   for (const group of [...ups.values(), ...downs.values()]) {
@@ -50,14 +53,13 @@ export function assembleMigrations(
   for (const [key, [up]] of ups) {
     if (!up) continue;
     const down = downs.get(key)?.[0];
-    migrations.push({
-      version: up.version,
-      name: up.name,
-      file: up.file,
-      upSql: up.content,
-      checksum: up.checksum,
-      ...(down && down.name === up.name ? { downFile: down.file, downSql: down.content, downChecksum: down.checksum } : {}),
-    });
+    const migration: Migration = { version: up.version, name: up.name, file: up.file, upSql: up.content, checksum: up.checksum };
+    if (down && down.name === up.name) {
+      migration.downFile = down.file;
+      migration.downSql = down.content;
+      migration.downChecksum = down.checksum;
+    }
+    migrations.push(migration);
   }
   sortByVersion(migrations);
   problems.sort((a, b) => a.file.localeCompare(b.file));

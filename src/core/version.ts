@@ -23,7 +23,7 @@ export function normalizeVersion(version: string): string {
 }
 
 export function compareVersions(a: string, b: string): number {
-  return compareGroups(normalizeVersion(a).split('.'), normalizeVersion(b).split('.'));
+  return compareGroups(versionGroups(a), versionGroups(b));
 }
 
 /**
@@ -31,12 +31,33 @@ export function compareVersions(a: string, b: string): number {
  * otherwise re-normalise both sides on every comparison).
  */
 export function sortByVersion<T extends { version: string }>(items: T[]): T[] {
-  const keys = new Map(items.map((item) => [item, normalizeVersion(item.version).split('.')]));
-  return items.sort((a, b) => compareGroups(keys.get(a)!, keys.get(b)!));
+  const keyed = items.map((item) => ({ item, groups: versionGroups(item.version) }));
+  keyed.sort((a, b) => compareGroups(a.groups, b.groups));
+  for (let i = 0; i < keyed.length; i++) items[i] = keyed[i]!.item;
+  return items;
+}
+
+/** The highest of `versions` (null when there are none), each normalised once. */
+export function maxVersion(versions: Iterable<string>): string | null {
+  let best: string | null = null;
+  let bestGroups: string[] = [];
+  for (const version of versions) {
+    const groups = versionGroups(version);
+    if (best === null || compareGroups(groups, bestGroups) > 0) {
+      best = version;
+      bestGroups = groups;
+    }
+  }
+  return best;
+}
+
+function versionGroups(version: string): string[] {
+  return normalizeVersion(version).split('.');
 }
 
 function compareGroups(left: string[], right: string[]): number {
-  for (let i = 0; i < Math.max(left.length, right.length); i++) {
+  const length = Math.max(left.length, right.length);
+  for (let i = 0; i < length; i++) {
     const x = left[i];
     const y = right[i];
     if (x === undefined) return -1;
