@@ -29,6 +29,21 @@ export interface ScriptFrame {
   before: string[];
   /** Tracking row and event writes, committed atomically with the script. */
   after: string[];
+  /**
+   * Statements that follow COMMIT in the same message (verify's schema reads): the server runs them only once
+   * the script has committed, and their rows come back without a round trip of their own.
+   */
+  trailing?: string[];
+}
+
+/** The rows each of a frame's `trailing` statements returned, in order. */
+export type TrailingRows = Array<Array<Record<string, unknown>>>;
+
+/** A frame's trailing statements failed after the script had committed: the script itself succeeded. */
+export class TrailingStatementsFailed extends Error {
+  constructor(cause: unknown) {
+    super(`statements after the script's COMMIT failed: ${(cause as Error).message}`, { cause });
+  }
 }
 
 /** Where a Postgres error happened in the file, mapped back from the server's error position. */
@@ -79,13 +94,14 @@ export async function runInTransaction(
   frame: ScriptFrame,
   settings: ExecutionSettings,
   onLockRetry?: (attempt: number, delayMs: number, location: FailureLocation) => void,
-): Promise<void> {
+): Promise<TrailingRows> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await sendTransaction(client, script, frame, settings);
-      return;
+      return await sendTransaction(client, script, frame, settings);
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
+      // The script committed: running it again would apply it twice.
+      if (error instanceof TrailingStatementsFailed) throw error;
       const failure = error as ScriptFailure;
       if (failure.location?.sqlState === LOCK_NOT_AVAILABLE && attempt < settings.lockRetries) {
         const delay = backoff(settings.retryBaseMs, attempt);
@@ -98,7 +114,7 @@ export async function runInTransaction(
   }
 }
 
-async function sendTransaction(client: pg.ClientBase, script: PreparedScript, frame: ScriptFrame, settings: ExecutionSettings): Promise<void> {
+async function sendTransaction(client: pg.ClientBase, script: PreparedScript, frame: ScriptFrame, settings: ExecutionSettings): Promise<TrailingRows> {
   const head = [...frame.before, 'BEGIN', ...timeoutSettings(settings, true)];
   let text = `${joinSql(head)};\n`;
   const offsets: number[] = [];
@@ -107,11 +123,15 @@ async function sendTransaction(client: pg.ClientBase, script: PreparedScript, fr
     // The newline first: a statement may end in a -- comment that would swallow the semicolon.
     text += `${statement.text}\n;\n`;
   }
-  text += joinSql([...frame.after, 'COMMIT']);
-  const query = new CountingQuery(text);
+  const trailing = frame.trailing ?? [];
+  text += joinSql([...frame.after, 'COMMIT', ...trailing]);
+  const committed = head.length + script.statements.length + frame.after.length + 1;
+  const query = new CountingQuery(text, trailing.length > 0 ? committed : undefined);
   try {
     await query.run(client);
+    return query.trailingRows;
   } catch (error) {
+    if (query.completed >= committed) throw new TrailingStatementsFailed(error);
     if (script.statements.length === 0) throw error;
     throw failureInMessage(script, error, offsets, query.completed - head.length, frame.after.length);
   }
@@ -141,6 +161,19 @@ function failureInMessage(script: PreparedScript, error: unknown, offsets: reado
  */
 class CountingQuery extends pg.Query {
   completed = 0;
+  readonly trailingRows: TrailingRows = [];
+
+  /** `keepRowsFrom`: the index of the first statement whose rows are kept (in `trailingRows`). */
+  constructor(text: string, keepRowsFrom?: number) {
+    super(text);
+    if (keepRowsFrom !== undefined) {
+      // Rows arrive before their statement's CommandComplete, so `completed` is the statement's index.
+      this.on('row', (row: Record<string, unknown>) => {
+        const index = this.completed - keepRowsFrom;
+        if (index >= 0) (this.trailingRows[index] ??= []).push(row);
+      });
+    }
+  }
 
   handleCommandComplete(message: unknown, connection: unknown): void {
     this.completed++;
@@ -253,9 +286,25 @@ function sleep(ms: number): Promise<void> {
  * runs; pass `script.changesSession` of the previous script, as a tracked run does.
  */
 export async function runUntracked(client: pg.ClientBase, script: PreparedScript, settings: ExecutionSettings, dirty = true): Promise<void> {
+  await runUntrackedWith(client, script, settings, dirty, []);
+}
+
+/**
+ * runUntracked, and `trailing` statements after the script's COMMIT in the same message. Their rows, or null
+ * when the script runs outside a transaction (statement by statement): the caller then runs them itself.
+ * Throws TrailingStatementsFailed when the script committed and a trailing statement failed.
+ */
+export async function runUntrackedWith(
+  client: pg.ClientBase,
+  script: PreparedScript,
+  settings: ExecutionSettings,
+  dirty: boolean,
+  trailing: readonly string[],
+): Promise<TrailingRows | null> {
   const reset = dirty ? SESSION_RESET : [];
   // In the transaction's first message, as a tracked run sends it: no round trip of its own.
-  if (script.transactional) return runInTransaction(client, script, { before: reset, after: [] }, settings);
+  if (script.transactional) return runInTransaction(client, script, { before: reset, after: [], trailing: [...trailing] }, settings);
   if (dirty) await client.query(joinSql(reset));
   await runWithoutTransaction(client, script, settings);
+  return null;
 }

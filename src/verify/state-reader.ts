@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { TrailingRows } from '../db/execute-script.js';
 import { literal } from '../db/sql-literals.js';
 import { snapshotSql, type SnapshotRow } from '../schema/queries/index.js';
 import { buildSnapshot, PINNED_SETTINGS, snapshotParameters, type SchemaSnapshot, type SnapshotOptions } from '../schema/snapshot.js';
@@ -45,6 +46,18 @@ function textArray(values: readonly string[] | null | undefined): string {
   return values ? `ARRAY[${values.map((v) => literal(v)).join(', ')}]::text[]` : 'NULL::text[]';
 }
 
+interface PlannedRead {
+  statement: Statement;
+  parameters: string[];
+  absence: boolean;
+}
+
+/** Reads that travel after a script in its message; see StateReader.trailing. */
+export interface TrailingRead {
+  statements: string[];
+  states(rows: TrailingRows): Promise<SchemaState[]>;
+}
+
 /** One state to read: over `scope` (null: the whole catalog). */
 export interface StateRequest {
   scope: VerificationScope | null;
@@ -81,49 +94,87 @@ export class StateReader {
   /** Several reads of the same moment in one message (one round trip), in order. */
   async states(requests: readonly StateRequest[]): Promise<SchemaState[]> {
     const planned = requests.map((request) => this.plan(request));
-    let results: pg.QueryResult[];
+    let rows: TrailingRows;
     try {
-      results = await this.read(planned);
+      rows = await this.read(planned);
     } catch (error) {
       if ((error as { code?: string }).code !== INVALID_STATEMENT_NAME) throw error;
-      // A session reset (or the migration itself) deallocated them: learn which still exist, prepare the rest.
-      const { rows } = await this.client.query<{ name: string }>('SELECT name FROM pg_prepared_statements');
-      this.prepared.clear();
-      for (const { name } of rows) this.prepared.add(name);
-      results = await this.read(planned);
+      await this.relearnPrepared();
+      rows = await this.read(planned);
     }
+    return this.toStates(requests, planned, rows);
+  }
+
+  /**
+   * The same reads as statements to send after a script's COMMIT in its message (no round trip of their own),
+   * and how to turn their rows into states. `afterReset`: the message resets the session before the script,
+   * which deallocates the prepared statements. If the trailing statements fail, call relearnPrepared() and
+   * read with states(): the script has committed and nothing changed since.
+   */
+  trailing(requests: readonly StateRequest[], afterReset: boolean): TrailingRead {
+    if (afterReset) this.prepared.clear();
+    const planned = requests.map((request) => this.plan(request));
+    const { statements, executeAt } = this.readStatements(planned);
+    return {
+      statements,
+      states: (rows) => {
+        this.markPrepared(planned);
+        return this.toStates(requests, planned, rows.slice(executeAt, executeAt + planned.length));
+      },
+    };
+  }
+
+  /** After a failure: which statements this session still has (a reset or the migration may have dropped them). */
+  async relearnPrepared(): Promise<void> {
+    const { rows } = await this.client.query<{ name: string }>('SELECT name FROM pg_prepared_statements');
+    this.prepared.clear();
+    for (const { name } of rows) this.prepared.add(name);
+  }
+
+  private async toStates(requests: readonly StateRequest[], planned: readonly PlannedRead[], rowsPerRead: TrailingRows): Promise<SchemaState[]> {
     const states: SchemaState[] = [];
     for (const [i, request] of requests.entries()) {
-      const rows = results[i]!.rows;
+      const rows = rowsPerRead[i] ?? [];
       if (!planned[i]!.absence) {
-        states.push(fromRows(rows as SnapshotRow[]));
+        states.push(fromRows(rows as unknown as SnapshotRow[]));
       } else if (rows[0]?.absent === true) {
         states.push({ snapshot: { objects: {} }, fingerprint: rows[0].fingerprint as Record<string, number> });
       } else {
+        // Something exists: the full read, of the same moment (nothing has run since).
         states.push(await this.state(request.scope, { fingerprint: request.fingerprint ?? true }));
       }
     }
     return states;
   }
 
-  /** The EXECUTE results, one per planned read. */
-  private async read(planned: ReadonlyArray<{ statement: Statement; parameters: string[] }>): Promise<pg.QueryResult[]> {
-    const prepare = planned
-      .filter(({ statement }, i) => !this.prepared.has(statement.name) && planned.findIndex((p) => p.statement === statement) === i)
-      .map(({ statement }) => `PREPARE ${statement.name}${statement.parameters} AS ${statement.text}`);
-    const execute = planned.map(({ statement, parameters }) => `EXECUTE ${statement.name}(${parameters.join(', ')})`);
-    const head = ['BEGIN READ ONLY', PIN, ...prepare];
+  /** The rows of each planned read, in order. */
+  private async read(planned: readonly PlannedRead[]): Promise<TrailingRows> {
+    const { statements, executeAt } = this.readStatements(planned);
     try {
-      const result = await this.client.query([...head, ...execute, 'COMMIT'].join(';\n'));
-      for (const { statement } of planned) this.prepared.add(statement.name);
-      return (result as unknown as pg.QueryResult[]).slice(head.length, head.length + execute.length);
+      const results = (await this.client.query(statements.join(';\n'))) as unknown as pg.QueryResult[];
+      this.markPrepared(planned);
+      return results.slice(executeAt, executeAt + planned.length).map((result) => result.rows);
     } catch (error) {
       await this.client.query('ROLLBACK').catch(() => {});
       throw error;
     }
   }
 
-  private plan({ scope, fingerprint = true, expectAbsence = false }: StateRequest): { statement: Statement; parameters: string[]; absence: boolean } {
+  /** A read-only transaction that pins the settings, prepares what is not prepared yet and executes each read. */
+  private readStatements(planned: readonly PlannedRead[]): { statements: string[]; executeAt: number } {
+    const prepare = planned
+      .filter(({ statement }, i) => !this.prepared.has(statement.name) && planned.findIndex((p) => p.statement === statement) === i)
+      .map(({ statement }) => `PREPARE ${statement.name}${statement.parameters} AS ${statement.text}`);
+    const execute = planned.map(({ statement, parameters }) => `EXECUTE ${statement.name}(${parameters.join(', ')})`);
+    const head = ['BEGIN READ ONLY', PIN, ...prepare];
+    return { statements: [...head, ...execute, 'COMMIT'], executeAt: head.length };
+  }
+
+  private markPrepared(planned: readonly PlannedRead[]): void {
+    for (const { statement } of planned) this.prepared.add(statement.name);
+  }
+
+  private plan({ scope, fingerprint = true, expectAbsence = false }: StateRequest): PlannedRead {
     // The absence check has no snapshot of what is not a relation, so it only stands in for relation scopes.
     if (scope && expectAbsence && fingerprint && !scope.nonRelations) {
       return { statement: STATEMENTS.absence, parameters: [textArray(scope.relations)], absence: true };

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Migration, MigrationSet } from '../core/migration.js';
 import { compareVersions } from '../core/version.js';
-import { runUntracked, type ExecutionSettings } from '../db/execute-script.js';
+import { runUntracked, runUntrackedWith, TrailingStatementsFailed, type ExecutionSettings, type TrailingRows } from '../db/execute-script.js';
 import { OgelError } from '../errors.js';
 import { ensureParser } from '../sql/parser.js';
 import { prepareScript, type PreparedScript } from '../sql/prepare-script.js';
@@ -9,7 +9,7 @@ import { diffSnapshots, type SchemaDifference } from '../schema/diff.js';
 import type { SnapshotOptions } from '../schema/snapshot.js';
 import { describeDifference } from './wording.js';
 import { fingerprintChanges, verificationScope, type VerificationScope } from './scope.js';
-import { StateReader, type SchemaState } from './state-reader.js';
+import { StateReader, type SchemaState, type StateRequest } from './state-reader.js';
 
 export type VerifyOutcome = 'ok' | 'irreversible' | 'down-does-not-restore' | 'up-not-repeatable' | 'up-failed' | 'down-failed' | 'not-run';
 
@@ -65,16 +65,30 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
   try {
     const serverVersion = Number((await client.query<{ v: string }>('SHOW server_version_num')).rows[0]?.v ?? 0);
     const prepare = (file: string, sql: string) => prepareScript(file, sql, serverVersion);
-    // Like a tracked run, the session is reset only after a script that may have changed it.
-    let dirty = true;
-    const run: RunScript = (script) => {
-      const reset = dirty;
-      dirty = script.changesSession;
-      return runUntracked(client, script, options.settings, reset);
-    };
-    if (options.trackingSql) await client.query(options.trackingSql);
     // On the scripts' own connection: a reader on a second one was measured slower (two busy backends).
     const reader = new StateReader(client, options.snapshot);
+    // Like a tracked run, the session is reset only after a script that may have changed it.
+    let dirty = true;
+    const run: RunScript = async (script, reads = []) => {
+      const reset = dirty;
+      dirty = script.changesSession;
+      if (reads.length === 0) {
+        await runUntracked(client, script, options.settings, reset);
+        return [];
+      }
+      // The reads of the state the script leaves travel in its message, after its COMMIT: one round trip.
+      const trailing = reader.trailing(reads, reset);
+      let rows: TrailingRows | null;
+      try {
+        rows = await runUntrackedWith(client, script, options.settings, reset, trailing.statements);
+      } catch (error) {
+        if (!(error instanceof TrailingStatementsFailed)) throw error;
+        await reader.relearnPrepared();
+        return reader.states(reads);
+      }
+      return rows ? trailing.states(rows) : reader.states(reads);
+    };
+    if (options.trackingSql) await client.query(options.trackingSql);
     const from = options.from;
     const before = from === undefined ? [] : options.set.migrations.filter((m) => compareVersions(m.version, from) <= 0);
     const tested = options.set.migrations.filter((m) => !before.includes(m));
@@ -115,7 +129,8 @@ interface Scopes {
   previous: SchemaState | undefined;
 }
 
-type RunScript = (script: PreparedScript) => Promise<void>;
+/** Runs a script, then reads the states `reads` asks for, in order (a script that fails throws). */
+type RunScript = (script: PreparedScript, reads?: readonly StateRequest[]) => Promise<SchemaState[]>;
 
 async function verifyOne(
   run: RunScript,
@@ -137,30 +152,28 @@ async function verifyOne(
     const found = significant(diffSnapshots(before.snapshot, after.snapshot)).map((d) => describeDifference(d, check));
     return found.length > 0 || !before.fingerprint || !after.fingerprint ? found : fingerprintChanges(before.fingerprint, after.fingerprint);
   };
+  // The next migration's before-state, read at the moment this one leaves the database as it will stay.
+  const nextBefore: StateRequest[] = nextScope !== undefined ? [{ scope: nextScope, expectAbsence: true }] : [];
   // Only the relations this migration names are snapshotted (cheap); statements that may touch others make
   // it read the whole catalog. The fingerprint catches what the down left changed outside a scoped snapshot
   // (the up-again check compares scoped snapshots only). Most migrations create what they name, and their down
   // drops it: "none of it exists" is then the whole before-state, and a far cheaper read.
   const previous = carried ?? (await reader.state(scope, { expectAbsence: true }));
-  const up = await attempt(() => run(scripts.up));
-  if (up) return done('up-failed', { error: up });
-  if (!scripts.down) return done('irreversible', { error: `no ${migration.version}_${migration.name}.down.sql` });
-  const applied = await reader.state(scope, { fingerprint: false });
-  const down = await attempt(() => run(scripts.down!));
-  if (down) return done('down-failed', { error: down });
-  const notRestored = differences(previous, await reader.state(scope, { expectAbsence: isEmpty(previous) }), 'down');
-  const again = await attempt(() => run(scripts.up));
+  const up = await attempt(() => run(scripts.up, scripts.down ? [{ scope, fingerprint: false }] : nextBefore));
+  if (typeof up === 'string') return done('up-failed', { error: up });
+  if (!scripts.down) return done('irreversible', { error: `no ${migration.version}_${migration.name}.down.sql`, ...(up[0] ? { next: up[0] } : {}) });
+  const applied = up[0]!;
+  const down = await attempt(() => run(scripts.down!, [{ scope, expectAbsence: isEmpty(previous) }]));
+  if (typeof down === 'string') return done('down-failed', { error: down });
+  const notRestored = differences(previous, down[0]!, 'down');
+  const again = await attempt(() => run(scripts.up, [{ scope, fingerprint: false }, ...nextBefore]));
   if (notRestored.length > 0) {
     // The down is the culprit; an up that then fails (its objects still exist) is a consequence, noted.
-    if (again) return done('down-does-not-restore', { differences: notRestored, error: `then the up failed when run again: ${again}`, broken: true });
+    if (typeof again === 'string') return done('down-does-not-restore', { differences: notRestored, error: `then the up failed when run again: ${again}`, broken: true });
     return done('down-does-not-restore', { differences: notRestored });
   }
-  if (again) return done('up-not-repeatable', { error: `up failed when run again after its down: ${again}`, broken: true });
-  // The same moment is the next migration's before-state: both in one round trip.
-  const [repeated, next] = await reader.states([
-    { scope, fingerprint: false },
-    ...(nextScope !== undefined ? [{ scope: nextScope, expectAbsence: true }] : []),
-  ]);
+  if (typeof again === 'string') return done('up-not-repeatable', { error: `up failed when run again after its down: ${again}`, broken: true });
+  const [repeated, next] = again;
   const notRepeated = differences(applied, repeated!, 'up');
   if (notRepeated.length > 0) return done('up-not-repeatable', { differences: notRepeated });
   return done('ok', next ? { next } : {});
@@ -174,10 +187,10 @@ function significant(differences: SchemaDifference[]): SchemaDifference[] {
   return differences.filter((d) => d.severity === 'error');
 }
 
-async function attempt(fn: () => Promise<void>): Promise<string | null> {
+/** What `fn` returned, or the message of the OgelError it threw (a script that failed). */
+async function attempt<T>(fn: () => Promise<T>): Promise<T | string> {
   try {
-    await fn();
-    return null;
+    return await fn();
   } catch (error) {
     if (error instanceof OgelError) return error.message;
     throw error;
