@@ -45,17 +45,21 @@ export interface StatusReport {
  * here so the CLI, HTTP service and dashboard cannot disagree.
  */
 export function computeStatus(table: string, set: MigrationSet, rows: readonly AppliedRow[]): StatusReport {
+  const rowKeys = rows.map((row) => normalizeVersion(row.version));
   const rowsByVersion = new Map<string, AppliedRow>();
-  for (const row of rows) rowsByVersion.set(normalizeVersion(row.version), row);
+  for (let i = 0; i < rows.length; i++) rowsByVersion.set(rowKeys[i]!, rows[i]!);
+  const fileKeys = new Set<string>();
   const entries: MigrationStatus[] = [];
   for (const migration of set.migrations) {
     const key = normalizeVersion(migration.version);
+    fileKeys.add(key);
     const row = rowsByVersion.get(key) ?? null;
-    // What is left in the map afterwards are rows without a file.
-    if (row) rowsByVersion.delete(key);
     entries.push(entry(migration, row, stateOf(migration, row)));
   }
-  for (const row of rowsByVersion.values()) entries.push(entry(null, row, row.status === 'applied' ? 'missing' : 'failed'));
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (!fileKeys.has(rowKeys[i]!)) entries.push(entry(null, row, row.status === 'applied' ? 'missing' : 'failed'));
+  }
   // Files are already in order; only rows without a file need placing.
   if (entries.length > set.migrations.length) sortByVersion(entries);
   const counts: StatusCounts = { applied: 0, pending: 0, modified: 0, missing: 0, failed: 0 };
