@@ -33,7 +33,7 @@ export interface ScriptFrame {
    * Statements that follow COMMIT in the same message (verify's schema reads): the server runs them only once
    * the script has committed, and their rows come back without a round trip of their own.
    */
-  trailing?: string[];
+  trailing?: readonly string[];
 }
 
 /** The rows each of a frame's `trailing` statements returned, in order. */
@@ -303,7 +303,7 @@ export async function runUntrackedWith(
 ): Promise<TrailingRows | null> {
   const reset = dirty ? SESSION_RESET : [];
   // In the transaction's first message, as a tracked run sends it: no round trip of its own.
-  if (script.transactional) return runInTransaction(client, script, { before: reset, after: [], trailing: [...trailing] }, settings);
+  if (script.transactional) return runInTransaction(client, script, { before: reset, after: [], trailing }, settings);
   if (dirty) await client.query(joinSql(reset));
   await runWithoutTransaction(client, script, settings);
   return null;
