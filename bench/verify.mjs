@@ -20,7 +20,7 @@ export default async function verifyBench() {
     writeFileSync(join(dir, `${v}_m${i}.down.sql`), `DROP TABLE t${i};`);
   }
   const serverUrl = await freshDatabase('vserver');
-  const { apply, floor, verify } = await interleaved(7, {
+  const { apply, floor, verify, sequential } = await interleaved(7, {
     apply: { setup: () => freshDatabase('vapply'), run: (url) => new MigrationRunner({ databaseUrl: url, dir }).migrate() },
     // The floor of any rollback test: the same scratch database and up, down, up — with no schema comparison.
     floor: {
@@ -44,16 +44,24 @@ export default async function verifyBench() {
         await scratch.drop();
       },
     },
+    // The default: two scratch databases test segments of the set in parallel.
     verify: {
       run: async () => {
         const result = await new MigrationRunner({ databaseUrl: serverUrl, dir }).verify();
         if (!result.ok) throw new Error('verify failed on the generated set');
       },
     },
+    sequential: {
+      run: async () => {
+        const result = await new MigrationRunner({ databaseUrl: serverUrl, dir }).verify({ jobs: 1 });
+        if (!result.ok) throw new Error('verify --jobs 1 failed on the generated set');
+      },
+    },
   });
   report('verify', `verify (up, down, up with a schema snapshot after each) of ${COUNT} migrations vs a plain apply`, [
     { run: 'migrate (plain apply)', time: ms(apply.time), ratio: '1.00x' },
     { run: 'up, down, up without snapshots (floor)', time: ms(floor.time), ratio: `${floor.ratio.toFixed(2)}x` },
-    { run: 'verify', time: ms(verify.time), ratio: `${verify.ratio.toFixed(2)}x` },
+    { run: 'verify (default: --jobs 2)', time: ms(verify.time), ratio: `${verify.ratio.toFixed(2)}x` },
+    { run: 'verify --jobs 1 (one connection)', time: ms(sequential.time), ratio: `${sequential.ratio.toFixed(2)}x` },
   ], { target: '≤ 3.5x' });
 }

@@ -47,76 +47,203 @@ export interface VerifyOptions {
   /** Treat a migration without a down file as a failure. */
   requireDown?: boolean;
   onProgress?: (result: MigrationVerification, index: number, total: number) => void;
+  /** Another empty database on the scratch server: with it, up to `jobs` segments are tested in parallel. */
+  createSibling?: () => Promise<{ url: string; drop(): Promise<void> }>;
+  /** How many databases test segments of the migrations at once (default 1). */
+  jobs?: number;
 }
 
 const FAILURES: ReadonlySet<VerifyOutcome> = new Set(['down-does-not-restore', 'up-not-repeatable', 'up-failed', 'down-failed']);
 
 /**
+ * Parallel segments only pay off past this many migrations each: a segment costs a CREATE DATABASE and the
+ * plain apply of every migration before it.
+ */
+export const MIN_SEGMENT = 16;
+
+/**
  * Rollback testing: for each migration N, up → S(N), down → must equal S(N-1), up again → must equal S(N).
- * Everything runs on one connection to the scratch database without tracking writes, and snapshots come from
- * the catalogs, so the comparison is of the real schema, not of what the files claim.
+ * Everything runs without tracking writes, and snapshots come from the catalogs, so the comparison is of the
+ * real schema, not of what the files claim. With `jobs` > 1 the migrations are cut into contiguous segments,
+ * each tested on a database of its own brought to the segment's start by plain ups; the report is the same as
+ * one connection's (in order, and everything after the first migration that broke its database is `not-run`).
  */
 export async function verifyMigrations(options: VerifyOptions): Promise<VerifyReport> {
   const started = performance.now();
   await ensureParser();
-  const client = new pg.Client({ connectionString: options.scratchUrl });
-  client.on('error', () => {});
-  await client.connect();
+  const main = await connect(options.scratchUrl);
   try {
-    const serverVersion = Number((await client.query<{ v: string }>('SHOW server_version_num')).rows[0]?.v ?? 0);
+    const serverVersion = Number((await main.query<{ v: string }>('SHOW server_version_num')).rows[0]?.v ?? 0);
     const prepare = (file: string, sql: string) => prepareScript(file, sql, serverVersion);
-    // On the scripts' own connection: a reader on a second one was measured slower (two busy backends).
-    const reader = new StateReader(client, options.snapshot);
-    // Like a tracked run, the session is reset only after a script that may have changed it.
-    let dirty = true;
-    const run: RunScript = async (script, reads = []) => {
-      const reset = dirty;
-      dirty = script.changesSession;
-      if (reads.length === 0) {
-        await runUntracked(client, script, options.settings, reset);
-        return [];
-      }
-      // The reads of the state the script leaves travel in its message, after its COMMIT: one round trip.
-      const trailing = reader.trailing(reads, reset);
-      let rows: TrailingRows | null;
-      try {
-        rows = await runUntrackedWith(client, script, options.settings, reset, trailing.statements);
-      } catch (error) {
-        if (!(error instanceof TrailingStatementsFailed)) throw error;
-        await reader.relearnPrepared();
-        return reader.states(reads);
-      }
-      return rows ? trailing.states(rows) : reader.states(reads);
-    };
-    if (options.trackingSql) await client.query(options.trackingSql);
     const from = options.from;
     const before = from === undefined ? [] : options.set.migrations.filter((m) => compareVersions(m.version, from) <= 0);
     const tested = options.set.migrations.filter((m) => !before.includes(m));
     // Parse everything first: a syntax error is reported before the scratch database is touched.
-    const scripts = tested.map((m) => ({ up: prepare(m.file, m.upSql), down: m.downSql ? prepare(m.downFile!, m.downSql) : null }));
-    if (!options.fromIsPresent) {
-      for (const migration of before) await run(prepare(migration.file, migration.upSql));
-    }
-    const scopes = scripts.map((script) => verificationScope([script.up, ...(script.down ? [script.down] : [])]));
-    const results: MigrationVerification[] = [];
-    let stopped: string | null = null;
-    let carried: SchemaState | undefined;
-    for (const [index, migration] of tested.entries()) {
-      const result: MigrationVerification & { broken?: boolean; next?: SchemaState } = stopped
-        ? { version: migration.version, name: migration.name, outcome: 'not-run', differences: [], error: stopped, durationMs: 0 }
-        : await verifyOne(run, reader, migration, scripts[index]!, { scope: scopes[index]!, nextScope: scopes[index + 1], previous: carried }, options);
-      carried = result.next;
-      if (!stopped && (result.broken || result.outcome === 'up-failed' || result.outcome === 'down-failed')) {
-        stopped = `not run: ${migration.version}_${migration.name} left the scratch database in an unknown state`;
-      }
-      const { broken: _broken, next: _next, ...report } = result;
-      results.push(report);
-      options.onProgress?.(report, index, tested.length);
-    }
+    const plan: VerifyPlan = {
+      tested,
+      before: before.map((m) => prepare(m.file, m.upSql)),
+      scripts: tested.map((m) => ({ up: prepare(m.file, m.upSql), down: m.downSql ? prepare(m.downFile!, m.downSql) : null })),
+      scopes: [],
+    };
+    plan.scopes = plan.scripts.map((script) => verificationScope([script.up, ...(script.down ? [script.down] : [])]));
+    const segments = options.createSibling && !options.fromIsPresent ? planSegments(tested.length, options.jobs ?? 1) : [{ start: 0, end: tested.length }];
+    const report = orderedReport(tested.length, options.onProgress);
+    const settled = await Promise.allSettled(
+      segments.map(async (segment, i) => {
+        if (i === 0) return verifySegment(main, plan, segment, report, options);
+        const sibling = await options.createSibling!();
+        const client = await connect(sibling.url);
+        try {
+          return await verifySegment(client, plan, segment, report, options);
+        } finally {
+          await client.end().catch(() => {});
+          await sibling.drop().catch(() => {});
+        }
+      }),
+    );
+    const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failure) throw failure.reason;
+    const results = report.results();
     const failed = results.some((r) => FAILURES.has(r.outcome) || (options.requireDown && r.outcome === 'irreversible'));
     return { ok: !failed, scratch: options.scratchDescription, from: from ?? null, results, durationMs: Math.round(performance.now() - started) };
   } finally {
-    await client.end().catch(() => {});
+    await main.end().catch(() => {});
+  }
+}
+
+async function connect(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => {});
+  await client.connect();
+  return client;
+}
+
+interface VerifyPlan {
+  tested: Migration[];
+  /** Migrations up to `from`, applied without checks. */
+  before: PreparedScript[];
+  scripts: Array<{ up: PreparedScript; down: PreparedScript | null }>;
+  scopes: Array<VerificationScope | null>;
+}
+
+interface Segment {
+  start: number;
+  end: number;
+}
+
+/**
+ * Contiguous segments whose work is about equal: segment k first applies the `start` migrations before it
+ * (a plain up costs about a quarter of a verified migration), so later segments are shorter.
+ */
+export function planSegments(count: number, jobs: number): Segment[] {
+  const plainApplyShare = 0.25;
+  const wanted = Math.max(1, Math.min(Math.floor(jobs), Math.floor(count / MIN_SEGMENT)));
+  // Lengths for a first segment of `first`: each later one gets the time the first takes, minus its prefix.
+  const lengths = (first: number) => {
+    const result: number[] = [];
+    let start = 0;
+    for (let k = 0; k < wanted && start < count; k++) {
+      const length = Math.min(count - start, Math.max(1, Math.round(first - plainApplyShare * start)));
+      result.push(length);
+      start += length;
+    }
+    return { result, covered: start };
+  };
+  let low = Math.ceil(count / wanted);
+  let high = count;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (lengths(middle).covered >= count) high = middle;
+    else low = middle + 1;
+  }
+  const segments: Segment[] = [];
+  let start = 0;
+  for (const length of lengths(low).result) {
+    segments.push({ start, end: start + length });
+    start += length;
+  }
+  return segments;
+}
+
+/** Collects results from concurrent segments and hands them out in migration order. */
+function orderedReport(total: number, onProgress: VerifyOptions['onProgress']) {
+  const pending = new Map<number, SegmentResult>();
+  const results: MigrationVerification[] = [];
+  let stopped: string | null = null;
+  return {
+    /** Whether migration `index` is past one that already broke its database (its result will not count). */
+    isStopped: (index: number) => stopped !== null && index >= results.length,
+    add(index: number, result: SegmentResult) {
+      pending.set(index, result);
+      for (let next = pending.get(results.length); next; next = pending.get(results.length)) {
+        pending.delete(results.length);
+        const { broken, next: _next, ...verified } = next;
+        const final: MigrationVerification = stopped ? { version: verified.version, name: verified.name, outcome: 'not-run', differences: [], error: stopped, durationMs: 0 } : verified;
+        if (!stopped && (broken || final.outcome === 'up-failed' || final.outcome === 'down-failed')) {
+          stopped = `not run: ${final.version}_${final.name} left the scratch database in an unknown state`;
+        }
+        results.push(final);
+        onProgress?.(final, results.length - 1, total);
+      }
+    },
+    results: () => results,
+  };
+}
+type OrderedReport = ReturnType<typeof orderedReport>;
+type SegmentResult = MigrationVerification & { broken?: boolean; next?: SchemaState };
+
+/** Verifies tested[start, end) on `client`'s database, after bringing it to the segment's start with plain ups. */
+async function verifySegment(client: pg.Client, plan: VerifyPlan, { start, end }: Segment, report: OrderedReport, options: VerifyOptions): Promise<void> {
+  // On the scripts' own connection: a reader on a second one was measured slower (two busy backends).
+  const reader = new StateReader(client, options.snapshot);
+  // Like a tracked run, the session is reset only after a script that may have changed it.
+  let dirty = true;
+  const run: RunScript = async (script, reads = []) => {
+    const reset = dirty;
+    dirty = script.changesSession;
+    if (reads.length === 0) {
+      await runUntracked(client, script, options.settings, reset);
+      return [];
+    }
+    // The reads of the state the script leaves travel in its message, after its COMMIT: one round trip.
+    const trailing = reader.trailing(reads, reset);
+    let rows: TrailingRows | null;
+    try {
+      rows = await runUntrackedWith(client, script, options.settings, reset, trailing.statements);
+    } catch (error) {
+      if (!(error instanceof TrailingStatementsFailed)) throw error;
+      await reader.relearnPrepared();
+      return reader.states(reads);
+    }
+    return rows ? trailing.states(rows) : reader.states(reads);
+  };
+  const notRun = (index: number, error: string): SegmentResult => ({ version: plan.tested[index]!.version, name: plan.tested[index]!.name, outcome: 'not-run', differences: [], error, durationMs: 0 });
+  if (options.trackingSql) await client.query(options.trackingSql);
+  let stopped: string | null = null;
+  try {
+    if (start === 0 && options.fromIsPresent) {
+      // The database already holds the schema at `from`.
+    } else {
+      for (const script of plan.before) await run(script);
+    }
+    for (let i = 0; i < start && !report.isStopped(start); i++) await run(plan.scripts[i]!.up);
+  } catch (error) {
+    if (!(error instanceof OgelError)) throw error;
+    // The segment that tests this migration reports its failure; everything after it is not run anyway.
+    stopped = `not run: ${error.message}`;
+  }
+  let carried: SchemaState | undefined;
+  for (let index = start; index < end; index++) {
+    const migration = plan.tested[index]!;
+    if (!stopped && report.isStopped(index)) stopped = 'not run: an earlier migration left its scratch database in an unknown state';
+    const result: SegmentResult = stopped
+      ? notRun(index, stopped)
+      : await verifyOne(run, reader, migration, plan.scripts[index]!, { scope: plan.scopes[index]!, nextScope: index + 1 < end ? plan.scopes[index + 1] : undefined, previous: carried }, options);
+    carried = result.next;
+    if (!stopped && (result.broken || result.outcome === 'up-failed' || result.outcome === 'down-failed')) {
+      stopped = `not run: ${migration.version}_${migration.name} left the scratch database in an unknown state`;
+    }
+    report.add(index, result);
   }
 }
 

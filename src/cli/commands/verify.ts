@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { VerifyOutcome, VerifyReport } from '../../verify/verify.js';
-import { addCommonOptions, openCliWorkspace, type CliContext, type CommonOptions } from '../context.js';
+import { addCommonOptions, openCliWorkspace, parseInteger, type CliContext, type CommonOptions } from '../context.js';
+import { DEFAULT_VERIFY_JOBS } from '../../verify/run-verify.js';
 import { paint, printJson, type Colour } from '../output.js';
 
 const COLOUR: Record<VerifyOutcome, Colour> = {
@@ -18,6 +19,7 @@ interface VerifyOptions extends CommonOptions {
   schemaFrom?: string;
   embedded?: boolean;
   requireDown?: boolean;
+  jobs?: string;
 }
 
 export function registerVerify(program: Command, ctx: CliContext): void {
@@ -27,6 +29,7 @@ export function registerVerify(program: Command, ctx: CliContext): void {
     .option('--schema-from <url>', "clone this database's schema (pg_dump --schema-only) and test its pending migrations")
     .option('--embedded', 'use a private embedded PostgreSQL instead of CREATE DATABASE on the target server')
     .option('--require-down', 'fail when a migration has no down file')
+    .option('--jobs <n>', `scratch databases testing segments in parallel (default ${DEFAULT_VERIFY_JOBS}; 1 = one connection)`)
     .action(async (options: VerifyOptions) => {
       const { runner } = await openCliWorkspace(options, ctx);
       const report = await runner.verify({
@@ -34,6 +37,7 @@ export function registerVerify(program: Command, ctx: CliContext): void {
         ...(options.schemaFrom ? { schemaFrom: options.schemaFrom } : {}),
         embedded: options.embedded,
         requireDown: options.requireDown,
+        jobs: parseInteger(options.jobs, '--jobs', 1),
         onProgress: options.json ? undefined : (r, i, total) => ctx.output.err(`${paint(ctx.output, 'gray', `[${i + 1}/${total}]`)} ${r.version}_${r.name}: ${paint(ctx.output, COLOUR[r.outcome], r.outcome)}`),
       });
       if (!report.ok) ctx.exitCode = 1;
