@@ -17,8 +17,10 @@ export function assembleMigrations(
   ignore: readonly string[],
 ): { migrations: Migration[]; ignored: IgnoredFile[]; problems: FileProblem[] } {
   type Entry = { file: string; version: string; name: string; content: string; checksum: string };
-  const ups = new Map<string, Entry[]>();
-  const downs = new Map<string, Entry[]>();
+  // One entry per version, and the rare extra files that share a version on the side (no array per version).
+  const ups = new Map<string, Entry>();
+  const downs = new Map<string, Entry>();
+  const sharing = new Map<Entry, Entry[]>();
   const ignored: IgnoredFile[] = [];
   const problems: FileProblem[] = [];
   for (const { file, content, checksum } of files) {
@@ -29,30 +31,27 @@ export function assembleMigrations(
       const target = kind.type === 'up' ? ups : downs;
       const key = normalizeVersion(kind.version);
       const entry = { file, version: kind.version, name: kind.name, content, checksum: checksum ?? checksumOf(content) };
-      const group = target.get(key);
-      if (group) group.push(entry);
-      else target.set(key, [entry]);
+      const first = target.get(key);
+      if (!first) target.set(key, entry);
+      else sharing.set(first, [...(sharing.get(first) ?? [first]), entry]);
     }
   }
-  for (const group of [...ups.values(), ...downs.values()]) {
-    if (group.length > 1) {
-      const names = group.map((entry) => entry.file).join(', ');
-      for (const entry of group) problems.push({ file: entry.file, problem: `version ${entry.version} is used by more than one file: ${names}` });
-    }
+  for (const group of sharing.values()) {
+    const names = group.map((entry) => entry.file).join(', ');
+    for (const entry of group) problems.push({ file: entry.file, problem: `version ${entry.version} is used by more than one file: ${names}` });
   }
-  for (const [key, group] of downs) {
-    const up = ups.get(key)?.[0];
-    for (const down of group) {
-      if (!up) problems.push({ file: down.file, problem: `down file has no up migration with version ${down.version}` });
-      else if (up.name !== down.name) {
-        problems.push({ file: down.file, problem: `down file's name does not match its up file ${up.file} (expected ${up.file.replace(/\.sql$/, '.down.sql')})` });
+  for (const [key, down] of downs) {
+    const up = ups.get(key);
+    for (const entry of sharing.get(down) ?? [down]) {
+      if (!up) problems.push({ file: entry.file, problem: `down file has no up migration with version ${entry.version}` });
+      else if (up.name !== entry.name) {
+        problems.push({ file: entry.file, problem: `down file's name does not match its up file ${up.file} (expected ${up.file.replace(/\.sql$/, '.down.sql')})` });
       }
     }
   }
   const migrations: Migration[] = [];
-  for (const [key, [up]] of ups) {
-    if (!up) continue;
-    const down = downs.get(key)?.[0];
+  for (const [key, up] of ups) {
+    const down = downs.get(key);
     const migration: Migration = { version: up.version, name: up.name, file: up.file, upSql: up.content, checksum: up.checksum };
     if (down && down.name === up.name) {
       migration.downFile = down.file;

@@ -28,11 +28,18 @@ export function compareVersions(a: string, b: string): number {
 
 /**
  * Sorts in place by version, normalising each version once (thousands of migrations: the comparator would
- * otherwise re-normalise both sides on every comparison).
+ * otherwise re-normalise both sides on every comparison). Plain-digit versions, nearly all of them, compare as
+ * (length, text) of their normalised form, without splitting into groups.
  */
 export function sortByVersion<T extends { version: string }>(items: T[]): T[] {
-  const keyed = items.map((item) => ({ item, groups: versionGroups(item.version) }));
-  keyed.sort((a, b) => compareGroups(a.groups, b.groups));
+  const keyed = items.map((item) => {
+    const key = normalizeVersion(item.version);
+    return { item, key, groups: key.includes('.') ? key.split('.') : null };
+  });
+  keyed.sort((a, b) => {
+    if (a.groups || b.groups) return compareGroups(a.groups ?? [a.key], b.groups ?? [b.key]);
+    return a.key.length !== b.key.length ? a.key.length - b.key.length : a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+  });
   for (let i = 0; i < keyed.length; i++) items[i] = keyed[i]!.item;
   return items;
 }
