@@ -26,20 +26,30 @@ export function compareVersions(a: string, b: string): number {
   return compareGroups(versionGroups(a), versionGroups(b));
 }
 
+/** A version's sort key, made once: plain digits (nearly all) compare without being split into groups. */
+interface VersionKey {
+  key: string;
+  groups: string[] | null;
+}
+
+function versionKey(version: string): VersionKey {
+  const key = normalizeVersion(version);
+  return { key, groups: key.includes('.') ? key.split('.') : null };
+}
+
+function compareKeys(a: VersionKey, b: VersionKey): number {
+  if (a.groups || b.groups) return compareGroups(a.groups ?? [a.key], b.groups ?? [b.key]);
+  if (a.key.length !== b.key.length) return a.key.length - b.key.length;
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
 /**
  * Sorts in place by version, normalising each version once (thousands of migrations: the comparator would
- * otherwise re-normalise both sides on every comparison). Plain-digit versions, nearly all of them, compare as
- * (length, text) of their normalised form, without splitting into groups.
+ * otherwise re-normalise both sides on every comparison).
  */
 export function sortByVersion<T extends { version: string }>(items: T[]): T[] {
-  const keyed = items.map((item) => {
-    const key = normalizeVersion(item.version);
-    return { item, key, groups: key.includes('.') ? key.split('.') : null };
-  });
-  keyed.sort((a, b) => {
-    if (a.groups || b.groups) return compareGroups(a.groups ?? [a.key], b.groups ?? [b.key]);
-    return a.key.length !== b.key.length ? a.key.length - b.key.length : a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
-  });
+  const keyed = items.map((item) => ({ item, version: versionKey(item.version) }));
+  keyed.sort((a, b) => compareKeys(a.version, b.version));
   for (let i = 0; i < keyed.length; i++) items[i] = keyed[i]!.item;
   return items;
 }
@@ -47,12 +57,12 @@ export function sortByVersion<T extends { version: string }>(items: T[]): T[] {
 /** The highest of `versions` (null when there are none), each normalised once. */
 export function maxVersion(versions: Iterable<string>): string | null {
   let best: string | null = null;
-  let bestGroups: string[] = [];
+  let bestKey: VersionKey | null = null;
   for (const version of versions) {
-    const groups = versionGroups(version);
-    if (best === null || compareGroups(groups, bestGroups) > 0) {
+    const key = versionKey(version);
+    if (bestKey === null || compareKeys(key, bestKey) > 0) {
       best = version;
-      bestGroups = groups;
+      bestKey = key;
     }
   }
   return best;

@@ -20,7 +20,7 @@ describe('reading the tracking table', () => {
       await client.query("SET TimeZone = 'America/New_York'");
       const ours = await readAppliedRows(client, tracking);
       const plain = await client.query(`SELECT version, name, checksum, down_checksum, kind, status, applied_at, applied_by, execution_ms, error FROM ${tracking.table}`);
-      const byVersion = (rows: Array<{ version: string }>) => [...rows].sort((a, b) => a.version.localeCompare(b.version));
+      const byVersion = <T extends { version: string }>(rows: T[]): T[] => [...rows].sort((a, b) => a.version.localeCompare(b.version));
       expect(byVersion(ours)).toEqual(
         byVersion(plain.rows).map((r) => ({
           version: r.version,
