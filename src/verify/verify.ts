@@ -65,8 +65,10 @@ export const MIN_SEGMENT = 16;
  * Rollback testing: for each migration N, up → S(N), down → must equal S(N-1), up again → must equal S(N).
  * Everything runs without tracking writes, and snapshots come from the catalogs, so the comparison is of the
  * real schema, not of what the files claim. With `jobs` > 1 the migrations are cut into contiguous segments,
- * each tested on a database of its own brought to the segment's start by plain ups; the report is the same as
- * one connection's (in order, and everything after the first migration that broke its database is `not-run`).
+ * each tested on a database of its own brought to the segment's start by plain ups (so a segment starts from
+ * what the ups produce, even where an earlier down left extra objects behind on another database). The report
+ * reads as one connection's: in order, and everything after the first migration that broke its database is
+ * `not-run`.
  */
 export async function verifyMigrations(options: VerifyOptions): Promise<VerifyReport> {
   const started = performance.now();
