@@ -23,7 +23,7 @@ export function normalizeVersion(version: string): string {
 }
 
 export function compareVersions(a: string, b: string): number {
-  return compareGroups(versionGroups(a), versionGroups(b));
+  return compareKeys(versionKey(a), versionKey(b));
 }
 
 /** A version's sort key, made once: plain digits (nearly all) compare without being split into groups. */
@@ -66,10 +66,6 @@ export function maxVersion(versions: Iterable<string>): string | null {
     }
   }
   return best;
-}
-
-function versionGroups(version: string): string[] {
-  return normalizeVersion(version).split('.');
 }
 
 function compareGroups(left: string[], right: string[]): number {

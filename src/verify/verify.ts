@@ -81,13 +81,13 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
     const before = from === undefined ? [] : options.set.migrations.filter((m) => compareVersions(m.version, from) <= 0);
     const tested = options.set.migrations.filter((m) => !before.includes(m));
     // Parse everything first: a syntax error is reported before the scratch database is touched.
+    const scripts = tested.map((m) => ({ up: prepare(m.file, m.upSql), down: m.downSql ? prepare(m.downFile!, m.downSql) : null }));
     const plan: VerifyPlan = {
       tested,
       before: before.map((m) => prepare(m.file, m.upSql)),
-      scripts: tested.map((m) => ({ up: prepare(m.file, m.upSql), down: m.downSql ? prepare(m.downFile!, m.downSql) : null })),
-      scopes: [],
+      scripts,
+      scopes: scripts.map((script) => verificationScope([script.up, ...(script.down ? [script.down] : [])])),
     };
-    plan.scopes = plan.scripts.map((script) => verificationScope([script.up, ...(script.down ? [script.down] : [])]));
     const segments = options.createSibling && !options.fromIsPresent ? planSegments(tested.length, options.jobs ?? 1) : [{ start: 0, end: tested.length }];
     const report = orderedReport(tested.length, options.onProgress);
     const settled = await Promise.allSettled(
@@ -179,11 +179,9 @@ function orderedReport(total: number, onProgress: VerifyOptions['onProgress']) {
       pending.set(index, result);
       for (let next = pending.get(results.length); next; next = pending.get(results.length)) {
         pending.delete(results.length);
-        const { broken, next: _next, ...verified } = next;
-        const final: MigrationVerification = stopped ? { version: verified.version, name: verified.name, outcome: 'not-run', differences: [], error: stopped, durationMs: 0 } : verified;
-        if (!stopped && (broken || final.outcome === 'up-failed' || final.outcome === 'down-failed')) {
-          stopped = `not run: ${final.version}_${final.name} left the scratch database in an unknown state`;
-        }
+        const { broken: _broken, next: _next, ...verified } = next;
+        const final: MigrationVerification = stopped ? notRun(verified, stopped) : verified;
+        stopped ??= stopReason(next);
         results.push(final);
         onProgress?.(final, results.length - 1, total);
       }
@@ -193,6 +191,16 @@ function orderedReport(total: number, onProgress: VerifyOptions['onProgress']) {
 }
 type OrderedReport = ReturnType<typeof orderedReport>;
 type SegmentResult = MigrationVerification & { broken?: boolean; next?: SchemaState };
+
+function notRun(migration: { version: string; name: string }, error: string): MigrationVerification {
+  return { version: migration.version, name: migration.name, outcome: 'not-run', differences: [], error, durationMs: 0 };
+}
+
+/** Why nothing after `result` can be trusted on its database, or null when the database is as expected. */
+function stopReason(result: SegmentResult): string | null {
+  const broken = result.broken || result.outcome === 'up-failed' || result.outcome === 'down-failed';
+  return broken ? `not run: ${result.version}_${result.name} left the scratch database in an unknown state` : null;
+}
 
 /** Verifies tested[start, end) on `client`'s database, after bringing it to the segment's start with plain ups. */
 async function verifySegment(client: pg.Client, plan: VerifyPlan, { start, end }: Segment, report: OrderedReport, options: VerifyOptions): Promise<void> {
@@ -219,15 +227,11 @@ async function verifySegment(client: pg.Client, plan: VerifyPlan, { start, end }
     }
     return rows ? trailing.states(rows) : reader.states(reads);
   };
-  const notRun = (index: number, error: string): SegmentResult => ({ version: plan.tested[index]!.version, name: plan.tested[index]!.name, outcome: 'not-run', differences: [], error, durationMs: 0 });
   if (options.trackingSql) await client.query(options.trackingSql);
   let stopped: string | null = null;
   try {
-    if (start === 0 && options.fromIsPresent) {
-      // The database already holds the schema at `from`.
-    } else {
-      for (const script of plan.before) await run(script);
-    }
+    // With fromIsPresent (one segment) the database already holds the schema at `from`.
+    if (!options.fromIsPresent) for (const script of plan.before) await run(script);
     for (let i = 0; i < start && !report.isStopped(start); i++) await run(plan.scripts[i]!.up);
   } catch (error) {
     if (!(error instanceof OgelError)) throw error;
@@ -239,12 +243,10 @@ async function verifySegment(client: pg.Client, plan: VerifyPlan, { start, end }
     const migration = plan.tested[index]!;
     if (!stopped && report.isStopped(index)) stopped = 'not run: an earlier migration left its scratch database in an unknown state';
     const result: SegmentResult = stopped
-      ? notRun(index, stopped)
+      ? notRun(migration, stopped)
       : await verifyOne(run, reader, migration, plan.scripts[index]!, { scope: plan.scopes[index]!, nextScope: index + 1 < end ? plan.scopes[index + 1] : undefined, previous: carried }, options);
     carried = result.next;
-    if (!stopped && (result.broken || result.outcome === 'up-failed' || result.outcome === 'down-failed')) {
-      stopped = `not run: ${migration.version}_${migration.name} left the scratch database in an unknown state`;
-    }
+    stopped ??= stopReason(result);
     report.add(index, result);
   }
 }
