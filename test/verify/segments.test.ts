@@ -3,6 +3,7 @@ import { MigrationRunner } from '../../src/index.js';
 import { MIN_SEGMENT, planSegments } from '../../src/verify/verify.js';
 import { createTestDatabase, withAdmin } from '../harness/db.js';
 import { writeMigrations } from '../harness/migrations.js';
+import { runCliProcess } from '../harness/cli.js';
 
 describe('planSegments', () => {
   it('covers every migration once, in order, and gives later segments (which replay a prefix) less to test', () => {
@@ -52,6 +53,18 @@ describe('verify in parallel segments', () => {
     expect(outcomes[count - 9]).toBe('down-failed');
     expect(outcomes.slice(count - 8).every((o) => o === 'not-run')).toBe(true);
     expect(outcomes.filter((o) => o === 'ok')).toHaveLength(count - 10);
+    const left = await withAdmin(async (c) => (await c.query("SELECT datname FROM pg_database WHERE datname LIKE 'ogel_verify%'")).rows);
+    expect(left).toEqual([]);
+  });
+
+  it('CLI: --jobs must be a whole number of at least 1 (usage error, exit 2, nothing created)', async () => {
+    const dir = await writeMigrations({ '001_a.sql': 'CREATE TABLE a (id int);', '001_a.down.sql': 'DROP TABLE a;' });
+    const db = await createTestDatabase();
+    for (const bad of ['0', 'two', '-1']) {
+      const result = await runCliProcess(['verify', '--jobs', bad, '--dir', dir, '--database-url', db.url]);
+      expect(result.code, bad).toBe(2);
+      expect(result.stderr).toContain(`--jobs must be an integer ≥ 1 (got "${bad}")`);
+    }
     const left = await withAdmin(async (c) => (await c.query("SELECT datname FROM pg_database WHERE datname LIKE 'ogel_verify%'")).rows);
     expect(left).toEqual([]);
   });
