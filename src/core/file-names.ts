@@ -1,4 +1,4 @@
-import { matchesGlob } from './glob.js';
+import { globRegex } from './glob.js';
 
 /** What a file in the migrations directory is, decided by its name alone. */
 export type FileNameClass =
@@ -12,12 +12,22 @@ export const DEFAULT_IGNORE = ['test_*.sql'];
 const MIGRATION_NAME = /^(\d+(?:\.\d+)*)_([a-z0-9_]+?)(\.down)?\.sql$/;
 
 export function classifyFileName(fileName: string, ignore: readonly string[] = DEFAULT_IGNORE): FileNameClass {
-  if (!fileName.endsWith('.sql')) return { type: 'ignored', reason: 'not a .sql file' };
-  const pattern = ignore.find((glob) => matchesGlob(fileName, glob));
-  if (pattern) return { type: 'ignored', reason: `matches ignore pattern ${pattern}` };
-  const match = MIGRATION_NAME.exec(fileName);
-  if (!match) return { type: 'invalid', reason: invalidReason(fileName) };
-  return { type: match[3] ? 'down' : 'up', version: match[1]!, name: match[2]! };
+  return fileNameClassifier(ignore)(fileName);
+}
+
+/**
+ * `classifyFileName` with the ignore list fixed, for classifying a whole directory: the globs are looked up
+ * once, not once per file.
+ */
+export function fileNameClassifier(ignore: readonly string[] = DEFAULT_IGNORE): (fileName: string) => FileNameClass {
+  const patterns = ignore.map((glob) => ({ glob, regex: globRegex(glob) }));
+  return (fileName) => {
+    if (!fileName.endsWith('.sql')) return { type: 'ignored', reason: 'not a .sql file' };
+    for (const { glob, regex } of patterns) if (regex.test(fileName)) return { type: 'ignored', reason: `matches ignore pattern ${glob}` };
+    const match = MIGRATION_NAME.exec(fileName);
+    if (!match) return { type: 'invalid', reason: invalidReason(fileName) };
+    return { type: match[3] ? 'down' : 'up', version: match[1]!, name: match[2]! };
+  };
 }
 
 function invalidReason(fileName: string): string {

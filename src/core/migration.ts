@@ -20,7 +20,8 @@ export interface AppliedRow {
   kind: 'migration' | 'baseline';
   /** `running` is left behind only by a runner that died inside a no-transaction migration. */
   status: 'applied' | 'failed' | 'running';
-  appliedAt: Date | null;
+  /** When it was applied: ISO 8601 in UTC to the millisecond (`2026-01-02T03:04:05.123Z`); null for a baseline. */
+  appliedAt: string | null;
   appliedBy: string;
   executionMs: number | null;
   error: string | null;

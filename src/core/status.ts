@@ -48,24 +48,31 @@ export function computeStatus(table: string, set: MigrationSet, rows: readonly A
   const rowKeys = rows.map((row) => normalizeVersion(row.version));
   const rowsByVersion = new Map<string, AppliedRow>();
   for (let i = 0; i < rows.length; i++) rowsByVersion.set(rowKeys[i]!, rows[i]!);
-  const fileKeys = new Set<string>();
   const entries: MigrationStatus[] = [];
+  const fileKeys: string[] = [];
+  let joined = 0;
   for (const migration of set.migrations) {
     const key = normalizeVersion(migration.version);
-    fileKeys.add(key);
+    fileKeys.push(key);
     const row = rowsByVersion.get(key) ?? null;
+    if (row) joined++;
     entries.push(entry(migration, row, stateOf(migration, row)));
   }
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    if (!fileKeys.has(rowKeys[i]!)) entries.push(entry(null, row, row.status === 'applied' ? 'missing' : 'failed'));
+  // Every row found its own file (the usual case): no rows without a file to look for.
+  if (joined < rows.length) {
+    const withFile = new Set(fileKeys);
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      if (!withFile.has(rowKeys[i]!)) entries.push(entry(null, row, row.status === 'applied' ? 'missing' : 'failed'));
+    }
+    // Files are already in order; only rows without a file need placing.
+    if (entries.length > set.migrations.length) sortByVersion(entries);
   }
-  // Files are already in order; only rows without a file need placing.
-  if (entries.length > set.migrations.length) sortByVersion(entries);
   const counts: StatusCounts = { applied: 0, pending: 0, modified: 0, missing: 0, failed: 0 };
   for (const e of entries) counts[e.state]++;
-  const current = maxVersion(rows.filter((row) => row.status === 'applied').map((row) => row.version));
-  return { table, current, counts, migrations: entries, ignored: set.ignored };
+  const applied: string[] = [];
+  for (const row of rows) if (row.status === 'applied') applied.push(row.version);
+  return { table, current: maxVersion(applied), counts, migrations: entries, ignored: set.ignored };
 }
 
 function stateOf(migration: Migration, row: AppliedRow | null): MigrationState {
@@ -81,7 +88,7 @@ function entry(migration: Migration | null, row: AppliedRow | null, state: Migra
     state,
     checksum: migration?.checksum ?? row!.checksum,
     appliedChecksum: row && migration && row.checksum !== migration.checksum ? row.checksum : null,
-    appliedAt: row?.appliedAt ? row.appliedAt.toISOString() : null,
+    appliedAt: row?.appliedAt ?? null,
     appliedBy: row?.appliedBy ?? null,
     executionMs: row?.executionMs ?? null,
     kind: row?.kind ?? null,

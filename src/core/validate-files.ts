@@ -1,5 +1,5 @@
 import { checksumOf } from './checksum.js';
-import { classifyFileName } from './file-names.js';
+import { fileNameClassifier } from './file-names.js';
 import type { IgnoredFile, Migration } from './migration.js';
 import { normalizeVersion, sortByVersion } from './version.js';
 
@@ -16,24 +16,30 @@ export function assembleMigrations(
   files: ReadonlyArray<{ file: string; content: string; checksum?: string }>,
   ignore: readonly string[],
 ): { migrations: Migration[]; ignored: IgnoredFile[]; problems: FileProblem[] } {
-  type Entry = { file: string; version: string; name: string; content: string; checksum: string };
-  // One entry per version, and the rare extra files that share a version on the side (no array per version).
-  const ups = new Map<string, Entry>();
-  const downs = new Map<string, Entry>();
-  const sharing = new Map<Entry, Entry[]>();
+  type Named = { file: string; version: string; name: string };
+  type Down = Named & { content: string; checksum: string };
+  // An up file becomes its Migration at once (one object per file, for thousands); extra files that share a
+  // version are kept on the side, keyed by the first one (no array per version).
+  const ups = new Map<string, Migration>();
+  const downs = new Map<string, Down>();
+  const sharing = new Map<Named, Named[]>();
   const ignored: IgnoredFile[] = [];
   const problems: FileProblem[] = [];
+  const record = <T extends Named>(target: Map<string, T>, key: string, entry: T): void => {
+    const first = target.get(key);
+    if (!first) target.set(key, entry);
+    else sharing.set(first, [...(sharing.get(first) ?? [first]), entry]);
+  };
+  const classify = fileNameClassifier(ignore);
   for (const { file, content, checksum } of files) {
-    const kind = classifyFileName(file, ignore);
+    const kind = classify(file);
     if (kind.type === 'ignored') ignored.push({ file, reason: kind.reason });
     else if (kind.type === 'invalid') problems.push({ file, problem: kind.reason });
     else {
-      const target = kind.type === 'up' ? ups : downs;
       const key = normalizeVersion(kind.version);
-      const entry = { file, version: kind.version, name: kind.name, content, checksum: checksum ?? checksumOf(content) };
-      const first = target.get(key);
-      if (!first) target.set(key, entry);
-      else sharing.set(first, [...(sharing.get(first) ?? [first]), entry]);
+      const sum = checksum ?? checksumOf(content);
+      if (kind.type === 'up') record(ups, key, { version: kind.version, name: kind.name, file, upSql: content, checksum: sum });
+      else record(downs, key, { file, version: kind.version, name: kind.name, content, checksum: sum });
     }
   }
   for (const group of sharing.values()) {
@@ -50,10 +56,9 @@ export function assembleMigrations(
     }
   }
   const migrations: Migration[] = [];
-  for (const [key, up] of ups) {
+  for (const [key, migration] of ups) {
     const down = downs.get(key);
-    const migration: Migration = { version: up.version, name: up.name, file: up.file, upSql: up.content, checksum: up.checksum };
-    if (down && down.name === up.name) {
+    if (down && down.name === migration.name) {
       migration.downFile = down.file;
       migration.downSql = down.content;
       migration.downChecksum = down.checksum;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createTrackingTablesSql, DEFAULT_TRACKING, qualify, readAppliedRows } from '../../src/db/tracking-store.js';
 import { createTestDatabase, withClient } from '../harness/db.js';
 
-// The rows travel as one JSON array built by the server; they must read exactly as node-postgres' rows would.
+// The rows travel as one JSON array built by the server; they must read exactly as node-postgres' rows would
+// (timestamps as the ISO text of the Date it builds).
 describe('reading the tracking table', () => {
   it('gives the same values node-postgres parses from plain rows, including awkward text and timestamps', async () => {
     const db = await createTestDatabase();
@@ -29,13 +30,13 @@ describe('reading the tracking table', () => {
           downChecksum: r.down_checksum,
           kind: r.kind,
           status: r.status,
-          appliedAt: r.applied_at,
+          appliedAt: r.applied_at === null ? null : (r.applied_at as Date).toISOString(),
           appliedBy: r.applied_by,
           executionMs: r.execution_ms,
           error: r.error,
         })),
       );
-      expect(byVersion(ours)[0]!.appliedAt?.toISOString()).toBe('2026-01-02T03:04:05.123Z');
+      expect(byVersion(ours)[0]!.appliedAt).toBe('2026-01-02T03:04:05.123Z');
       expect(byVersion(ours)[2]!.error).toBe('line 1\nline 2\t"x" \\ \u2028');
     });
   });

@@ -17,7 +17,7 @@ function set(files: Record<string, string>): MigrationSet {
 }
 
 function row(version: string, content: string, extra: Partial<AppliedRow> = {}): AppliedRow {
-  return { version, name: 'x', checksum: checksumOf(content), downChecksum: null, kind: 'migration', status: 'applied', appliedAt: new Date(0), appliedBy: 'me', executionMs: 1, error: null, ...extra };
+  return { version, name: 'x', checksum: checksumOf(content), downChecksum: null, kind: 'migration', status: 'applied', appliedAt: new Date(0).toISOString(), appliedBy: 'me', executionMs: 1, error: null, ...extra };
 }
 
 function codeOf(fn: () => unknown): string | undefined {
