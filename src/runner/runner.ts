@@ -86,12 +86,11 @@ export class MigrationRunner {
 
   /** Files joined with the tracking table. Read-only: takes no lock and creates nothing. */
   async status(): Promise<StatusReport> {
-    // Files and tracking rows are read at the same time (thousands of files take as long as the query); a
-    // problem with the files is still the error reported, as if they had been read first.
-    const [files, rows] = await Promise.allSettled([
-      this.source.load(),
-      this.withSession((session) => readAppliedRows(session.client, this.tracking)),
-    ]);
+    // Files and tracking rows are read at the same time (thousands of files take as long as the query), the
+    // connection started first since reading the files holds the thread for a while; a problem with the files
+    // is still the error reported, as if they had been read first.
+    const applied = this.withSession((session) => readAppliedRows(session.client, this.tracking));
+    const [files, rows] = await Promise.allSettled([this.source.load(), applied]);
     if (files.status === 'rejected') throw files.reason;
     if (rows.status === 'rejected') throw rows.reason;
     return computeStatus(this.tracking.display, files.value, rows.value);
