@@ -9,7 +9,8 @@ export type FileNameClass =
 /** Ignored unless configured otherwise: psql test scripts. Files not ending in `.sql` are always ignored. */
 export const DEFAULT_IGNORE = ['test_*.sql'];
 
-const MIGRATION_NAME = /^(\d+(?:\.\d+)*)_([a-z0-9_]+?)(\.down)?\.sql$/;
+// The name cannot hold a ".", so a greedy match stops right before the suffix (no backtracking per character).
+const MIGRATION_NAME = /^(\d+(?:\.\d+)*)_([a-z0-9_]+)(\.down)?\.sql$/;
 
 export function classifyFileName(fileName: string, ignore: readonly string[] = DEFAULT_IGNORE): FileNameClass {
   return fileNameClassifier(ignore)(fileName);

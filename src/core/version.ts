@@ -48,10 +48,38 @@ function compareKeys(a: VersionKey, b: VersionKey): number {
  * otherwise re-normalise both sides on every comparison).
  */
 export function sortByVersion<T extends { version: string }>(items: T[]): T[] {
+  if (sortSmallPlainVersions(items)) return items;
   const keyed = items.map((item) => ({ item, version: versionKey(item.version) }));
   keyed.sort((a, b) => compareKeys(a.version, b.version));
   for (let i = 0; i < keyed.length; i++) items[i] = keyed[i]!.item;
   return items;
+}
+
+/**
+ * The usual case without a comparator: when every version is plain digits and small enough that its value and
+ * its position fit one double exactly (value × 2^k + position), a native numeric sort of those doubles is the
+ * stable sort by version. Returns false, having changed nothing, when a version does not fit.
+ */
+function sortSmallPlainVersions<T extends { version: string }>(items: T[]): boolean {
+  const count = items.length;
+  const scale = 2 ** Math.ceil(Math.log2(count + 1));
+  const limit = Number.MAX_SAFE_INTEGER / scale;
+  const keys = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const version = items[i]!.version;
+    if (version.length === 0 || version.length > 15) return false;
+    for (let c = 0; c < version.length; c++) {
+      const code = version.charCodeAt(c);
+      if (code < 48 || code > 57) return false;
+    }
+    const value = Number(version);
+    if (value >= limit) return false;
+    keys[i] = value * scale + i;
+  }
+  keys.sort();
+  const original = items.slice();
+  for (let i = 0; i < count; i++) items[i] = original[keys[i]! % scale]!;
+  return true;
 }
 
 /** The highest of `versions` (null when there are none), each normalised once. */

@@ -2,9 +2,10 @@ import { OgelError } from '../errors.js';
 
 /** Replaces the password in anything that looks like a connection URL, so no output ever carries one. */
 export function maskUrl(text: string): string {
-  // Cheap guards first: large outputs (status of 10,000 migrations) rarely contain either pattern, and a
-  // `password=` needs an "=" (a plain search, much cheaper than a case-blind one over megabytes).
-  if (!text.includes('://') && !(text.includes('=') && /password/i.test(text))) return text;
+  // Cheap guards first: large outputs (status of 10,000 migrations) rarely contain either pattern. A URL needs
+  // "//" (a rarer character to search for than the ":" of every JSON key) and a `password=` needs an "=" (a
+  // plain search, much cheaper than a case-blind one over megabytes).
+  if (!text.includes('//') && !(text.includes('=') && /password/i.test(text))) return text;
   return text
     .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@\s]*)@/gi, '$1****@')
     .replace(/\b(password\s*=\s*)('[^']*'|\S+)/gi, '$1****');

@@ -12,7 +12,7 @@ export interface MigrationSource {
 }
 
 /** Files read between two turns of the event loop, so a query started alongside (`status`) keeps moving. */
-const FILES_PER_TURN = 50;
+const FILES_PER_TURN = 200;
 
 /**
  * Reads a directory of `NNN_name.sql` / `NNN_name.down.sql` files. Refuses the whole set, naming every

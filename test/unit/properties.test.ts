@@ -6,7 +6,7 @@ import type { AppliedRow, MigrationSet } from '../../src/core/migration.js';
 import { planMigrate, planRollback } from '../../src/core/plan.js';
 import { computeStatus } from '../../src/core/status.js';
 import { assembleMigrations } from '../../src/core/validate-files.js';
-import { compareVersions, normalizeVersion } from '../../src/core/version.js';
+import { compareVersions, normalizeVersion, sortByVersion } from '../../src/core/version.js';
 import { isOgelError } from '../../src/errors.js';
 import { ensureParser, parseStatements } from '../../src/sql/parser.js';
 
@@ -32,6 +32,21 @@ describe('version ordering (properties)', () => {
     fc.assert(
       fc.property(fc.bigInt({ min: 0n, max: 10n ** 30n }), fc.bigInt({ min: 0n, max: 10n ** 30n }), (x, y) => {
         expect(Math.sign(compareVersions(x.toString(), y.toString()))).toBe(x < y ? -1 : x > y ? 1 : 0);
+      }),
+    );
+  });
+
+  it('sorts stably in version order, whichever way a set of versions is sorted (plain, dotted, huge, padded)', () => {
+    const plain = fc.oneof(
+      fc.integer({ min: 0, max: 50 }).map(String),
+      fc.integer({ min: 0, max: 99999 }).map((n) => String(n).padStart(5, '0')),
+      fc.bigInt({ min: 10n ** 13n, max: 10n ** 20n }).map(String),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.oneof(plain, versionArb), { maxLength: 60 }), fc.boolean(), (versions, onlyPlain) => {
+        const items = versions.filter((v) => !onlyPlain || /^\d{1,6}$/.test(v)).map((version, position) => ({ version, position }));
+        const expected = [...items].sort((a, b) => compareVersions(a.version, b.version) || a.position - b.position);
+        expect(sortByVersion([...items])).toEqual(expected);
       }),
     );
   });
