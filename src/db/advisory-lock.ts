@@ -72,7 +72,12 @@ export class AdvisoryLock {
   async release(): Promise<void> {
     if (!this.held) return;
     this.held = false;
-    await this.client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS, this.objectId]);
+    // The application_name that marked the holder goes back to the session's own: a pooled connection returns
+    // to an application that must not show up as a migration run in pg_stat_activity.
+    await this.client.query(
+      "SELECT pg_advisory_unlock($1, $2), set_config('application_name', (SELECT reset_val FROM pg_settings WHERE name = 'application_name'), false)",
+      [LOCK_CLASS, this.objectId],
+    );
   }
 
   /** Reads the holder from pg_locks; null if the lock is free (or the holder is invisible to our role). */
