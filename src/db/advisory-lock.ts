@@ -14,7 +14,7 @@ export interface LockHolder {
 }
 
 /** 'ogel' in ASCII: the first half of the two-int advisory key, so our locks are recognisable in pg_locks. */
-const LOCK_CLASS = 0x6f67656c;
+export const LOCK_CLASS = 0x6f67656c;
 
 /** The second half: derived from the tracking table's name, so two tracking tables never block each other. */
 export function lockObjectId(trackingTable: string): number {

@@ -13,6 +13,9 @@ export interface Session {
   release(discard?: boolean): Promise<void>;
 }
 
+/** server_version_num of the pool connections already asked. */
+const pooledVersions = new WeakMap<pg.ClientBase, number>();
+
 export async function openSession(source: ConnectionSource, identity: RunnerIdentity): Promise<Session> {
   let client: pg.ClientBase;
   let release: (discard?: boolean) => Promise<void>;
@@ -22,6 +25,8 @@ export async function openSession(source: ConnectionSource, identity: RunnerIden
       const pooled = await source.pool.connect();
       client = pooled;
       release = async (discard) => pooled.release(discard === true ? true : undefined);
+      const known = pooledVersions.get(pooled);
+      if (known !== undefined) return { client, serverVersionNum: known, release };
     } else {
       const url = validateDatabaseUrl(source.databaseUrl);
       const single = new pg.Client({ connectionString: url, application_name: applicationName(identity) });
@@ -46,7 +51,10 @@ export async function openSession(source: ConnectionSource, identity: RunnerIden
   if (announced !== null) return { client, serverVersionNum: announced, release };
   try {
     const version = await client.query<{ server_version_num: string }>('SHOW server_version_num');
-    return { client, serverVersionNum: Number(version.rows[0]?.server_version_num ?? 0), release };
+    // Asked once per pooled connection: it does not change while the connection lives.
+    const serverVersionNum = Number(version.rows[0]?.server_version_num ?? 0);
+    if ('pool' in source) pooledVersions.set(client, serverVersionNum);
+    return { client, serverVersionNum, release };
   } catch (error) {
     await release(true);
     throw new OgelError('DB_CONNECTION', `Connected but cannot query: ${maskUrl((error as Error).message)}`, {}, { cause: error });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
 import { planBaseline, planMigrate, planRollback, type MigratePlanOptions, type RollbackPlanOptions } from '../core/plan.js';
 import { computeStatus, type StatusReport } from '../core/status.js';
 import type { Migration, MigrationSet } from '../core/migration.js';
@@ -60,14 +61,20 @@ export class MigrationRunner {
   readonly events = new RunnerEventEmitter();
   readonly source: MigrationSource;
   readonly tracking: QualifiedTracking;
+  /** Where read-only calls (status, history, the lock holder) get their connection. */
   private readonly connection: ConnectionSource | undefined;
+  /** Where a run that takes the migration lock gets its own. */
+  private readonly runConnection: ConnectionSource | undefined;
   private readonly identity: RunnerIdentity;
   private readonly settings: ExecutionSettings;
   private readonly lockWaitMs: number;
 
   constructor(private readonly options: MigrationRunnerOptions) {
-    if (options.pool) this.connection = { pool: options.pool };
-    else if (options.databaseUrl !== undefined) this.connection = { databaseUrl: options.databaseUrl };
+    const url = options.databaseUrl === undefined ? undefined : { databaseUrl: options.databaseUrl };
+    this.connection = options.pool ? { pool: options.pool } : url;
+    // With a URL as well, a run opens a connection of its own: one waiting for the migration lock never holds
+    // a pooled connection that reports (a dashboard's status) are waiting for.
+    this.runConnection = url ?? this.connection;
     this.source = options.source ?? new FileMigrationSource(options.dir ?? 'migrations', options.ignore ?? DEFAULT_IGNORE);
     this.tracking = qualify({
       schema: options.schema ?? DEFAULT_TRACKING.schema,
@@ -262,7 +269,7 @@ export class MigrationRunner {
    * up again (schema must equal the first up's). Never touches the configured database itself.
    */
   async verify(options: RunVerifyOptions = {}): Promise<VerifyReport> {
-    const databaseUrl = this.connection && 'databaseUrl' in this.connection ? this.connection.databaseUrl : undefined;
+    const databaseUrl = this.options.databaseUrl;
     return runVerify({ source: this.source, databaseUrl, settings: this.settings, tracking: this.tracking, trackingTables: this.trackingTables() }, options);
   }
 
@@ -271,11 +278,16 @@ export class MigrationRunner {
    * scratch database). Read-only for the configured database.
    */
   async drift(options: { embedded?: boolean } = {}): Promise<DriftReport> {
-    const databaseUrl = this.connection && 'databaseUrl' in this.connection ? this.connection.databaseUrl : undefined;
+    const databaseUrl = this.options.databaseUrl;
     if (!databaseUrl) throw new OgelError('INVALID_DATABASE_URL', 'drift needs a database URL (--database-url or --env)');
     const report = await this.status();
     const create = options.embedded ? () => createEmbeddedScratch() : () => createScratchOnServer(databaseUrl);
     return withScratch(create, (scratch) => detectDrift({ databaseUrl, report, scratch, settings: this.settings, snapshot: { excludeTables: this.trackingTables() }, trackingSql: createTrackingTablesSql(this.tracking) }));
+  }
+
+  /** The same runner with its read-only calls served from `pool` (see MigrationRunnerOptions.pool). */
+  withPool(pool: pg.Pool): MigrationRunner {
+    return new MigrationRunner({ ...this.options, pool, source: this.source });
   }
 
   /** The same settings and migrations against another database (a restore target, a diff's other side). */
@@ -337,9 +349,10 @@ export class MigrationRunner {
   }
 
   /** Offline operations (validate --offline, lint) work without a database; the rest need one. */
-  private requireConnection(): ConnectionSource {
-    if (!this.connection) throw new OgelError('INVALID_DATABASE_URL', 'No database URL: pass --database-url or set DATABASE_URL');
-    return this.connection;
+  private requireConnection(purpose: 'read' | 'run' = 'read'): ConnectionSource {
+    const connection = purpose === 'run' ? this.runConnection : this.connection;
+    if (!connection) throw new OgelError('INVALID_DATABASE_URL', 'No database URL: pass --database-url or set DATABASE_URL');
+    return connection;
   }
 
   private async readStatus(session: Session, set: MigrationSet): Promise<StatusReport> {
@@ -349,7 +362,7 @@ export class MigrationRunner {
   private async withLock<T>(operation: Operation, lockWaitMs: number | undefined, fn: (ctx: RunContext, lockWaitMs: number) => Promise<T>): Promise<T> {
     const runId = randomUUID();
     const started = performance.now();
-    const session = await openSession(this.requireConnection(), this.identity);
+    const session = await openSession(this.requireConnection('run'), this.identity);
     const lock = new AdvisoryLock(session.client, this.tracking.display, this.identity);
     let count = 0;
     let broken = false;

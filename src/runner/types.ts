@@ -5,9 +5,13 @@ import type { LintFinding } from '../lint/index.js';
 
 /** Options and typed results of MigrationRunner: what the CLI, the HTTP service and embedders render. */
 export interface MigrationRunnerOptions {
-  /** `postgres://` or `postgresql://` URL. Either this or `pool`; without either only offline checks work. */
+  /** `postgres://` or `postgresql://` URL. This, `pool` or both; without either only offline checks work. */
   databaseUrl?: string;
-  /** A pool the embedder owns; the runner borrows one connection per operation. */
+  /**
+   * A pool the embedder owns; the runner borrows one connection per operation and hands it back as it found
+   * it. With `databaseUrl` as well, only read-only calls borrow from it: each run that takes the migration
+   * lock opens a connection of its own from the URL (which verify, drift and backups need anyway).
+   */
   pool?: pg.Pool;
   /** Migrations directory (default `./migrations`), or a custom `source`. */
   dir?: string;

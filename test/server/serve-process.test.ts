@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { LOCK_CLASS, lockObjectId } from '../../src/db/advisory-lock.js';
 import { BIN, BUN } from '../harness/cli.js';
 import { createTestDatabase, query } from '../harness/db.js';
 import { writeMigrations } from '../harness/migrations.js';
@@ -47,6 +49,43 @@ describe('ogel-migrate serve (process)', () => {
     server.child.kill('SIGTERM');
     expect(await server.exit).toBe(0);
     expect(server.stderr().split(token!).length).toBe(2);
+  });
+
+  it('serves reports from a few kept-open connections, survives losing them, and a run waiting for the lock takes none', async () => {
+    const db = await createTestDatabase();
+    const dir = await writeMigrations({ '001_a.sql': 'CREATE TABLE pooled (id int);' });
+    const server = await serve(['--dir', dir, '--database-url', db.url], { OGEL_MIGRATE_TOKEN: 'tok' });
+    const auth = { Authorization: 'Bearer tok' };
+    const readers = () => query<{ pid: number }>(db.url, "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'ogel-migrate http reads%'");
+    const statuses = await Promise.all(Array.from({ length: 12 }, () => fetch(`${server.url}/status`, { headers: auth }).then((r) => r.status)));
+    expect(statuses.every((code) => code === 200)).toBe(true);
+    const kept = await readers();
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThanOrEqual(4);
+    // The same connections serve the next requests.
+    await fetch(`${server.url}/status`, { headers: auth });
+    expect((await readers()).map((r) => r.pid).sort()).toEqual(kept.map((r) => r.pid).sort());
+    // Lost connections (a restart, a terminated backend) are replaced, and the process stays up.
+    await query(db.url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'ogel-migrate http reads%'");
+    await new Promise((r) => setTimeout(r, 200));
+    const after = await fetch(`${server.url}/status`, { headers: auth });
+    expect(after.status).toBe(200);
+    expect((await after.json()).counts.pending).toBe(1);
+    // Runs waiting for the migration lock hold connections of their own: more of them than the pool has
+    // connections, and reports are still answered.
+    const holder = new pg.Client({ connectionString: db.url });
+    await holder.connect();
+    await holder.query('SELECT pg_advisory_lock($1, $2)', [LOCK_CLASS, lockObjectId('platform.schema_migrations')]);
+    const waiting = Array.from({ length: 6 }, () => fetch(`${server.url}/migrate?wait=true`, { method: 'POST', headers: auth, body: '{}' }));
+    await new Promise((r) => setTimeout(r, 300));
+    const report = await fetch(`${server.url}/status`, { headers: auth, signal: AbortSignal.timeout(5000) });
+    expect(report.status).toBe(200);
+    await holder.end();
+    expect((await Promise.all(waiting)).map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(await query(db.url, 'SELECT version FROM platform.schema_migrations')).toEqual([{ version: '001' }]);
+    server.child.kill('SIGTERM');
+    expect(await server.exit).toBe(0);
+    expect(server.stderr()).toContain('a pooled connection was lost');
   });
 
   it('runs under Bun', async () => {

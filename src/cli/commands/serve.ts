@@ -1,10 +1,15 @@
 import type { Command } from 'commander';
+import pg from 'pg';
+import { maskUrl } from '../../db/url.js';
 import { environmentNames, resolveEnvironment } from '../../config/resolve.js';
 import { runnerFor } from '../../environments/workspace.js';
 import type { MigrationRunner } from '../../runner/runner.js';
 import type { BackupService } from '../../backups/service.js';
 import { backupServiceFor } from '../../backups/for-workspace.js';
 import { addCommonOptions, openCliWorkspace, parseInteger, type CliContext, type CommonOptions } from '../context.js';
+
+/** Connections kept open per environment for reports. */
+const READ_POOL_SIZE = 4;
 
 interface ServeOptions extends CommonOptions {
   port?: string;
@@ -22,6 +27,18 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const runners = new Map<string, MigrationRunner>();
       const backups = new Map<string, BackupService>();
       const protectedEnvironments = new Set<string>();
+      // Reports (status, history, the dashboard's polling) share a few kept-open connections per environment;
+      // runs still open their own (see MigrationRunnerOptions.pool).
+      const pools: pg.Pool[] = [];
+      const withReadPool = (name: string, runner: MigrationRunner, url: string | undefined): MigrationRunner => {
+        if (!url) return runner;
+        const pool = new pg.Pool({ connectionString: url, max: READ_POOL_SIZE, idleTimeoutMillis: 30_000, application_name: `ogel-migrate http reads p=${process.pid}` });
+        // An idle connection the server dropped (a restart, a terminated backend) is replaced on the next
+        // request; unhandled, its error would end the process.
+        pool.on('error', (error) => ctx.output.err(`environment ${name}: a pooled connection was lost: ${maskUrl(error.message)}`));
+        pools.push(pool);
+        return runner.withPool(pool);
+      };
       const names = environmentNames(workspace.loaded.config);
       const defaultEnvironment = workspace.environment?.name ?? (names.length > 0 && !options.databaseUrl ? (workspace.loaded.config.defaultEnv ?? names[0]!) : 'default');
       if (names.length > 0 && !options.databaseUrl) {
@@ -29,7 +46,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
           try {
             const environment = resolveEnvironment(workspace.loaded, name, ctx.env);
             const runner = runnerFor(workspace, environment);
-            runners.set(name, runner);
+            runners.set(name, withReadPool(name, runner, environment.databaseUrl));
             backups.set(name, backupServiceFor({ ...workspace, runner, environment, runnerOptions: { ...workspace.runnerOptions, databaseUrl: environment.databaseUrl } }, ctx.env, ctx.cwd));
             if (environment.protected) protectedEnvironments.add(name);
           } catch (error) {
@@ -37,7 +54,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
           }
         }
       } else {
-        runners.set(defaultEnvironment, workspace.runner);
+        runners.set(defaultEnvironment, withReadPool(defaultEnvironment, workspace.runner, workspace.runnerOptions.databaseUrl));
         if (workspace.runnerOptions.databaseUrl) backups.set(defaultEnvironment, backupServiceFor(workspace, ctx.env, ctx.cwd));
       }
       const port = parseInteger(options.port ?? ctx.env.PORT ?? '8080', '--port')!;
@@ -55,7 +72,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
       ctx.output.err(`ogel-migrate serving ${[...runners.keys()].join(', ')} on ${server.url} (dashboard: ${server.url}/)`);
       if (server.generatedToken) ctx.output.err(`No OGEL_MIGRATE_TOKEN set: generated admin token (shown once): ${server.state.adminToken}`);
       await new Promise<void>((resolve) => {
-        const stop = () => void server.shutdown().then(resolve);
+        const stop = () => void server.shutdown().then(() => Promise.all(pools.map((pool) => pool.end()))).then(() => resolve());
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);
       });
