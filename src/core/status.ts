@@ -49,18 +49,15 @@ export function computeStatus(table: string, set: MigrationSet, rows: readonly A
   const rowsByVersion = new Map<string, AppliedRow>();
   for (let i = 0; i < rows.length; i++) rowsByVersion.set(rowKeys[i]!, rows[i]!);
   const entries: MigrationStatus[] = [];
-  const fileKeys: string[] = [];
   let joined = 0;
   for (const migration of set.migrations) {
-    const key = normalizeVersion(migration.version);
-    fileKeys.push(key);
-    const row = rowsByVersion.get(key) ?? null;
+    const row = rowsByVersion.get(normalizeVersion(migration.version)) ?? null;
     if (row) joined++;
     entries.push(entry(migration, row, stateOf(migration, row)));
   }
   // Every row found its own file (the usual case): no rows without a file to look for.
   if (joined < rows.length) {
-    const withFile = new Set(fileKeys);
+    const withFile = new Set(set.migrations.map((migration) => normalizeVersion(migration.version)));
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
       if (!withFile.has(rowKeys[i]!)) entries.push(entry(null, row, row.status === 'applied' ? 'missing' : 'failed'));

@@ -46,7 +46,7 @@ export class FileMigrationSource implements MigrationSource {
       const file = names[i]!;
       if (!file.endsWith('.sql')) {
         // Listed as ignored (status shows why), unless it is a directory or otherwise not a file.
-        if (statSync(prefix + file, { throwIfNoEntry: false })?.isFile()) files.push({ file, content: '' });
+        if (isFile(prefix + file)) files.push({ file, content: '' });
         continue;
       }
       const read = readSqlFile(prefix + file);
@@ -69,6 +69,15 @@ export class FileMigrationSource implements MigrationSource {
       );
     }
     return { dir: this.dir, migrations, ignored };
+  }
+}
+
+/** A name that is not a migration is only listed; one that cannot even be looked at (a link loop) is not. */
+function isFile(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+  } catch {
+    return false;
   }
 }
 

@@ -15,6 +15,7 @@ describe('reading a migrations directory', () => {
     await mkdir(join(dir, 'archive'));
     await mkdir(join(dir, '003_folder.sql'));
     execFileSync('mkfifo', [join(dir, '004_pipe.sql')]);
+    await symlink('loop.txt', join(dir, 'loop.txt'));
     const set = await new FileMigrationSource(dir).load();
     expect(set.migrations.map((m) => [m.file, m.upSql, m.checksum])).toEqual([
       ['001_a.sql', 'CREATE TABLE a (id int);', checksumOf('CREATE TABLE a (id int);')],
@@ -33,12 +34,14 @@ describe('reading a migrations directory', () => {
   it('names a file it cannot open among the problems instead of failing on it', async () => {
     const dir = await writeMigrations({ '001_a.sql': 'SELECT 1;', '2_bad name.sql': 'SELECT 2;' });
     await symlink(join(dir, 'gone.sql.orig'), join(dir, '003_dangling.sql'));
+    await symlink('004_loop.sql', join(dir, '004_loop.sql'));
     const error = await new FileMigrationSource(dir).load().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OgelError);
     expect((error as OgelError).code).toBe('INVALID_MIGRATION_FILES');
     expect((error as OgelError).details).toMatchObject({
       problems: [
         { file: '003_dangling.sql', problem: 'cannot be read (ENOENT)' },
+        { file: '004_loop.sql', problem: 'cannot be read (ELOOP)' },
         { file: '2_bad name.sql', problem: expect.stringContaining('lower-case letters, digits and "_"') },
       ],
     });
