@@ -1,4 +1,5 @@
-// `status` as a whole process with 1000 and 10,000 applied migrations, vs dbmate's status.
+// `status` as a whole process with 1000 and 10,000 applied migrations, vs dbmate's status and vs the floor: the
+// least a Node process can do for the same answer (bench/status-floor.mjs), with `node -e 0` for scale.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,15 +25,18 @@ async function measure(count) {
   await sql(url, 'CREATE TABLE IF NOT EXISTS schema_migrations (version varchar(128) PRIMARY KEY)');
   await sql(url, 'INSERT INTO schema_migrations SELECT lpad(g::text, 5, \'0\') FROM generate_series(1, $1) g', [count]);
   const times = await interleaved(RUNS, {
+    floor: { run: () => run(process.execPath, [join(ROOT, 'bench', 'status-floor.mjs'), ogel, url]) },
     ours: { run: () => run(process.execPath, [BIN, 'status', '--json', '--dir', ogel, '--database-url', url]) },
     dbmate: { run: () => run(join(ROOT, 'bench', 'peers', 'node_modules', '.bin', 'dbmate'), ['--url', `${url}?sslmode=disable`, '--migrations-dir', dbmate, 'status']).catch(() => null) },
+    node: { run: () => run(process.execPath, ['-e', '0']) },
   });
-  const ours = times.ours.time;
-  const theirs = times.dbmate.time;
+  const row = (tool, name, target = '') => ({ migrations: count, tool, time: ms(times[name].time), ratio: `${times[name].ratio.toFixed(2)}×`, target });
   return [
-    { migrations: count, tool: 'ogel-migrate status --json', time: ms(ours), target: '≤ 250 ms' },
-    { migrations: count, tool: 'dbmate status', time: ms(theirs), target: '' },
-    { migrations: count, tool: 'node-pg-migrate', time: 'n/a (no status command)', target: '' },
+    row('floor: bench/status-floor.mjs (Node)', 'floor'),
+    row('ogel-migrate status --json', 'ours', '≤ 250 ms'),
+    row('dbmate status (names only, Go)', 'dbmate'),
+    { migrations: count, tool: 'node-pg-migrate', time: 'n/a (no status command)', ratio: '', target: '' },
+    row('node -e 0 (Node start alone)', 'node'),
   ];
 }
 
