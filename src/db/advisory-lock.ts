@@ -96,6 +96,9 @@ export async function readLockHolder(client: pg.ClientBase, objectId: number): P
     `SELECT l.pid, a.application_name, host(a.client_addr) AS client_addr, a.backend_start
        FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
       WHERE l.locktype = 'advisory' AND l.classid = $1::bigint::oid AND l.objid = $2::bigint::oid AND l.objsubid = 2 AND l.granted
+        -- Advisory locks belong to a database: another database on the server (staging beside prod) with the
+        -- same tracking table holds a lock of its own, not this one.
+        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
       LIMIT 1`,
     [LOCK_CLASS, objectId],
   );

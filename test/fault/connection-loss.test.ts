@@ -26,8 +26,8 @@ describe('connection loss', () => {
     const runner = new MigrationRunner({ databaseUrl: db.url, dir });
     const run = runner.migrate().catch((e: unknown) => e);
     // The migration's whole transaction is one message: wait until it is the one running.
-    await waitFor(db.url, "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%SELECT pg_sleep(3)%' AND state = 'active' AND application_name LIKE 'ogel-migrate%'");
-    await query(db.url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'ogel-migrate%' AND pid <> pg_backend_pid()");
+    await waitFor(db.url, "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%SELECT pg_sleep(3)%' AND state = 'active' AND application_name LIKE 'ogel-migrate%'");
+    await query(db.url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'ogel-migrate%' AND pid <> pg_backend_pid()");
     const error = await run;
     expect(isOgelError(error, 'MIGRATION_FAILED')).toBe(true);
     expect((error as Error).message).toMatch(/002_slow\.sql:2:1: terminating connection due to administrator command|Connection terminated/);

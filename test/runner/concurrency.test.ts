@@ -45,6 +45,20 @@ describe('advisory locking', () => {
     expect(await impatient.lockHolder()).toBeNull();
   });
 
+  it('a run on another database of the same server neither blocks this one nor shows as its holder', async () => {
+    const [staging, prod] = [await createTestDatabase(), await createTestDatabase()];
+    const dir = await writeMigrations({ '001_slow.sql': 'CREATE TABLE slow (id int);\nSELECT pg_sleep(1.5);' });
+    const stagingRun = new MigrationRunner({ databaseUrl: staging.url, dir }).migrate();
+    const stagingRunner = new MigrationRunner({ databaseUrl: staging.url, dir });
+    const prodRunner = new MigrationRunner({ databaseUrl: prod.url, dir, lockWaitMs: 0 });
+    for (let i = 0; i < 100 && !(await stagingRunner.lockHolder()); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await stagingRunner.lockHolder()).toMatchObject({ pid: expect.any(Number) });
+    expect(await prodRunner.lockHolder()).toBeNull();
+    const prodResult = await prodRunner.migrate();
+    expect(prodResult.applied.map((m) => m.version)).toEqual(['001']);
+    expect((await stagingRun).applied.map((m) => m.version)).toEqual(['001']);
+  });
+
   it('a runner that waited re-reads the state and applies nothing twice', async () => {
     const db = await createTestDatabase();
     const dir = await writeMigrations({ '001_slow.sql': 'SELECT pg_sleep(0.5);\nCREATE TABLE once (id int);' });

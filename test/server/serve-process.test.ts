@@ -66,7 +66,7 @@ describe('ogel-migrate serve (process)', () => {
     await fetch(`${server.url}/status`, { headers: auth });
     expect((await readers()).map((r) => r.pid).sort()).toEqual(kept.map((r) => r.pid).sort());
     // Lost connections (a restart, a terminated backend) are replaced, and the process stays up.
-    await query(db.url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'ogel-migrate http reads%'");
+    await query(db.url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'ogel-migrate http reads%'");
     await new Promise((r) => setTimeout(r, 200));
     const after = await fetch(`${server.url}/status`, { headers: auth });
     expect(after.status).toBe(200);
