@@ -8,7 +8,22 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   logLevel: 'warn',
   ssr: {
-    noExternal: ['pg', 'pg-pool', 'pg-protocol', 'pg-types', 'pg-connection-string', 'pg-int8', 'pgpass', 'postgres-array', 'postgres-bytea', 'postgres-date', 'postgres-interval', 'split2', 'xtend', 'commander'],
+    noExternal: [
+      'pg',
+      'pg-pool',
+      'pg-protocol',
+      'pg-types',
+      'pg-connection-string',
+      'pg-int8',
+      'pgpass',
+      'postgres-array',
+      'postgres-bytea',
+      'postgres-date',
+      'postgres-interval',
+      'split2',
+      'xtend',
+      'commander',
+    ],
     external: ['pg-native', 'pg-cloudflare'],
   },
   build: {

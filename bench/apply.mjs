@@ -17,7 +17,10 @@ function generate(kind) {
   let psql = '';
   for (let i = 1; i <= COUNT; i++) {
     const v = String(i).padStart(5, '0');
-    const body = kind === 'tiny' ? `INSERT INTO bench_rows VALUES (${i});` : `CREATE TABLE t${i} (id bigint PRIMARY KEY, name text);\nCREATE INDEX t${i}_name_idx ON t${i} (name);`;
+    const body =
+      kind === 'tiny'
+        ? `INSERT INTO bench_rows VALUES (${i});`
+        : `CREATE TABLE t${i} (id bigint PRIMARY KEY, name text);\nCREATE INDEX t${i}_name_idx ON t${i} (name);`;
     writeFileSync(join(dirs.ogel, `${v}_m${i}.sql`), body);
     writeFileSync(join(dirs.dbmate, `${v}_m${i}.sql`), `-- migrate:up\n${body}\n\n-- migrate:down\n`);
     writeFileSync(join(dirs.npm, `${v}_m${i}.sql`), `-- Up Migration\n${body}\n-- Down Migration\n`);
@@ -43,12 +46,28 @@ async function measure(kind) {
     floor: (url) => run('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', files.psql, url]),
     library: (url) => new MigrationRunner({ databaseUrl: url, dir: files.ogel }).migrate(),
     cli: (url) => run(process.execPath, [BIN, 'migrate', '--dir', files.ogel, '--database-url', url]),
-    dbmate: (url) => run(bin('dbmate'), ['--url', `${url}?sslmode=disable`, '--migrations-dir', files.dbmate, '--no-dump-schema', 'up']),
-    npm: (url) => run(bin('node-pg-migrate'), ['up', '-m', files.npm, '--no-check-order', '--no-single-transaction'], { env: { ...process.env, DATABASE_URL: url } }),
+    dbmate: (url) =>
+      run(bin('dbmate'), [
+        '--url',
+        `${url}?sslmode=disable`,
+        '--migrations-dir',
+        files.dbmate,
+        '--no-dump-schema',
+        'up',
+      ]),
+    npm: (url) =>
+      run(bin('node-pg-migrate'), ['up', '-m', files.npm, '--no-check-order', '--no-single-transaction'], {
+        env: { ...process.env, DATABASE_URL: url },
+      }),
   };
-  const chosen = Object.fromEntries(Object.entries(contenders).filter(([name]) => name === 'floor' || !only || only.includes(name)).map(([name, fn]) => [name, { setup, run: fn }]));
+  const chosen = Object.fromEntries(
+    Object.entries(contenders)
+      .filter(([name]) => name === 'floor' || !only || only.includes(name))
+      .map(([name, fn]) => [name, { setup, run: fn }]),
+  );
   const results = await interleaved(RUNS, chosen);
-  const row = (tool, name) => (results[name] ? { tool, time: ms(results[name].time), ratio: `${results[name].ratio.toFixed(2)}x` } : null);
+  const row = (tool, name) =>
+    results[name] ? { tool, time: ms(results[name].time), ratio: `${results[name].ratio.toFixed(2)}x` } : null;
   return [
     row('psql (floor: one session, a transaction per file)', 'floor'),
     row('ogel-migrate (library)', 'library'),
@@ -60,7 +79,12 @@ async function measure(kind) {
 
 export default async function applyBench() {
   const kinds = process.env.BENCH_APPLY_KINDS?.split(',') ?? ['trivial', 'tiny'];
-  const title = (what) => `Apply ${COUNT} ${what}, median of ${RUNS} interleaved rounds (ratio: median of the per-round ratios)`;
-  if (kinds.includes('trivial')) report('apply-trivial', title('trivial migrations (table + index)'), await measure('trivial'), { target: '≤ 1.05x floor' });
-  if (kinds.includes('tiny')) report('apply-tiny', title('tiny migrations (one INSERT)'), await measure('tiny'), { target: '≤ 1.15x floor' });
+  const title = (what) =>
+    `Apply ${COUNT} ${what}, median of ${RUNS} interleaved rounds (ratio: median of the per-round ratios)`;
+  if (kinds.includes('trivial'))
+    report('apply-trivial', title('trivial migrations (table + index)'), await measure('trivial'), {
+      target: '≤ 1.05x floor',
+    });
+  if (kinds.includes('tiny'))
+    report('apply-tiny', title('tiny migrations (one INSERT)'), await measure('tiny'), { target: '≤ 1.15x floor' });
 }

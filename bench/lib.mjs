@@ -84,24 +84,43 @@ export async function interleaved(times, contenders) {
       if (round >= 0) samples[name].push(performance.now() - started);
     }
   }
-  if (process.env.BENCH_VERBOSE) console.log(JSON.stringify(Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, v.map(Math.round)]))));
+  if (process.env.BENCH_VERBOSE)
+    console.log(JSON.stringify(Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, v.map(Math.round)]))));
   const middle = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const base = samples[names[0]];
-  return Object.fromEntries(names.map((name) => [name, { time: middle(samples[name]), ratio: middle(samples[name].map((t, i) => t / base[i])) }]));
+  return Object.fromEntries(
+    names.map((name) => [
+      name,
+      { time: middle(samples[name]), ratio: middle(samples[name].map((t, i) => t / base[i])) },
+    ]),
+  );
 }
 
 export function machine() {
-  return { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.type()} ${os.release()}`, date: new Date().toISOString() };
+  return {
+    cpus: os.cpus().length,
+    cpu: os.cpus()[0]?.model,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.type()} ${os.release()}`,
+    date: new Date().toISOString(),
+  };
 }
 
 export function report(name, title, rows, extra = {}) {
   mkdirSync(`${ROOT}bench/results`, { recursive: true });
-  writeFileSync(`${ROOT}bench/results/${name}.json`, `${JSON.stringify({ name, title, machine: machine(), rows, ...extra }, null, 2)}\n`);
+  writeFileSync(
+    `${ROOT}bench/results/${name}.json`,
+    `${JSON.stringify({ name, title, machine: machine(), rows, ...extra }, null, 2)}\n`,
+  );
   const keys = Object.keys(rows[0] ?? {});
   const widths = keys.map((k) => Math.max(k.length, ...rows.map((r) => String(r[k] ?? '').length)));
   const line = (cells) => cells.map((c, i) => String(c ?? '').padEnd(widths[i])).join('  ');
-  console.log(`\n## ${title}\n${line(keys)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${rows.map((r) => line(keys.map((k) => r[k]))).join('\n')}`);
+  console.log(
+    `\n## ${title}\n${line(keys)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${rows.map((r) => line(keys.map((k) => r[k]))).join('\n')}`,
+  );
 }
 
 export const ms = (value) => (value === null || value === undefined ? 'n/a' : `${Math.round(value)} ms`);
-export const ratio = (value, floor) => (value === null || value === undefined ? 'n/a' : `${(value / floor).toFixed(2)}x`);
+export const ratio = (value, floor) =>
+  value === null || value === undefined ? 'n/a' : `${(value / floor).toFixed(2)}x`;

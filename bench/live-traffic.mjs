@@ -13,21 +13,31 @@ const CLIENTS = 4;
 
 async function scenario(label, migrate) {
   const url = await freshDatabase('live');
-  await sql(url, 'CREATE TABLE accounts (id int PRIMARY KEY, balance int NOT NULL); INSERT INTO accounts SELECT g, 0 FROM generate_series(1, 100000) g');
+  await sql(
+    url,
+    'CREATE TABLE accounts (id int PRIMARY KEY, balance int NOT NULL); INSERT INTO accounts SELECT g, 0 FROM generate_series(1, 100000) g',
+  );
   const latencies = [];
   let errors = 0;
   let running = true;
-  const clients = await Promise.all(Array.from({ length: CLIENTS }, async () => {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    return c;
-  }));
+  const clients = await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      return c;
+    }),
+  );
   const load = clients.map(async (c, n) => {
     for (let i = 0; running; i++) {
       const id = 1 + ((i * 7919 + n) % 100000);
       const started = performance.now();
       try {
-        await c.query(i % 2 === 0 ? 'SELECT balance FROM accounts WHERE id = $1' : 'UPDATE accounts SET balance = balance + 1 WHERE id = $1', [id]);
+        await c.query(
+          i % 2 === 0
+            ? 'SELECT balance FROM accounts WHERE id = $1'
+            : 'UPDATE accounts SET balance = balance + 1 WHERE id = $1',
+          [id],
+        );
       } catch {
         errors++;
       }
@@ -50,7 +60,15 @@ async function scenario(label, migrate) {
   await Promise.all([...clients, holder].map((c) => c.end()));
   window.sort((a, b) => a - b);
   const pct = (p) => Math.round(window[Math.min(window.length - 1, Math.floor(window.length * p))] ?? 0);
-  return { run: label, migration: `${Math.round(migrationMs)} ms`, requests: window.length, p50: `${pct(0.5)} ms`, p99: `${pct(0.99)} ms`, max: `${Math.round(window.at(-1) ?? 0)} ms`, errors };
+  return {
+    run: label,
+    migration: `${Math.round(migrationMs)} ms`,
+    requests: window.length,
+    p50: `${pct(0.5)} ms`,
+    p99: `${pct(0.99)} ms`,
+    max: `${Math.round(window.at(-1) ?? 0)} ms`,
+    errors,
+  };
 }
 
 export default async function liveTrafficBench() {
@@ -59,6 +77,13 @@ export default async function liveTrafficBench() {
   const ours = await scenario('ogel-migrate (lock_timeout 200 ms, retries with backoff)', (url) =>
     new MigrationRunner({ databaseUrl: url, dir, lockTimeoutMs: 200, lockRetries: 100, retryBaseMs: 200 }).migrate(),
   );
-  const naive = await scenario('naive ALTER (no lock_timeout, as dbmate/node-pg-migrate)', (url) => sql(url, 'ALTER TABLE accounts ADD COLUMN note text'));
-  report('live-traffic', `Load latency while a migration waits ${HOLD_MS / 1000} s for a conflicting lock (${CLIENTS} clients)`, [ours, naive], { target: 'p99 ≤ 300 ms for ogel-migrate' });
+  const naive = await scenario('naive ALTER (no lock_timeout, as dbmate/node-pg-migrate)', (url) =>
+    sql(url, 'ALTER TABLE accounts ADD COLUMN note text'),
+  );
+  report(
+    'live-traffic',
+    `Load latency while a migration waits ${HOLD_MS / 1000} s for a conflicting lock (${CLIENTS} clients)`,
+    [ours, naive],
+    { target: 'p99 ≤ 300 ms for ogel-migrate' },
+  );
 }

@@ -12,7 +12,8 @@ const BENCHES = {
 };
 
 const wanted = process.argv.slice(2);
-for (const name of wanted) if (!BENCHES[name]) throw new Error(`unknown benchmark "${name}" (known: ${Object.keys(BENCHES).join(', ')})`);
+for (const name of wanted)
+  if (!BENCHES[name]) throw new Error(`unknown benchmark "${name}" (known: ${Object.keys(BENCHES).join(', ')})`);
 try {
   for (const name of wanted.length > 0 ? wanted : Object.keys(BENCHES)) {
     const started = performance.now();

@@ -12,7 +12,9 @@ const client = new pg.Client({ connectionString: url });
 const rows = client
   .connect()
   .then(() =>
-    client.query(`SELECT coalesce(json_agg(json_build_array(version, name, checksum, kind, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), applied_by, execution_ms)), '[]')::text AS rows FROM platform.schema_migrations`),
+    client.query(
+      `SELECT coalesce(json_agg(json_build_array(version, name, checksum, kind, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), applied_by, execution_ms)), '[]')::text AS rows FROM platform.schema_migrations`,
+    ),
   )
   .then((result) => JSON.parse(result.rows[0].rows));
 const buffer = Buffer.allocUnsafe(65536);
@@ -32,6 +34,16 @@ const byVersion = new Map((await rows).map((row) => [row[0], row]));
 await client.end();
 const migrations = files.map((file) => {
   const row = byVersion.get(file.version);
-  return { version: file.version, name: file.name, state: !row ? 'pending' : row[2] === file.checksum ? 'applied' : 'modified', checksum: file.checksum, appliedAt: row?.[4] ?? null, appliedBy: row?.[5] ?? null, executionMs: row?.[6] ?? null, kind: row?.[3] ?? null, reversible: false };
+  return {
+    version: file.version,
+    name: file.name,
+    state: !row ? 'pending' : row[2] === file.checksum ? 'applied' : 'modified',
+    checksum: file.checksum,
+    appliedAt: row?.[4] ?? null,
+    appliedBy: row?.[5] ?? null,
+    executionMs: row?.[6] ?? null,
+    kind: row?.[3] ?? null,
+    reversible: false,
+  };
 });
 process.stdout.write(`${JSON.stringify({ migrations }, null, 2)}\n`);

@@ -16,12 +16,18 @@ export default async function verifyBench() {
   const dir = mkdtempSync(join(tmpdir(), 'bench-verify-'));
   for (let i = 1; i <= COUNT; i++) {
     const v = String(i).padStart(4, '0');
-    writeFileSync(join(dir, `${v}_m${i}.sql`), `CREATE TABLE t${i} (id bigint PRIMARY KEY, name text NOT NULL DEFAULT '');\nCREATE INDEX t${i}_name_idx ON t${i} (name);`);
+    writeFileSync(
+      join(dir, `${v}_m${i}.sql`),
+      `CREATE TABLE t${i} (id bigint PRIMARY KEY, name text NOT NULL DEFAULT '');\nCREATE INDEX t${i}_name_idx ON t${i} (name);`,
+    );
     writeFileSync(join(dir, `${v}_m${i}.down.sql`), `DROP TABLE t${i};`);
   }
   const serverUrl = await freshDatabase('vserver');
   const { apply, floor, verify, sequential } = await interleaved(7, {
-    apply: { setup: () => freshDatabase('vapply'), run: (url) => new MigrationRunner({ databaseUrl: url, dir }).migrate() },
+    apply: {
+      setup: () => freshDatabase('vapply'),
+      run: (url) => new MigrationRunner({ databaseUrl: url, dir }).migrate(),
+    },
     // The floor of any rollback test: the same scratch database and up, down, up — with no schema comparison.
     floor: {
       run: async () => {
@@ -58,10 +64,15 @@ export default async function verifyBench() {
       },
     },
   });
-  report('verify', `verify (up, down, up with a schema snapshot after each) of ${COUNT} migrations vs a plain apply`, [
-    { run: 'migrate (plain apply)', time: ms(apply.time), ratio: '1.00x' },
-    { run: 'up, down, up without snapshots (floor)', time: ms(floor.time), ratio: `${floor.ratio.toFixed(2)}x` },
-    { run: 'verify (default: --jobs 2)', time: ms(verify.time), ratio: `${verify.ratio.toFixed(2)}x` },
-    { run: 'verify --jobs 1 (one connection)', time: ms(sequential.time), ratio: `${sequential.ratio.toFixed(2)}x` },
-  ], { target: '≤ 3.5x' });
+  report(
+    'verify',
+    `verify (up, down, up with a schema snapshot after each) of ${COUNT} migrations vs a plain apply`,
+    [
+      { run: 'migrate (plain apply)', time: ms(apply.time), ratio: '1.00x' },
+      { run: 'up, down, up without snapshots (floor)', time: ms(floor.time), ratio: `${floor.ratio.toFixed(2)}x` },
+      { run: 'verify (default: --jobs 2)', time: ms(verify.time), ratio: `${verify.ratio.toFixed(2)}x` },
+      { run: 'verify --jobs 1 (one connection)', time: ms(sequential.time), ratio: `${sequential.ratio.toFixed(2)}x` },
+    ],
+    { target: '≤ 3.5x' },
+  );
 }

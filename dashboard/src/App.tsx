@@ -33,7 +33,9 @@ export function App() {
       setLoginError(null);
     } catch (error) {
       tokenStore.clear();
-      setLoginError(error instanceof ApiError && error.status === 401 ? 'That token was not accepted.' : (error as Error).message);
+      setLoginError(
+        error instanceof ApiError && error.status === 401 ? 'That token was not accepted.' : (error as Error).message,
+      );
     }
   }, []);
 
@@ -64,9 +66,23 @@ export function App() {
       <header>
         <h1>ogel-migrate</h1>
         <span class="role">{session.role === 'admin' ? 'admin' : 'read-only'}</span>
-        <button onClick={() => { tokenStore.clear(); setSession(null); }}>Log out</button>
+        <button
+          onClick={() => {
+            tokenStore.clear();
+            setSession(null);
+          }}
+        >
+          Log out
+        </button>
       </header>
-      <Overview statuses={statuses} selected={env} onSelect={(name) => { setEnv(name); setSelected(null); }} />
+      <Overview
+        statuses={statuses}
+        selected={env}
+        onSelect={(name) => {
+          setEnv(name);
+          setSelected(null);
+        }}
+      />
       {env && status && 'migrations' in status && (
         <main>
           <section aria-label={`Migrations in ${env}`}>
@@ -77,13 +93,24 @@ export function App() {
             <Checks env={env} role={session.role} onVerify={setVerifyReport} />
             <ProgressLog lines={progress} />
             <MigrationList status={status} env={env} selected={selected} onSelect={setSelected} />
-            {selected && <MigrationDetailPanel env={env} version={selected} refreshKey={refreshKey} onClose={() => setSelected(null)} />}
+            {selected && (
+              <MigrationDetailPanel
+                env={env}
+                version={selected}
+                refreshKey={refreshKey}
+                onClose={() => setSelected(null)}
+              />
+            )}
           </section>
           <DurationChart env={env} refreshKey={refreshKey} />
           <Timeline env={env} refreshKey={refreshKey} />
         </main>
       )}
-      {env && status && 'error' in status && <p class="error" role="alert">{env}: {status.error}</p>}
+      {env && status && 'error' in status && (
+        <p class="error" role="alert">
+          {env}: {status.error}
+        </p>
+      )}
     </div>
   );
 }

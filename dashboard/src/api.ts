@@ -85,14 +85,22 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   const url = withEnv(path, init.env);
   const response = await fetch(url, {
     method: init.method ?? 'GET',
-    headers: { Authorization: `Bearer ${tokenStore.get() ?? ''}`, ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    headers: {
+      Authorization: `Bearer ${tokenStore.get() ?? ''}`,
+      ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
     ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
   });
   const text = await response.text();
   const json = text ? JSON.parse(text) : {};
   if (!response.ok) {
     const error = json.error ?? {};
-    throw new ApiError(response.status, error.code ?? 'HTTP_ERROR', error.message ?? `${response.status} ${response.statusText}`, error.details ?? {});
+    throw new ApiError(
+      response.status,
+      error.code ?? 'HTTP_ERROR',
+      error.message ?? `${response.status} ${response.statusText}`,
+      error.details ?? {},
+    );
   }
   return json as T;
 }
@@ -106,8 +114,15 @@ function withEnv(path: string, env: string | undefined): string {
  * Server-Sent Events over fetch, because EventSource cannot send an Authorization header and the token must
  * not go into the URL. Calls `onEvent` per event until `signal` aborts.
  */
-export async function streamEvents(env: string | undefined, onEvent: (name: string, data: unknown) => void, signal: AbortSignal): Promise<void> {
-  const response = await fetch(withEnv('/events', env), { headers: { Authorization: `Bearer ${tokenStore.get() ?? ''}`, Accept: 'text/event-stream' }, signal });
+export async function streamEvents(
+  env: string | undefined,
+  onEvent: (name: string, data: unknown) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  const response = await fetch(withEnv('/events', env), {
+    headers: { Authorization: `Bearer ${tokenStore.get() ?? ''}`, Accept: 'text/event-stream' },
+    signal,
+  });
   if (!response.ok || !response.body) throw new ApiError(response.status, 'SSE', `events: ${response.status}`);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';

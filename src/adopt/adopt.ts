@@ -14,12 +14,17 @@ export interface AdoptResult extends AdoptPlan {
  * `ogel-migrate adopt <legacy-dir> --out <dir>`: writes a clean migrations directory, the files it moved aside
  * under `_aside/`, and ADOPTION.md (the report). The legacy directory is only read.
  */
-export async function adoptDirectory(from: string, out: string, options: AdoptOptions & { force?: boolean } = {}): Promise<AdoptResult> {
+export async function adoptDirectory(
+  from: string,
+  out: string,
+  options: AdoptOptions & { force?: boolean } = {},
+): Promise<AdoptResult> {
   const source = resolve(from);
   const target = resolve(out);
   const files = await readTree(source);
   const existing = await readdir(target).catch(() => []);
-  if (existing.length > 0 && !options.force) throw new OgelError('USAGE', `--out ${target} is not empty; choose a new directory (or --force to write into it)`);
+  if (existing.length > 0 && !options.force)
+    throw new OgelError('USAGE', `--out ${target} is not empty; choose a new directory (or --force to write into it)`);
   await ensureParser();
   const plan = planAdoption(files, options);
   for (const entry of plan.entries) {

@@ -45,7 +45,10 @@ FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(t, n, i)`;
  * Compares what each migration creates (per the parser) with the live catalogs: applied, partly applied (with
  * what is missing), not applied — or unknown when a file creates nothing checkable. Read-only.
  */
-export async function introspectMigrations(client: pg.ClientBase, migrations: readonly Migration[]): Promise<IntrospectResult[]> {
+export async function introspectMigrations(
+  client: pg.ClientBase,
+  migrations: readonly Migration[],
+): Promise<IntrospectResult[]> {
   await ensureParser();
   const wanted = migrations.map((m) => {
     try {
@@ -57,21 +60,32 @@ export async function introspectMigrations(client: pg.ClientBase, migrations: re
   const all = wanted.flatMap((w) => w.objects);
   const presence = new Map<string, boolean>();
   if (all.length > 0) {
-    const result = await client.query<{ i: string; present: boolean }>(PRESENCE_SQL, [all.map((o) => o.type), all.map((o) => o.key.slice(o.type.length + 1))]);
+    const result = await client.query<{ i: string; present: boolean }>(PRESENCE_SQL, [
+      all.map((o) => o.type),
+      all.map((o) => o.key.slice(o.type.length + 1)),
+    ]);
     for (const row of result.rows) presence.set(all[Number(row.i) - 1]!.key, row.present);
   }
   return wanted.map(({ migration, objects, note }) => {
     const present = objects.filter((o) => presence.get(o.key)).map((o) => o.key);
     const missing = objects.filter((o) => !presence.get(o.key)).map((o) => o.key);
     const state: IntrospectState =
-      objects.length === 0 ? 'unknown' : missing.length === 0 ? 'applied' : present.length === 0 ? 'not-applied' : 'partial';
+      objects.length === 0
+        ? 'unknown'
+        : missing.length === 0
+          ? 'applied'
+          : present.length === 0
+            ? 'not-applied'
+            : 'partial';
     return {
       version: migration.version,
       name: migration.name,
       state,
       present,
       missing,
-      ...(state === 'unknown' ? { note: note ?? 'creates nothing the catalogs can confirm (data, grants, ALTERs only): decide by hand' } : {}),
+      ...(state === 'unknown'
+        ? { note: note ?? 'creates nothing the catalogs can confirm (data, grants, ALTERs only): decide by hand' }
+        : {}),
     };
   });
 }

@@ -1,7 +1,10 @@
 import type { AdoptEntry, AdoptProblem } from './analyze.js';
 
 /** The adopt report: every file and what it became, then every problem, errors first. */
-export function formatAdoptReport(result: { from: string; out: string; entries: AdoptEntry[]; problems: AdoptProblem[] }, format: 'text' | 'markdown'): string {
+export function formatAdoptReport(
+  result: { from: string; out: string; entries: AdoptEntry[]; problems: AdoptProblem[] },
+  format: 'text' | 'markdown',
+): string {
   const became = (e: AdoptEntry) => {
     const d = e.disposition;
     if (d.kind === 'migration') return `migration ${d.version} → ${d.target}`;
@@ -10,7 +13,9 @@ export function formatAdoptReport(result: { from: string; out: string; entries: 
     return `not copied (${d.reason})`;
   };
   const order = { error: 0, warning: 1, info: 2 } as const;
-  const problems = [...result.problems].sort((a, b) => order[a.severity] - order[b.severity] || a.file.localeCompare(b.file));
+  const problems = [...result.problems].sort(
+    (a, b) => order[a.severity] - order[b.severity] || a.file.localeCompare(b.file),
+  );
   const problemLine = (p: AdoptProblem) =>
     `${p.severity.toUpperCase()} ${p.file}${p.line ? `:${p.line}` : ''} [${p.code}] ${p.message}${p.decideWith ? ` — decide with: ${p.decideWith}` : ''}`;
   const files = [...result.entries].sort((a, b) => a.file.localeCompare(b.file));

@@ -45,7 +45,9 @@ ON CONFLICT (id) DO NOTHING`;
 }
 
 export async function readBackups(client: pg.ClientBase, tracking: QualifiedTracking): Promise<BackupRecord[]> {
-  const exists = await client.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [backupsTable(tracking)]);
+  const exists = await client.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [
+    backupsTable(tracking),
+  ]);
   if (!exists.rows[0]?.ok) return [];
   const result = await client.query(`SELECT * FROM ${backupsTable(tracking)} ORDER BY created_at DESC, id DESC`);
   return result.rows.map((r) => ({
@@ -64,7 +66,12 @@ export async function readBackups(client: pg.ClientBase, tracking: QualifiedTrac
 }
 
 /** Which backups retention removes: beyond the newest `keep`, or older than `keepDays`. Pure. */
-export function backupsToPrune(records: readonly BackupRecord[], keep: number | undefined, keepDays: number | undefined, now: Date): BackupRecord[] {
+export function backupsToPrune(
+  records: readonly BackupRecord[],
+  keep: number | undefined,
+  keepDays: number | undefined,
+  now: Date,
+): BackupRecord[] {
   const sorted = [...records].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   return sorted.filter((record, index) => {
     if (keep !== undefined && index >= keep) return true;

@@ -8,7 +8,11 @@ import { maskUrl } from '../db/url.js';
 export function toolPath(name: 'pg_dump' | 'pg_restore', binDir?: string): string {
   if (binDir) {
     const path = join(binDir, name);
-    if (!existsSync(path)) throw new OgelError('TOOL_VERSION_MISMATCH', `${name} not found in ${binDir} (pgBinDir / OGEL_MIGRATE_PG_BIN_DIR)`);
+    if (!existsSync(path))
+      throw new OgelError(
+        'TOOL_VERSION_MISMATCH',
+        `${name} not found in ${binDir} (pgBinDir / OGEL_MIGRATE_PG_BIN_DIR)`,
+      );
     return path;
   }
   return name;
@@ -29,7 +33,8 @@ export function parseToolMajor(versionLine: string): number | null {
  */
 export function checkToolVersion(tool: string, toolMajor: number | null, serverVersionNum: number): void {
   const serverMajor = Math.floor(serverVersionNum / 10000);
-  if (toolMajor === null) throw new OgelError('TOOL_VERSION_MISMATCH', `Could not read the version of ${tool}; is it PostgreSQL's ${tool}?`);
+  if (toolMajor === null)
+    throw new OgelError('TOOL_VERSION_MISMATCH', `Could not read the version of ${tool}; is it PostgreSQL's ${tool}?`);
   if (toolMajor < serverMajor) {
     throw new OgelError(
       'TOOL_VERSION_MISMATCH',
@@ -54,11 +59,19 @@ export function runTool(command: string, args: string[], env: NodeJS.ProcessEnv 
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', (error) =>
-      reject(new OgelError('TOOL_VERSION_MISMATCH', `${command} could not be started (${(error as Error).message}): install the PostgreSQL client tools (e.g. apt-get install postgresql-client)`)),
+      reject(
+        new OgelError(
+          'TOOL_VERSION_MISMATCH',
+          `${command} could not be started (${(error as Error).message}): install the PostgreSQL client tools (e.g. apt-get install postgresql-client)`,
+        ),
+      ),
     );
     child.on('close', (code) => {
       if (code === 0) resolve({ stdout, stderr });
-      else reject(Object.assign(new Error(maskUrl(stderr.trim() || `${command} exited with ${code}`)), { exitCode: code }));
+      else
+        reject(
+          Object.assign(new Error(maskUrl(stderr.trim() || `${command} exited with ${code}`)), { exitCode: code }),
+        );
     });
   });
 }

@@ -7,7 +7,14 @@ import { describeUrl, maskUrl } from '../db/url.js';
 import { splitPassword } from '../verify/clone-schema.js';
 import { OgelError } from '../errors.js';
 import type { MigrationRunner } from '../runner/runner.js';
-import { backupsToPrune, createBackupsTableSql, insertBackupSql, readBackups, backupsTable, type BackupRecord } from './catalog.js';
+import {
+  backupsToPrune,
+  createBackupsTableSql,
+  insertBackupSql,
+  readBackups,
+  backupsTable,
+  type BackupRecord,
+} from './catalog.js';
 import { checkToolVersion, runTool, toolMajor, toolPath } from './pg-tools.js';
 import { literal } from '../db/sql-literals.js';
 
@@ -61,7 +68,10 @@ export class BackupService {
   async create(options: CreateBackupOptions = {}): Promise<BackupRecord & { pruned: string[] }> {
     const format = options.format ?? 'custom';
     const runner = this.options.runner;
-    const { serverVersionNum, current } = await runner.withSession(async (session) => ({ serverVersionNum: session.serverVersionNum, current: (await runner.status()).current }));
+    const { serverVersionNum, current } = await runner.withSession(async (session) => ({
+      serverVersionNum: session.serverVersionNum,
+      current: (await runner.status()).current,
+    }));
     const pgDump = toolPath('pg_dump', this.options.pgBinDir);
     checkToolVersion('pg_dump', await toolMajor(pgDump), serverVersionNum);
     await mkdir(this.backupDir, { recursive: true });
@@ -71,11 +81,23 @@ export class BackupService {
     const started = performance.now();
     try {
       const jobs = format === 'directory' && options.jobs && options.jobs > 1 ? ['--jobs', String(options.jobs)] : [];
-      await runTool(pgDump, ['--format', format === 'custom' ? 'custom' : 'directory', '--file', path, ...jobs, '--dbname', url], env);
+      await runTool(
+        pgDump,
+        ['--format', format === 'custom' ? 'custom' : 'directory', '--file', path, ...jobs, '--dbname', url],
+        env,
+      );
     } catch (error) {
       await rm(path, { recursive: true, force: true });
-      await runner.recordEvent('backup', { outcome: 'failure', details: { error: (error as Error).message, reason: options.reason ?? 'manual' } });
-      throw new OgelError('BACKUP_FAILED', `pg_dump of ${describeUrl(this.options.databaseUrl)} failed: ${maskUrl((error as Error).message)}`, {}, { cause: error });
+      await runner.recordEvent('backup', {
+        outcome: 'failure',
+        details: { error: (error as Error).message, reason: options.reason ?? 'manual' },
+      });
+      throw new OgelError(
+        'BACKUP_FAILED',
+        `pg_dump of ${describeUrl(this.options.databaseUrl)} failed: ${maskUrl((error as Error).message)}`,
+        {},
+        { cause: error },
+      );
     }
     const record: BackupRecord = {
       id,
@@ -90,8 +112,13 @@ export class BackupService {
       createdAt: new Date().toISOString(),
       createdBy: `${process.env.USER ?? 'unknown'}@${(await import('node:os')).hostname()}`,
     };
-    await runner.withSession((session) => session.client.query(`${createBackupsTableSql(runner.tracking)};\n${insertBackupSql(runner.tracking, record)}`));
-    await runner.recordEvent('backup', { version: current ?? undefined, details: { id, sizeBytes: record.sizeBytes, durationMs: record.durationMs, reason: options.reason ?? 'manual' } });
+    await runner.withSession((session) =>
+      session.client.query(`${createBackupsTableSql(runner.tracking)};\n${insertBackupSql(runner.tracking, record)}`),
+    );
+    await runner.recordEvent('backup', {
+      version: current ?? undefined,
+      details: { id, sizeBytes: record.sizeBytes, durationMs: record.durationMs, reason: options.reason ?? 'manual' },
+    });
     const pruned = await this.prune();
     return { ...record, pruned };
   }
@@ -104,7 +131,9 @@ export class BackupService {
     for (const victim of victims) await rm(victim.path, { recursive: true, force: true });
     if (victims.length > 0) {
       const ids = victims.map((v) => literal(v.id)).join(', ');
-      await this.options.runner.withSession((session) => session.client.query(`DELETE FROM ${backupsTable(this.options.runner.tracking)} WHERE id IN (${ids})`));
+      await this.options.runner.withSession((session) =>
+        session.client.query(`DELETE FROM ${backupsTable(this.options.runner.tracking)} WHERE id IN (${ids})`),
+      );
     }
     return victims.map((v) => v.id);
   }
@@ -115,13 +144,21 @@ export class BackupService {
     const record = records.find((r) => r.id === id);
     if (!record) throw new OgelError('NOT_FOUND', `No backup ${id} (see ogel-migrate backups)`);
     const target = options.toDatabaseUrl ?? this.options.databaseUrl;
-    const sameDatabase = !options.toDatabaseUrl || describeUrl(options.toDatabaseUrl) === describeUrl(this.options.databaseUrl);
+    const sameDatabase =
+      !options.toDatabaseUrl || describeUrl(options.toDatabaseUrl) === describeUrl(this.options.databaseUrl);
     if (sameDatabase && !options.confirmed) {
-      throw new OgelError('CONFIRMATION_REQUIRED', `Restoring ${id} replaces ${describeUrl(target)} with its state at version ${record.version ?? '(none)'}: pass --yes. Nothing was changed.`);
+      throw new OgelError(
+        'CONFIRMATION_REQUIRED',
+        `Restoring ${id} replaces ${describeUrl(target)} with its state at version ${record.version ?? '(none)'}: pass --yes. Nothing was changed.`,
+      );
     }
     const actual = await checksumOfBackup(record.path, record.format).catch(() => null);
     if (actual !== record.checksum) {
-      throw new OgelError('RESTORE_FAILED', `Backup ${id} at ${record.path} is ${actual === null ? 'missing' : 'corrupted (checksum mismatch)'}; nothing was restored`, { expected: record.checksum, actual });
+      throw new OgelError(
+        'RESTORE_FAILED',
+        `Backup ${id} at ${record.path} is ${actual === null ? 'missing' : 'corrupted (checksum mismatch)'}; nothing was restored`,
+        { expected: record.checksum, actual },
+      );
     }
     const started = performance.now();
     const client = new pg.Client({ connectionString: target });
@@ -135,24 +172,42 @@ export class BackupService {
       const { url, env } = splitPassword(target);
       const jobs = options.jobs && options.jobs > 1 ? ['--jobs', String(options.jobs)] : [];
       try {
-        await runTool(toolPath('pg_restore', this.options.pgBinDir), ['--no-owner', '--exit-on-error', ...jobs, '--dbname', url, record.path], env);
+        await runTool(
+          toolPath('pg_restore', this.options.pgBinDir),
+          ['--no-owner', '--exit-on-error', ...jobs, '--dbname', url, record.path],
+          env,
+        );
       } catch (error) {
-        throw new OgelError('RESTORE_FAILED', `pg_restore of ${id} into ${describeUrl(target)} failed: ${maskUrl((error as Error).message)}`, {}, { cause: error });
+        throw new OgelError(
+          'RESTORE_FAILED',
+          `pg_restore of ${id} into ${describeUrl(target)} failed: ${maskUrl((error as Error).message)}`,
+          {},
+          { cause: error },
+        );
       }
       const tracking = this.options.runner.tracking;
       const restored = await readCurrentVersion(client, tracking.table);
       if (restored !== record.version) {
-        throw new OgelError('RESTORE_FAILED', `Restored ${id}, but the database is at version ${restored ?? '(none)'} instead of the backup's ${record.version ?? '(none)'}`);
+        throw new OgelError(
+          'RESTORE_FAILED',
+          `Restored ${id}, but the database is at version ${restored ?? '(none)'} instead of the backup's ${record.version ?? '(none)'}`,
+        );
       }
       // The restore brought back the catalog as it was when dumped (without this very backup, recorded after
       // its dump, or any later one); every backup known before the restore still exists on disk.
-      if (sameDatabase) await client.query([createBackupsTableSql(tracking), ...records.map((r) => insertBackupSql(tracking, r))].join(';\n'));
+      if (sameDatabase)
+        await client.query(
+          [createBackupsTableSql(tracking), ...records.map((r) => insertBackupSql(tracking, r))].join(';\n'),
+        );
     } finally {
       await client.end().catch(() => {});
     }
     const durationMs = Math.round(performance.now() - started);
     const restoredRunner = options.toDatabaseUrl ? this.options.runner.forDatabase(target) : this.options.runner;
-    await restoredRunner.recordEvent('restore', { version: record.version ?? undefined, details: { id, durationMs, from: record.database } });
+    await restoredRunner.recordEvent('restore', {
+      version: record.version ?? undefined,
+      details: { id, durationMs, from: record.database },
+    });
     return { id, database: describeUrl(target), version: record.version, durationMs };
   }
 }
@@ -171,7 +226,9 @@ END $$`;
 async function readCurrentVersion(client: pg.Client, table: string): Promise<string | null> {
   const exists = await client.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [table]);
   if (!exists.rows[0]?.ok) return null;
-  const rows = (await client.query<{ version: string }>(`SELECT version FROM ${table} WHERE status = 'applied'`)).rows.map((r) => r.version);
+  const rows = (
+    await client.query<{ version: string }>(`SELECT version FROM ${table} WHERE status = 'applied'`)
+  ).rows.map((r) => r.version);
   const { compareVersions } = await import('../core/version.js');
   return rows.sort(compareVersions).at(-1) ?? null;
 }

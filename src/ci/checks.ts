@@ -27,7 +27,9 @@ export async function runCiChecks(runner: MigrationRunner, options: CiOptions = 
   const validate = await runner.validate({ offline: true });
   const filesOk = !validate.problems.some((p) => p.code === 'INVALID_MIGRATION_FILES');
   const disabled = options.disabledRules ? { disabledRules: options.disabledRules } : {};
-  const lint = filesOk ? await (options.lintAgainst ?? runner).lint({ offline: !options.lintAgainst, ...disabled }) : null;
+  const lint = filesOk
+    ? await (options.lintAgainst ?? runner).lint({ offline: !options.lintAgainst, ...disabled })
+    : null;
   let verify: CiReport['verify'] = null;
   if (filesOk && validate.ok && !options.skipVerify) {
     try {
@@ -45,20 +47,34 @@ export async function runCiChecks(runner: MigrationRunner, options: CiOptions = 
 export function ciSummaryMarkdown(report: CiReport): string {
   const mark = (ok: boolean) => (ok ? '✅' : '❌');
   const lines = ['## ogel-migrate ci', '', '| check | result |', '| --- | --- |'];
-  lines.push(`| validate | ${mark(report.validate.ok)} ${report.validate.migrations} migration(s), ${report.validate.problems.length} problem(s) |`);
-  if (report.lint) lines.push(`| lint | ${mark(report.lint.errors === 0)} ${report.lint.files.length} file(s): ${report.lint.errors} error(s), ${report.lint.warnings} warning(s) |`);
+  lines.push(
+    `| validate | ${mark(report.validate.ok)} ${report.validate.migrations} migration(s), ${report.validate.problems.length} problem(s) |`,
+  );
+  if (report.lint)
+    lines.push(
+      `| lint | ${mark(report.lint.errors === 0)} ${report.lint.files.length} file(s): ${report.lint.errors} error(s), ${report.lint.warnings} warning(s) |`,
+    );
   if (report.verify && 'results' in report.verify) {
     const failed = report.verify.results.filter((r) => !['ok', 'irreversible'].includes(r.outcome));
-    lines.push(`| verify (rollback test) | ${mark(report.verify.ok)} ${report.verify.results.length} migration(s), ${failed.length} failed |`);
+    lines.push(
+      `| verify (rollback test) | ${mark(report.verify.ok)} ${report.verify.results.length} migration(s), ${failed.length} failed |`,
+    );
   } else if (report.verify) lines.push(`| verify (rollback test) | ❌ ${report.verify.error} |`);
-  for (const problem of report.validate.problems) lines.push('', `- **${problem.code}** ${problem.file ?? ''}: ${problem.message.split('\n')[0]}`);
+  for (const problem of report.validate.problems)
+    lines.push('', `- **${problem.code}** ${problem.file ?? ''}: ${problem.message.split('\n')[0]}`);
   if (report.lint && report.lint.findings.length > 0) {
     lines.push('', '### Lint', '', '| file | line | rule | message |', '| --- | --- | --- | --- |');
-    for (const f of report.lint.findings) lines.push(`| ${f.file} | ${f.line} | ${f.severity === 'error' ? '❌' : '⚠️'} ${f.rule} | ${f.message.replace(/\|/g, '\\|')} |`);
+    for (const f of report.lint.findings)
+      lines.push(
+        `| ${f.file} | ${f.line} | ${f.severity === 'error' ? '❌' : '⚠️'} ${f.rule} | ${f.message.replace(/\|/g, '\\|')} |`,
+      );
   }
   if (report.verify && 'results' in report.verify) {
     lines.push('', '### Rollback test', '', '| migration | outcome | details |', '| --- | --- | --- |');
-    for (const r of report.verify.results) lines.push(`| ${r.version}_${r.name} | ${r.outcome} | ${[...r.differences, r.outcome === 'irreversible' ? '' : (r.error ?? '')].filter(Boolean).join('<br>').replace(/\|/g, '\\|')} |`);
+    for (const r of report.verify.results)
+      lines.push(
+        `| ${r.version}_${r.name} | ${r.outcome} | ${[...r.differences, r.outcome === 'irreversible' ? '' : (r.error ?? '')].filter(Boolean).join('<br>').replace(/\|/g, '\\|')} |`,
+      );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -39,7 +39,10 @@ export function addCommonOptions(command: Command): Command {
     .option('--schema <name>', 'schema of the tracking tables (default: platform)')
     .option('--table <name>', 'tracking table (default: schema_migrations)')
     .option('--lock-timeout <ms>', 'lock_timeout for each migration statement (default: 5000)')
-    .option('--statement-timeout <ms>', 'statement_timeout for each statement, 0 = none (default: the server\'s setting)')
+    .option(
+      '--statement-timeout <ms>',
+      "statement_timeout for each statement, 0 = none (default: the server's setting)",
+    )
     .option('--lock-wait <ms>', 'how long to wait for another run to finish (default: 60000)')
     .option('--ignore <glob...>', 'file names to ignore (default: test_*.sql)')
     .option('--env <name>', 'environment from the config file (dev, staging, prod, …); default $OGEL_MIGRATE_ENV')
@@ -56,7 +59,12 @@ export function parseInteger(value: string | undefined, flag: string, min = 0): 
 }
 
 /** Config file, `--env` and flags resolved into a runner (with progress output when asked). */
-export async function openCliWorkspace(options: CommonOptions, ctx: CliContext, progress = false, clientName = 'cli'): Promise<Workspace> {
+export async function openCliWorkspace(
+  options: CommonOptions,
+  ctx: CliContext,
+  progress = false,
+  clientName = 'cli',
+): Promise<Workspace> {
   const workspace = await openWorkspace({
     cwd: ctx.cwd,
     env: ctx.env,
@@ -78,6 +86,10 @@ export async function openCliWorkspace(options: CommonOptions, ctx: CliContext, 
   return workspace;
 }
 
-export async function createRunner(options: CommonOptions, ctx: CliContext, progress = false): Promise<MigrationRunner> {
+export async function createRunner(
+  options: CommonOptions,
+  ctx: CliContext,
+  progress = false,
+): Promise<MigrationRunner> {
   return (await openCliWorkspace(options, ctx, progress)).runner;
 }

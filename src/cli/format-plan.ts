@@ -8,11 +8,21 @@ export function formatPlan(output: Output, verb: string, planned: readonly Plann
     const mode = p.transactional ? 'one transaction' : paint(output, 'yellow', `no transaction (${p.modeReason})`);
     lines.push('', `${paint(output, 'bold', `${p.version}_${p.name}`)}  ${p.file}  ${mode}`);
     for (const step of p.steps ?? []) {
-      const locks = step.locks.length > 0 ? paint(output, step.locks.some((l) => l.startsWith('ACCESS EXCLUSIVE')) ? 'red' : 'yellow', step.locks.join('; ')) : paint(output, 'gray', 'no table lock');
+      const locks =
+        step.locks.length > 0
+          ? paint(
+              output,
+              step.locks.some((l) => l.startsWith('ACCESS EXCLUSIVE')) ? 'red' : 'yellow',
+              step.locks.join('; '),
+            )
+          : paint(output, 'gray', 'no table lock');
       lines.push(`  line ${String(step.line).padEnd(4)} ${step.statement}`, `            ${locks}`);
     }
     for (const f of p.findings ?? []) {
-      lines.push(`  ${paint(output, f.severity === 'error' ? 'red' : 'yellow', `${f.severity} ${f.rule}`)} (line ${f.line}): ${f.message}`, `      ${f.hint}`);
+      lines.push(
+        `  ${paint(output, f.severity === 'error' ? 'red' : 'yellow', `${f.severity} ${f.rule}`)} (line ${f.line}): ${f.message}`,
+        `      ${f.hint}`,
+      );
     }
   }
   return lines.join('\n');

@@ -17,7 +17,25 @@ import { registerDiff, registerDrift } from './commands/drift.js';
 import { registerBaseline, registerHistory, registerRepair, registerValidate } from './commands/maintenance.js';
 
 /** Commands register themselves here; each lives in its own file under commands/. */
-const COMMANDS = [registerInit, registerNew, registerStatus, registerMigrate, registerRollback, registerBaseline, registerValidate, registerRepair, registerHistory, registerVerify, registerDrift, registerDiff, registerAdopt, registerServe, registerLint, registerCi, registerBackups];
+const COMMANDS = [
+  registerInit,
+  registerNew,
+  registerStatus,
+  registerMigrate,
+  registerRollback,
+  registerBaseline,
+  registerValidate,
+  registerRepair,
+  registerHistory,
+  registerVerify,
+  registerDrift,
+  registerDiff,
+  registerAdopt,
+  registerServe,
+  registerLint,
+  registerCi,
+  registerBackups,
+];
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('ogel-migrate')
@@ -27,7 +45,8 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.output.out(s), writeErr: (s) => ctx.output.err(s) });
   for (const register of COMMANDS) register(program, ctx);
-  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => ctx.output.out(s), writeErr: (s) => ctx.output.err(s) });
+  for (const command of program.commands)
+    command.exitOverride().configureOutput({ writeOut: (s) => ctx.output.out(s), writeErr: (s) => ctx.output.err(s) });
   return program;
 }
 
@@ -35,8 +54,17 @@ export function buildProgram(ctx: CliContext): Command {
  * Runs the CLI and returns its exit status: 0 success, 1 a migration or check failed, 2 bad usage, config or
  * input, 3 `status --check` found something to do.
  */
-export async function runCli(argv: string[], options: { output?: Output; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<number> {
-  const ctx: CliContext = { output: options.output ?? processOutput, env: options.env ?? process.env, cwd: options.cwd ?? process.cwd(), exitCode: 0, interactive: Boolean(process.stdin.isTTY) && options.output === undefined };
+export async function runCli(
+  argv: string[],
+  options: { output?: Output; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<number> {
+  const ctx: CliContext = {
+    output: options.output ?? processOutput,
+    env: options.env ?? process.env,
+    cwd: options.cwd ?? process.cwd(),
+    exitCode: 0,
+    interactive: Boolean(process.stdin.isTTY) && options.output === undefined,
+  };
   const program = buildProgram(ctx);
   const json = argv.includes('--json');
   try {
@@ -44,7 +72,12 @@ export async function runCli(argv: string[], options: { output?: Output; env?: N
     return ctx.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      )
+        return 0;
       // Commander already printed its message; with --json, also give a machine-readable one.
       if (json) reportError({ ...ctx.output, err: () => {} }, new OgelError('USAGE', error.message), true);
       return 2;

@@ -28,7 +28,8 @@ export function paint(output: Output, colour: Colour, text: string): string {
 
 /** Prints an error (JSON when asked) and returns the exit status it maps to. Never prints a stack or a password. */
 export function reportError(output: Output, error: unknown, json: boolean): number {
-  const known = error instanceof OgelError ? error : new OgelError('INTERNAL', (error as Error)?.message ?? String(error));
+  const known =
+    error instanceof OgelError ? error : new OgelError('INTERNAL', (error as Error)?.message ?? String(error));
   if (json) {
     output.out(maskUrl(JSON.stringify({ error: known.toJSON() }, null, 2)));
   } else {

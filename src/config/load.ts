@@ -4,7 +4,12 @@ import { pathToFileURL } from 'node:url';
 import { OgelError } from '../errors.js';
 import type { OgelConfig } from './schema.js';
 
-export const CONFIG_FILE_NAMES = ['ogel-migrate.config.json', 'ogel-migrate.config.js', 'ogel-migrate.config.mjs', 'ogel-migrate.config.ts'];
+export const CONFIG_FILE_NAMES = [
+  'ogel-migrate.config.json',
+  'ogel-migrate.config.js',
+  'ogel-migrate.config.mjs',
+  'ogel-migrate.config.ts',
+];
 
 export interface LoadedConfig {
   config: OgelConfig;
@@ -32,7 +37,8 @@ export async function findConfigFile(cwd: string): Promise<string | null> {
 export async function loadConfig(cwd: string, explicitFile?: string): Promise<LoadedConfig> {
   const file = explicitFile ? resolve(cwd, explicitFile) : await findConfigFile(cwd);
   if (!file) return { config: {}, file: null, baseDir: resolve(cwd) };
-  if (explicitFile && !(await exists(file))) throw new OgelError('CONFIG_INVALID', `Config file ${file} does not exist`, { file });
+  if (explicitFile && !(await exists(file)))
+    throw new OgelError('CONFIG_INVALID', `Config file ${file} does not exist`, { file });
   const raw = await readRaw(file);
   // zod is loaded only when there is a file to validate: it is a third of the CLI's start-up time.
   const { configSchema } = await import('./schema.js');
@@ -58,7 +64,8 @@ async function readRaw(file: string): Promise<unknown> {
       throw new OgelError('CONFIG_INVALID', `Config ${file} is not valid JSON: ${(error as Error).message}`, { file });
     }
   }
-  if (file.endsWith('.ts') && typeof (globalThis as { Bun?: unknown }).Bun === 'undefined') return importTypeScript(file);
+  if (file.endsWith('.ts') && typeof (globalThis as { Bun?: unknown }).Bun === 'undefined')
+    return importTypeScript(file);
   const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
   return module.default ?? module;
 }
@@ -72,11 +79,19 @@ async function importTypeScript(file: string): Promise<unknown> {
   try {
     ts = (await import('typescript')).default;
   } catch {
-    throw new OgelError('CONFIG_INVALID', `${file}: loading a .ts config on Node needs the "typescript" package (npm i -D typescript), or use ogel-migrate.config.json`, { file });
+    throw new OgelError(
+      'CONFIG_INVALID',
+      `${file}: loading a .ts config on Node needs the "typescript" package (npm i -D typescript), or use ogel-migrate.config.json`,
+      { file },
+    );
   }
   const source = await readFile(file, 'utf8');
-  const output = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
-  const module = (await import(`data:text/javascript;base64,${Buffer.from(output).toString('base64')}`)) as { default?: unknown };
+  const output = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  }).outputText;
+  const module = (await import(`data:text/javascript;base64,${Buffer.from(output).toString('base64')}`)) as {
+    default?: unknown;
+  };
   return module.default ?? module;
 }
 

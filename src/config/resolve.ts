@@ -18,24 +18,37 @@ const ENV_REFERENCE = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
  * Reads a `databaseUrl` value: `env:NAME` is looked up; a literal URL is allowed only without a password, so a
  * secret is never committed in the config file.
  */
-export function resolveSecretReference(value: string, key: string, loaded: LoadedConfig, env: NodeJS.ProcessEnv): string {
+export function resolveSecretReference(
+  value: string,
+  key: string,
+  loaded: LoadedConfig,
+  env: NodeJS.ProcessEnv,
+): string {
   const reference = ENV_REFERENCE.exec(value);
   if (reference) {
     const found = env[reference[1]!];
     if (!found) {
-      throw new OgelError('CONFIG_INVALID', `${key} in ${loaded.file ?? 'config'} refers to environment variable ${reference[1]}, which is not set`, {
-        file: loaded.file,
-        key,
-        variable: reference[1],
-      });
+      throw new OgelError(
+        'CONFIG_INVALID',
+        `${key} in ${loaded.file ?? 'config'} refers to environment variable ${reference[1]}, which is not set`,
+        {
+          file: loaded.file,
+          key,
+          variable: reference[1],
+        },
+      );
     }
     return found;
   }
   if (/^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^@\s]+@/i.test(value)) {
-    throw new OgelError('CONFIG_INVALID', `${key} in ${loaded.file ?? 'config'} contains a password; reference it instead, e.g. "env:DATABASE_URL"`, {
-      file: loaded.file,
-      key,
-    });
+    throw new OgelError(
+      'CONFIG_INVALID',
+      `${key} in ${loaded.file ?? 'config'} contains a password; reference it instead, e.g. "env:DATABASE_URL"`,
+      {
+        file: loaded.file,
+        key,
+      },
+    );
   }
   return value;
 }

@@ -3,18 +3,17 @@ import { z } from 'zod';
 const positiveInt = z.number().int().min(0);
 
 /** Per-environment settings. Secrets are references (`env:NAME`), never literals in the file. */
-export const environmentSchema = z
-  .strictObject({
-    databaseUrl: z.string().min(1),
-    /** This environment only applies what `after` has applied, with the same checksum. */
-    after: z.string().optional(),
-    /** Mutations need --yes (or a confirmation on a terminal) and show the plan first. */
-    protected: z.boolean().optional(),
-    lockTimeoutMs: positiveInt.optional(),
-    statementTimeoutMs: positiveInt.optional(),
-    lockWaitMs: positiveInt.optional(),
-    backupPolicy: z.enum(['always', 'destructive', 'never']).optional(),
-  });
+export const environmentSchema = z.strictObject({
+  databaseUrl: z.string().min(1),
+  /** This environment only applies what `after` has applied, with the same checksum. */
+  after: z.string().optional(),
+  /** Mutations need --yes (or a confirmation on a terminal) and show the plan first. */
+  protected: z.boolean().optional(),
+  lockTimeoutMs: positiveInt.optional(),
+  statementTimeoutMs: positiveInt.optional(),
+  lockWaitMs: positiveInt.optional(),
+  backupPolicy: z.enum(['always', 'destructive', 'never']).optional(),
+});
 
 export const configSchema = z
   .strictObject({
@@ -35,18 +34,33 @@ export const configSchema = z
     pgBinDir: z.string().optional(),
     lint: z.strictObject({ disabledRules: z.array(z.string()).optional() }).optional(),
     defaultEnv: z.string().optional(),
-    environments: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'environment names are lower-case'), environmentSchema).optional(),
+    environments: z
+      .record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'environment names are lower-case'), environmentSchema)
+      .optional(),
   })
   .superRefine((config, ctx) => {
     const names = Object.keys(config.environments ?? {});
     for (const [name, env] of Object.entries(config.environments ?? {})) {
       if (env.after !== undefined && !names.includes(env.after)) {
-        ctx.addIssue({ code: 'custom', path: ['environments', name, 'after'], message: `names unknown environment "${env.after}" (known: ${names.join(', ')})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['environments', name, 'after'],
+          message: `names unknown environment "${env.after}" (known: ${names.join(', ')})`,
+        });
       }
-      if (env.after === name) ctx.addIssue({ code: 'custom', path: ['environments', name, 'after'], message: 'an environment cannot come after itself' });
+      if (env.after === name)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['environments', name, 'after'],
+          message: 'an environment cannot come after itself',
+        });
     }
     if (config.defaultEnv !== undefined && !names.includes(config.defaultEnv)) {
-      ctx.addIssue({ code: 'custom', path: ['defaultEnv'], message: `names unknown environment "${config.defaultEnv}"` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['defaultEnv'],
+        message: `names unknown environment "${config.defaultEnv}"`,
+      });
     }
   });
 

@@ -56,5 +56,7 @@ export function starterConfig(format: 'mjs' | 'ts' | 'json'): string {
 }`;
   if (format === 'json') return `${JSON.stringify(STARTER_CONFIG, null, 2)}\n`;
   const header = '// ogel-migrate configuration. Flags and environment variables override these values.\n';
-  return format === 'ts' ? `${header}export default ${body};\n` : `${header}/** @type {import('ogel-migrate').OgelConfig} */\nexport default ${body};\n`;
+  return format === 'ts'
+    ? `${header}export default ${body};\n`
+    : `${header}/** @type {import('ogel-migrate').OgelConfig} */\nexport default ${body};\n`;
 }

@@ -24,7 +24,8 @@ export function fileNameClassifier(ignore: readonly string[] = DEFAULT_IGNORE): 
   const patterns = ignore.map((glob) => ({ glob, regex: globRegex(glob) }));
   return (fileName) => {
     if (!fileName.endsWith('.sql')) return { type: 'ignored', reason: 'not a .sql file' };
-    for (const { glob, regex } of patterns) if (regex.test(fileName)) return { type: 'ignored', reason: `matches ignore pattern ${glob}` };
+    for (const { glob, regex } of patterns)
+      if (regex.test(fileName)) return { type: 'ignored', reason: `matches ignore pattern ${glob}` };
     const match = MIGRATION_NAME.exec(fileName);
     if (!match) return { type: 'invalid', reason: invalidReason(fileName) };
     return { type: match[3] ? 'down' : 'up', version: match[1]!, name: match[2]! };

@@ -7,7 +7,10 @@ const compiled = new Map<string, RegExp>();
 export function globRegex(pattern: string): RegExp {
   let regex = compiled.get(pattern);
   if (!regex) {
-    const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    const source = pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.');
     regex = new RegExp(`^${source}$`);
     compiled.set(pattern, regex);
   }

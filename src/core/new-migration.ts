@@ -21,7 +21,11 @@ const NAME = /^[a-z0-9_]+$/;
 
 /** Turns "Add billing plans" into `add_billing_plans`; refuses names that would not match the file format. */
 export function migrationSlug(name: string): string {
-  const slug = name.trim().toLowerCase().replace(/[\s-]+/g, '_');
-  if (!NAME.test(slug)) throw new Error(`migration name "${name}" must contain only letters, digits, spaces, "-" and "_"`);
+  const slug = name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
+  if (!NAME.test(slug))
+    throw new Error(`migration name "${name}" must contain only letters, digits, spaces, "-" and "_"`);
   return slug;
 }

@@ -85,13 +85,18 @@ export function planRollback(report: StatusReport, options: RollbackPlanOptions 
     selected = applied.filter((m) => compareVersions(m.version, target) > 0);
   } else {
     const steps = options.steps ?? 1;
-    if (!Number.isInteger(steps) || steps < 1) throw new OgelError('USAGE', `steps must be an integer ≥ 1 (got ${steps})`);
+    if (!Number.isInteger(steps) || steps < 1)
+      throw new OgelError('USAGE', `steps must be an integer ≥ 1 (got ${steps})`);
     selected = applied.slice(0, steps);
   }
   const problems = selected.filter((m) => m.state !== 'applied' || !m.migration?.downSql);
   if (problems.length > 0) {
     const reasons = problems.map((m) =>
-      m.state === 'missing' ? `${m.version} (no up file)` : m.state === 'modified' ? `${m.version} (changed since applied)` : `${m.version} (no ${m.version}_${m.name}.down.sql)`,
+      m.state === 'missing'
+        ? `${m.version} (no up file)`
+        : m.state === 'modified'
+          ? `${m.version} (changed since applied)`
+          : `${m.version} (no ${m.version}_${m.name}.down.sql)`,
     );
     throw new OgelError('DOWN_MISSING', `Cannot roll back: ${reasons.join(', ')}. Nothing was changed.`, {
       versions: problems.map((m) => m.version),
@@ -107,7 +112,8 @@ export function planBaseline(report: StatusReport, to: string): MigrationStatus[
 }
 
 function requireKnownVersion(report: StatusReport, version: string): string {
-  if (!isValidVersion(version)) throw new OgelError('UNKNOWN_VERSION', `"${version}" is not a version (digits, e.g. 008)`);
+  if (!isValidVersion(version))
+    throw new OgelError('UNKNOWN_VERSION', `"${version}" is not a version (digits, e.g. 008)`);
   const known = report.migrations.find((m) => normalizeVersion(m.version) === normalizeVersion(version));
   if (!known) throw new OgelError('UNKNOWN_VERSION', `No migration has version ${version}`, { version });
   return known.version;

@@ -90,7 +90,10 @@ function entry(migration: Migration | null, row: AppliedRow | null, state: Migra
     executionMs: row?.executionMs ?? null,
     kind: row?.kind ?? null,
     reversible: Boolean(migration?.downSql),
-    error: row?.status === 'running' ? 'interrupted: the runner stopped inside this no-transaction migration' : (row?.error ?? null),
+    error:
+      row?.status === 'running'
+        ? 'interrupted: the runner stopped inside this no-transaction migration'
+        : (row?.error ?? null),
     migration,
     row,
   };

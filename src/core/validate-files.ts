@@ -38,20 +38,26 @@ export function assembleMigrations(
     else {
       const key = normalizeVersion(kind.version);
       const sum = checksum ?? checksumOf(content);
-      if (kind.type === 'up') record(ups, key, { version: kind.version, name: kind.name, file, upSql: content, checksum: sum });
+      if (kind.type === 'up')
+        record(ups, key, { version: kind.version, name: kind.name, file, upSql: content, checksum: sum });
       else record(downs, key, { file, version: kind.version, name: kind.name, content, checksum: sum });
     }
   }
   for (const group of sharing.values()) {
     const names = group.map((entry) => entry.file).join(', ');
-    for (const entry of group) problems.push({ file: entry.file, problem: `version ${entry.version} is used by more than one file: ${names}` });
+    for (const entry of group)
+      problems.push({ file: entry.file, problem: `version ${entry.version} is used by more than one file: ${names}` });
   }
   for (const [key, down] of downs) {
     const up = ups.get(key);
     for (const entry of sharing.get(down) ?? [down]) {
-      if (!up) problems.push({ file: entry.file, problem: `down file has no up migration with version ${entry.version}` });
+      if (!up)
+        problems.push({ file: entry.file, problem: `down file has no up migration with version ${entry.version}` });
       else if (up.name !== entry.name) {
-        problems.push({ file: entry.file, problem: `down file's name does not match its up file ${up.file} (expected ${up.file.replace(/\.sql$/, '.down.sql')})` });
+        problems.push({
+          file: entry.file,
+          problem: `down file's name does not match its up file ${up.file} (expected ${up.file.replace(/\.sql$/, '.down.sql')})`,
+        });
       }
     }
   }

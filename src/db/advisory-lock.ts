@@ -45,7 +45,10 @@ export class AdvisoryLock {
    */
   async acquire(waitMs: number, onWait?: (holder: LockHolder | null) => void): Promise<{ waitedMs: number }> {
     const started = Date.now();
-    const tried = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LOCK_CLASS, this.objectId]);
+    const tried = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [
+      LOCK_CLASS,
+      this.objectId,
+    ]);
     if (!tried.rows[0]?.ok) {
       onWait?.(await this.holder());
       try {

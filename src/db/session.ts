@@ -45,7 +45,12 @@ export async function openSession(source: ConnectionSource, identity: RunnerIden
   } catch (error) {
     if (error instanceof OgelError) throw error;
     const where = 'databaseUrl' in source ? ` to ${maskUrl(source.databaseUrl)}` : '';
-    throw new OgelError('DB_CONNECTION', `Cannot connect${where}: ${maskUrl((error as Error).message)}`, {}, { cause: error });
+    throw new OgelError(
+      'DB_CONNECTION',
+      `Cannot connect${where}: ${maskUrl((error as Error).message)}`,
+      {},
+      { cause: error },
+    );
   }
   const announced = serverVersion === undefined ? null : serverVersionNumber(serverVersion);
   if (announced !== null) return { client, serverVersionNum: announced, release };
@@ -57,7 +62,12 @@ export async function openSession(source: ConnectionSource, identity: RunnerIden
     return { client, serverVersionNum, release };
   } catch (error) {
     await release(true);
-    throw new OgelError('DB_CONNECTION', `Connected but cannot query: ${maskUrl((error as Error).message)}`, {}, { cause: error });
+    throw new OgelError(
+      'DB_CONNECTION',
+      `Connected but cannot query: ${maskUrl((error as Error).message)}`,
+      {},
+      { cause: error },
+    );
   }
 }
 

@@ -20,7 +20,9 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 /** Schema and table names come from config: validate them so they can be quoted safely. */
 export function identifier(name: string, what: string): string {
   if (!IDENTIFIER.test(name)) {
-    throw new OgelError('CONFIG_INVALID', `${what} "${name}" must be a lower-case SQL identifier ([a-z_][a-z0-9_]*)`, { [what]: name });
+    throw new OgelError('CONFIG_INVALID', `${what} "${name}" must be a lower-case SQL identifier ([a-z_][a-z0-9_]*)`, {
+      [what]: name,
+    });
   }
   return pg.escapeIdentifier(name);
 }

@@ -157,10 +157,14 @@ export interface RowValues {
 export function upsertRowSql(t: QualifiedTracking, v: RowValues, insertOnly = false): string {
   const appliedAt = v.appliedAt === 'unknown' ? 'NULL' : 'now()';
   return `INSERT INTO ${t.table} (version, name, checksum, down_checksum, kind, status, applied_at, applied_by, execution_ms, error)
-VALUES (${literal(v.version)}, ${literal(v.name)}, ${literal(v.checksum)}, ${literal(v.downChecksum)}, ${literal(v.kind)}, ${literal(v.status)}, ${appliedAt}, current_user || ' ' || ${literal(v.by)}, ${v.executionMs === 'transaction' ? ELAPSED_IN_TRANSACTION : literal(v.executionMs)}, ${literal(v.error ?? null)})${insertOnly ? '' : `
+VALUES (${literal(v.version)}, ${literal(v.name)}, ${literal(v.checksum)}, ${literal(v.downChecksum)}, ${literal(v.kind)}, ${literal(v.status)}, ${appliedAt}, current_user || ' ' || ${literal(v.by)}, ${v.executionMs === 'transaction' ? ELAPSED_IN_TRANSACTION : literal(v.executionMs)}, ${literal(v.error ?? null)})${
+    insertOnly
+      ? ''
+      : `
 ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name, checksum = EXCLUDED.checksum, down_checksum = EXCLUDED.down_checksum,
   kind = EXCLUDED.kind, status = EXCLUDED.status, applied_at = EXCLUDED.applied_at, applied_by = EXCLUDED.applied_by,
-  execution_ms = EXCLUDED.execution_ms, error = EXCLUDED.error`}`;
+  execution_ms = EXCLUDED.execution_ms, error = EXCLUDED.error`
+  }`;
 }
 
 /**

@@ -31,14 +31,25 @@ export function diffAppliedRows(left: readonly AppliedRow[], right: readonly App
     const a = l.get(key);
     const b = r.get(key);
     const side = (row: AppliedRow | undefined) => (row ? { status: row.status, checksum: row.checksum } : null);
-    const reason = !b ? 'only-left' : !a ? 'only-right' : a.checksum !== b.checksum ? 'checksum' : a.status !== b.status ? 'status' : null;
+    const reason = !b
+      ? 'only-left'
+      : !a
+        ? 'only-right'
+        : a.checksum !== b.checksum
+          ? 'checksum'
+          : a.status !== b.status
+            ? 'status'
+            : null;
     if (reason) out.push({ version: (a ?? b)!.version, name: (a ?? b)!.name, left: side(a), right: side(b), reason });
   }
   return out.sort((x, y) => compareVersions(x.version, y.version));
 }
 
 /** Two databases side by side: which migrations each has run, and how their real schemas differ. */
-export async function compareDatabases(left: { label: string; runner: MigrationRunner }, right: { label: string; runner: MigrationRunner }): Promise<EnvironmentDiff> {
+export async function compareDatabases(
+  left: { label: string; runner: MigrationRunner },
+  right: { label: string; runner: MigrationRunner },
+): Promise<EnvironmentDiff> {
   const read = (runner: MigrationRunner) =>
     runner.withSession(async (session) => ({
       rows: await readAppliedRows(session.client, runner.tracking),
@@ -47,5 +58,11 @@ export async function compareDatabases(left: { label: string; runner: MigrationR
   const [a, b] = await Promise.all([read(left.runner), read(right.runner)]);
   const migrations = diffAppliedRows(a.rows, b.rows);
   const schema = diffSnapshots(a.snapshot, b.snapshot).filter((d) => d.severity === 'error');
-  return { left: left.label, right: right.label, migrations, schema, same: migrations.length === 0 && schema.length === 0 };
+  return {
+    left: left.label,
+    right: right.label,
+    migrations,
+    schema,
+    same: migrations.length === 0 && schema.length === 0,
+  };
 }

@@ -12,14 +12,19 @@ export interface PromotionViolation {
  * Which planned migrations the upstream environment (`after`) has not applied with the same checksum. Pure:
  * "staging only runs what dev ran, byte for byte" is decided here.
  */
-export function promotionViolations(planned: readonly Migration[], upstreamRows: readonly AppliedRow[]): PromotionViolation[] {
+export function promotionViolations(
+  planned: readonly Migration[],
+  upstreamRows: readonly AppliedRow[],
+): PromotionViolation[] {
   const upstream = new Map(upstreamRows.map((row) => [normalizeVersion(row.version), row]));
   const violations: PromotionViolation[] = [];
   for (const migration of planned) {
     const row = upstream.get(normalizeVersion(migration.version));
     if (!row) violations.push({ version: migration.version, name: migration.name, reason: 'not-applied-upstream' });
-    else if (row.status !== 'applied') violations.push({ version: migration.version, name: migration.name, reason: 'failed-upstream' });
-    else if (row.checksum !== migration.checksum) violations.push({ version: migration.version, name: migration.name, reason: 'checksum-differs' });
+    else if (row.status !== 'applied')
+      violations.push({ version: migration.version, name: migration.name, reason: 'failed-upstream' });
+    else if (row.checksum !== migration.checksum)
+      violations.push({ version: migration.version, name: migration.name, reason: 'checksum-differs' });
   }
   return violations;
 }

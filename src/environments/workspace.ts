@@ -58,7 +58,8 @@ function buildRunnerOptions(
   const { config } = loaded;
   const o = options.overrides;
   const e = environment?.settings;
-  const databaseUrl = o.databaseUrl ?? environment?.databaseUrl ?? options.env.DATABASE_URL ?? defaultEnvironmentUrl(loaded, options.env);
+  const databaseUrl =
+    o.databaseUrl ?? environment?.databaseUrl ?? options.env.DATABASE_URL ?? defaultEnvironmentUrl(loaded, options.env);
   const dir = o.dir ?? options.env.OGEL_MIGRATE_DIR ?? configPath(loaded, config.dir) ?? 'migrations';
   const pick = <T>(...values: Array<T | undefined>) => values.find((v) => v !== undefined);
   const result: MigrationRunnerOptions = { dir, clientName: options.clientName };
@@ -93,17 +94,24 @@ function defaultEnvironmentUrl(loaded: LoadedConfig, env: NodeJS.ProcessEnv): st
  * Enforces `after: X`: every migration about to run must have been applied in X with the same checksum. With
  * `forceReason` it proceeds and records a `promotion_override` event carrying the reason and what was skipped.
  */
-export function promotionGate(workspace: Workspace, env: NodeJS.ProcessEnv, forceReason: string | undefined): BeforeApply | undefined {
+export function promotionGate(
+  workspace: Workspace,
+  env: NodeJS.ProcessEnv,
+  forceReason: string | undefined,
+): BeforeApply | undefined {
   const environment = workspace.environment;
   if (!environment?.after) return undefined;
   const upstream = resolveEnvironment(workspace.loaded, environment.after, env);
   return async (planned: Migration[], runId: string) => {
     const upstreamRunner = runnerFor(workspace, upstream);
-    const rows = await upstreamRunner.withSession((session) => readAppliedRows(session.client, upstreamRunner.tracking));
+    const rows = await upstreamRunner.withSession((session) =>
+      readAppliedRows(session.client, upstreamRunner.tracking),
+    );
     const violations = promotionViolations(planned, rows);
     if (violations.length === 0) return;
     if (forceReason === undefined) throw promotionError(environment.name, upstream.name, violations);
-    if (forceReason.trim() === '') throw new OgelError('USAGE', '--force-promotion needs a reason, e.g. --force-promotion "hotfix for INC-42"');
+    if (forceReason.trim() === '')
+      throw new OgelError('USAGE', '--force-promotion needs a reason, e.g. --force-promotion "hotfix for INC-42"');
     await workspace.runner.recordEvent('promotion_override', {
       runId,
       details: { environment: environment.name, upstream: upstream.name, reason: forceReason, violations },

@@ -19,9 +19,22 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 
 /** Paths and the methods they answer; anything else on them is a 405 with an Allow header. */
 const METHODS: Record<string, string[]> = {
-  '/health': ['GET'], '/ready': ['GET'], '/session': ['GET'], '/status': ['GET'], '/history': ['GET'], '/lock': ['GET'],
-  '/events': ['GET'], '/metrics': ['GET'], '/openapi.json': ['GET'], '/migrate': ['POST'], '/rollback': ['POST'], '/migrations/:version': ['GET'],
-  '/backups': ['GET', 'POST'], '/backups/:id/restore': ['POST'], '/drift': ['GET'], '/verify': ['GET', 'POST'],
+  '/health': ['GET'],
+  '/ready': ['GET'],
+  '/session': ['GET'],
+  '/status': ['GET'],
+  '/history': ['GET'],
+  '/lock': ['GET'],
+  '/events': ['GET'],
+  '/metrics': ['GET'],
+  '/openapi.json': ['GET'],
+  '/migrate': ['POST'],
+  '/rollback': ['POST'],
+  '/migrations/:version': ['GET'],
+  '/backups': ['GET', 'POST'],
+  '/backups/:id/restore': ['POST'],
+  '/drift': ['GET'],
+  '/verify': ['GET', 'POST'],
 };
 
 /**
@@ -41,10 +54,25 @@ export function createApp(state: ServerState): Hono<{ Variables: { role: Role; r
     const route = c.req.routePath || 'unmatched';
     state.metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
     if (c.req.path !== '/health') {
-      state.logger.info({ requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+      state.logger.info(
+        {
+          requestId,
+          method: c.req.method,
+          path: c.req.path,
+          status: c.res.status,
+          ms: Math.round(performance.now() - started),
+        },
+        'request',
+      );
     }
   });
-  app.use('*', bodyLimit({ maxSize: BODY_LIMIT_BYTES, onError: (c) => c.json(errorBody('PAYLOAD_TOO_LARGE', `Body over ${BODY_LIMIT_BYTES} bytes`), 413) }));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: BODY_LIMIT_BYTES,
+      onError: (c) => c.json(errorBody('PAYLOAD_TOO_LARGE', `Body over ${BODY_LIMIT_BYTES} bytes`), 413),
+    }),
+  );
 
   app.get('/health', (c) => c.json({ ok: true, shuttingDown: state.shuttingDown }, state.shuttingDown ? 503 : 200));
   app.get('/ready', async (c) => {
@@ -67,17 +95,33 @@ export function createApp(state: ServerState): Hono<{ Variables: { role: Role; r
   backupRoutes(secured, state);
   checkRoutes(secured, state);
   for (const [path, allowed] of Object.entries(METHODS)) {
-    app.on(['PUT', 'PATCH', 'DELETE', 'POST', 'GET', 'HEAD', 'OPTIONS'].filter((m) => !allowed.includes(m) && !(m === 'HEAD' && allowed.includes('GET'))), path, (c) => {
-      c.header('Allow', allowed.join(', '));
-      return c.json(errorBody('METHOD_NOT_ALLOWED', `${c.req.method} is not allowed on ${path}; use ${allowed.join(', ')}`), 405);
-    });
+    app.on(
+      ['PUT', 'PATCH', 'DELETE', 'POST', 'GET', 'HEAD', 'OPTIONS'].filter(
+        (m) => !allowed.includes(m) && !(m === 'HEAD' && allowed.includes('GET')),
+      ),
+      path,
+      (c) => {
+        c.header('Allow', allowed.join(', '));
+        return c.json(
+          errorBody('METHOD_NOT_ALLOWED', `${c.req.method} is not allowed on ${path}; use ${allowed.join(', ')}`),
+          405,
+        );
+      },
+    );
   }
   app.route('/', secured);
 
   app.notFound((c) => c.json(errorBody('NOT_FOUND', `No route ${c.req.method} ${c.req.path}`), 404));
   app.onError((error, c) => {
     const response = respondError(c, error);
-    if (response.status >= 500) state.logger.error({ requestId: c.get('requestId'), err: { message: (error as Error).message, code: (error as { code?: string }).code } }, 'request failed');
+    if (response.status >= 500)
+      state.logger.error(
+        {
+          requestId: c.get('requestId'),
+          err: { message: (error as Error).message, code: (error as { code?: string }).code },
+        },
+        'request failed',
+      );
     return response;
   });
   return app;

@@ -8,7 +8,13 @@ export interface ErrorBody {
 }
 
 export function errorBody(code: string, message: string, details?: Record<string, unknown>): ErrorBody {
-  return { error: { code, message: maskUrl(message), ...(details ? { details: JSON.parse(maskUrl(JSON.stringify(details))) as Record<string, unknown> } : {}) } };
+  return {
+    error: {
+      code,
+      message: maskUrl(message),
+      ...(details ? { details: JSON.parse(maskUrl(JSON.stringify(details))) as Record<string, unknown> } : {}),
+    },
+  };
 }
 
 /**

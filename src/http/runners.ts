@@ -6,6 +6,7 @@ import type { ServerState } from './state.js';
 export function runnerFor(state: ServerState, env: string | undefined): { env: string; runner: MigrationRunner } {
   const name = env ?? state.defaultEnvironment;
   const runner = state.runners.get(name);
-  if (!runner) throw new OgelError('NOT_FOUND', `Unknown environment "${name}" (known: ${[...state.runners.keys()].join(', ')})`);
+  if (!runner)
+    throw new OgelError('NOT_FOUND', `Unknown environment "${name}" (known: ${[...state.runners.keys()].join(', ')})`);
   return { env: name, runner };
 }

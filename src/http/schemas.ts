@@ -6,8 +6,15 @@ const version = z.string().regex(/^\d+(\.\d+)*$/, 'a version: digits, e.g. "008"
 export const migrateBody = z.strictObject({ to: version.optional(), dryRun: z.boolean().optional() });
 
 export const rollbackBody = z
-  .strictObject({ steps: z.number().int().min(1).optional(), to: z.union([version, z.literal('0')]).optional(), dryRun: z.boolean().optional() })
-  .refine((b) => !(b.steps !== undefined && b.to !== undefined), { message: 'give either steps or to, not both', path: ['steps'] });
+  .strictObject({
+    steps: z.number().int().min(1).optional(),
+    to: z.union([version, z.literal('0')]).optional(),
+    dryRun: z.boolean().optional(),
+  })
+  .refine((b) => !(b.steps !== undefined && b.to !== undefined), {
+    message: 'give either steps or to, not both',
+    path: ['steps'],
+  });
 
 export const runQuery = z.strictObject({ env: z.string().optional(), wait: z.enum(['true', 'false']).optional() });
 
@@ -17,7 +24,10 @@ export const historyQuery = z.strictObject({
   env: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
   before: z.coerce.number().int().min(1).optional(),
-  event: z.string().regex(/^[a-z_]+$/).optional(),
+  event: z
+    .string()
+    .regex(/^[a-z_]+$/)
+    .optional(),
   outcome: z.enum(['success', 'failure']).optional(),
   version: version.optional(),
 });

@@ -33,7 +33,12 @@ export interface RunningServer {
 
 /** Starts the HTTP service. With no admin token configured it generates one: never a server anyone can drive. */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
-  const logger = options.logger ?? pino({ name: 'ogel-migrate', redact: { paths: ['req.headers.authorization', '*.authorization', '*.token', '*.password'], censor: '****' } });
+  const logger =
+    options.logger ??
+    pino({
+      name: 'ogel-migrate',
+      redact: { paths: ['req.headers.authorization', '*.authorization', '*.token', '*.password'], censor: '****' },
+    });
   const metrics = createMetrics();
   for (const [env, runner] of options.runners) metrics.observe(env, runner);
   const state: ServerState = {
@@ -53,7 +58,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const app = createApp(state);
   const server = await new Promise<ServerType>((resolve, reject) => {
     // Slow or stalled clients get a bounded time to send their request (slowloris); responses may take long.
-    const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host, serverOptions: { headersTimeout: 10_000, requestTimeout: 30_000 } }, () => resolve(s));
+    const s = serve(
+      {
+        fetch: app.fetch,
+        port: options.port,
+        hostname: options.host,
+        serverOptions: { headersTimeout: 10_000, requestTimeout: 30_000 },
+      },
+      () => resolve(s),
+    );
     s.on('error', reject);
   });
   const address = server.address();

@@ -3,8 +3,14 @@ import type { z } from 'zod';
 import { OgelError } from '../errors.js';
 
 function usage(issues: z.core.$ZodIssue[], where: string): OgelError {
-  const list = issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.code === 'unrecognized_keys' ? `unknown field(s): ${(i as { keys: string[] }).keys.join(', ')}` : i.message }));
-  return new OgelError('USAGE', `Invalid ${where}: ${list.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues: list });
+  const list = issues.map((i) => ({
+    path: i.path.map(String).join('.') || '(root)',
+    message:
+      i.code === 'unrecognized_keys' ? `unknown field(s): ${(i as { keys: string[] }).keys.join(', ')}` : i.message,
+  }));
+  return new OgelError('USAGE', `Invalid ${where}: ${list.map((i) => `${i.path}: ${i.message}`).join('; ')}`, {
+    issues: list,
+  });
 }
 
 /** Parses a JSON body against a schema; malformed JSON and schema errors are 400s that name the field. */

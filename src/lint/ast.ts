@@ -71,7 +71,8 @@ export function earliestLocation(tree: unknown): number | undefined {
     if (Array.isArray(value)) value.forEach(visit);
     else if (value && typeof value === 'object') {
       for (const [key, child] of Object.entries(value)) {
-        if (key === 'location' && typeof child === 'number' && child >= 0) best = best === undefined ? child : Math.min(best, child);
+        if (key === 'location' && typeof child === 'number' && child >= 0)
+          best = best === undefined ? child : Math.min(best, child);
         else visit(child);
       }
     }

@@ -4,4 +4,13 @@ export { formatText, formatGithub, formatJson, escapeData, escapeProperty } from
 export { isDestructive, destructiveReason } from './rules/destructive.js';
 export { RULES } from './rules/index.js';
 export { tablesCreatedIn } from './target.js';
-export type { LintFinding, LintInput, LintContext, LintOptions, LintRule, LintTarget, RuleReport, Severity } from './types.js';
+export type {
+  LintFinding,
+  LintInput,
+  LintContext,
+  LintOptions,
+  LintRule,
+  LintTarget,
+  RuleReport,
+  Severity,
+} from './types.js';

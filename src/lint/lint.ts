@@ -27,14 +27,21 @@ export function lintMigration(input: LintInput, context: LintContext, options: L
  * Lints pending migrations in the order they will run. Each file sees the tables created (and the NOT NULL
  * checks validated) by the files before it, so e.g. indexing a table created one migration earlier is fine.
  */
-export function lintMigrations(inputs: readonly LintInput[], options: LintOptions = {}, initial: Partial<LintContext> = {}): LintFinding[] {
+export function lintMigrations(
+  inputs: readonly LintInput[],
+  options: LintOptions = {},
+  initial: Partial<LintContext> = {},
+): LintFinding[] {
   let context: LintContext = { ...initial, createdTables: normalizeTables(initial.createdTables ?? []) };
   const findings: LintFinding[] = [];
   for (const input of inputs) {
     findings.push(...lintMigration(input, context, options));
     context = {
       ...context,
-      createdTables: new Set([...context.createdTables, ...tablesCreatedIn(input.statements, context.createdTables).keys()]),
+      createdTables: new Set([
+        ...context.createdTables,
+        ...tablesCreatedIn(input.statements, context.createdTables).keys(),
+      ]),
       notNullChecked: notNullCheckedAfter(input.statements, context.notNullChecked),
     };
   }
@@ -44,14 +51,22 @@ export function lintMigrations(inputs: readonly LintInput[], options: LintOption
 /** Whether any finding should fail the run. */
 export const hasErrors = (findings: readonly LintFinding[]): boolean => findings.some((f) => f.severity === 'error');
 
-function toFinding(rule: LintRule, report: RuleReport, input: LintInput, locate: ReturnType<typeof byteLocator>): LintFinding {
+function toFinding(
+  rule: LintRule,
+  report: RuleReport,
+  input: LintInput,
+  locate: ReturnType<typeof byteLocator>,
+): LintFinding {
   const statement = report.statement === undefined ? undefined : input.statements[report.statement];
   const location = report.node === undefined ? undefined : earliestLocation(report.node);
   const position =
-    report.line !== undefined ? { line: report.line, column: report.column ?? 1 }
-    : location !== undefined ? locate(location)
-    : statement ? { line: statement.line, column: statement.column }
-    : { line: 1, column: 1 };
+    report.line !== undefined
+      ? { line: report.line, column: report.column ?? 1 }
+      : location !== undefined
+        ? locate(location)
+        : statement
+          ? { line: statement.line, column: statement.column }
+          : { line: 1, column: 1 };
   return {
     rule: rule.id,
     severity: report.severity ?? rule.severity,

@@ -6,7 +6,11 @@ import type { LintRule, LintTarget, RuleReport } from './types.js';
  * reviewer sees why the risk is accepted; a suppression without one suppresses nothing.
  */
 export function suppressedRules(sql: string): Set<string> {
-  return new Set(readDirectives(sql).lintIgnores.filter((ignore) => ignore.reason !== '').map((ignore) => ignore.rule));
+  return new Set(
+    readDirectives(sql)
+      .lintIgnores.filter((ignore) => ignore.reason !== '')
+      .map((ignore) => ignore.rule),
+  );
 }
 
 function ignoreComments(target: LintTarget) {

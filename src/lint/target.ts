@@ -7,7 +7,10 @@ import type { LintContext, LintInput, LintTarget } from './types.js';
  * Tables a file creates, each with the index of the statement that creates it. A rename of such a table
  * carries the "new" mark to its new name: it is still empty and unseen.
  */
-export function tablesCreatedIn(statements: readonly ParsedStatement[], known: ReadonlySet<string> = new Set()): Map<string, number> {
+export function tablesCreatedIn(
+  statements: readonly ParsedStatement[],
+  known: ReadonlySet<string> = new Set(),
+): Map<string, number> {
   const created = new Map<string, number>();
   const isNew = (key: string) => known.has(key) || created.has(key);
   statements.forEach((statement, index) => {
@@ -16,7 +19,11 @@ export function tablesCreatedIn(statements: readonly ParsedStatement[], known: R
     if (statement.kind === 'CreateStmt') key = rangeVarKey(node.relation);
     else if (statement.kind === 'CreateTableAsStmt') key = rangeVarKey((node.into as Node | undefined)?.rel);
     else if (statement.kind === 'SelectStmt' && node.intoClause) key = rangeVarKey((node.intoClause as Node).rel);
-    else if (statement.kind === 'RenameStmt' && node.renameType === 'OBJECT_TABLE' && isNew(rangeVarKey(node.relation))) {
+    else if (
+      statement.kind === 'RenameStmt' &&
+      node.renameType === 'OBJECT_TABLE' &&
+      isNew(rangeVarKey(node.relation))
+    ) {
       const schema = rangeVarKey(node.relation).split('.')[0]!;
       key = `${schema}.${String(node.newname).toLowerCase()}`;
     }
@@ -35,7 +42,8 @@ export function buildTarget(input: LintInput, context: LintContext): LintTarget 
   const known = normalizeTables(context.createdTables);
   const createdHere = tablesCreatedIn(input.statements, known);
   const transactional =
-    !input.noTransaction && !input.statements.some((s) => nonTransactionalReason(s, context.serverVersionNum) !== undefined);
+    !input.noTransaction &&
+    !input.statements.some((s) => nonTransactionalReason(s, context.serverVersionNum) !== undefined);
   return {
     input,
     context,

@@ -12,11 +12,26 @@ export interface RunnerEvents {
   'run:start': { runId: string; operation: Operation; planned: string[] };
   'lock:waiting': { runId: string; holder: LockHolder | null };
   'lock:acquired': { runId: string; waitedMs: number };
-  'migration:start': { runId: string; version: string; name: string; direction: Direction; transactional: boolean; index: number; total: number };
+  'migration:start': {
+    runId: string;
+    version: string;
+    name: string;
+    direction: Direction;
+    transactional: boolean;
+    index: number;
+    total: number;
+  };
   'migration:retry': { runId: string; version: string; attempt: number; delayMs: number; reason: string };
   'migration:done': { runId: string; version: string; name: string; direction: Direction; durationMs: number };
   'migration:failed': { runId: string; version: string; name: string; direction: Direction; error: string };
-  'run:end': { runId: string; operation: Operation; outcome: 'success' | 'failure'; count: number; durationMs: number; error?: string };
+  'run:end': {
+    runId: string;
+    operation: Operation;
+    outcome: 'success' | 'failure';
+    count: number;
+    durationMs: number;
+    error?: string;
+  };
 }
 
 export type RunnerEventName = keyof RunnerEvents;
@@ -31,7 +46,16 @@ export class RunnerEventEmitter {
 
   /** Listens to every event, e.g. to forward them all over SSE. */
   onAny(listener: <K extends RunnerEventName>(event: K, payload: RunnerEvents[K]) => void): () => void {
-    const names: RunnerEventName[] = ['run:start', 'lock:waiting', 'lock:acquired', 'migration:start', 'migration:retry', 'migration:done', 'migration:failed', 'run:end'];
+    const names: RunnerEventName[] = [
+      'run:start',
+      'lock:waiting',
+      'lock:acquired',
+      'migration:start',
+      'migration:retry',
+      'migration:done',
+      'migration:failed',
+      'run:end',
+    ];
     const offs = names.map((name) => this.on(name, (payload) => listener(name, payload)));
     return () => offs.forEach((off) => off());
   }

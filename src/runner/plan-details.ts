@@ -3,8 +3,21 @@ import type { PreparedScript } from '../sql/prepare-script.js';
 import type { PlannedMigration } from './types.js';
 
 /** What a plan says about one migration: file, transaction mode, statement count. */
-export function describePlanned({ migration, script }: { migration: { version: string; name: string }; script: PreparedScript }): PlannedMigration {
-  return { version: migration.version, name: migration.name, file: script.file, transactional: script.transactional, modeReason: script.modeReason, statements: script.statements.length };
+export function describePlanned({
+  migration,
+  script,
+}: {
+  migration: { version: string; name: string };
+  script: PreparedScript;
+}): PlannedMigration {
+  return {
+    version: migration.version,
+    name: migration.name,
+    file: script.file,
+    transactional: script.transactional,
+    modeReason: script.modeReason,
+    statements: script.statements.length,
+  };
 }
 
 /** Dry runs: each statement with the table locks it takes (from the parser). */
@@ -15,4 +28,3 @@ export function describeSteps(script: PreparedScript): NonNullable<PlannedMigrat
     locks: locksFor(statement).map((lock) => `${lock.mode} on ${lock.relation}`),
   }));
 }
-

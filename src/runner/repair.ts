@@ -17,27 +17,55 @@ export function planRepair(
   const markApplied = new Set(options.markApplied ?? []);
   for (const version of markApplied) {
     if (!report.migrations.some((m) => m.version === version && m.state === 'failed' && m.migration)) {
-      throw new OgelError('UNKNOWN_VERSION', `--mark-applied ${version}: no failed migration with that version and a file`);
+      throw new OgelError(
+        'UNKNOWN_VERSION',
+        `--mark-applied ${version}: no failed migration with that version and a file`,
+      );
     }
   }
-  const result: RepairResult = { runId: ctx.runId, removedFailed: [], markedApplied: [], realigned: [], removedMissing: [] };
+  const result: RepairResult = {
+    runId: ctx.runId,
+    removedFailed: [],
+    markedApplied: [],
+    realigned: [],
+    removedMissing: [],
+  };
   const writes: string[] = [];
   for (const entry of report.migrations) {
     if (entry.state === 'failed' && entry.migration && markApplied.has(entry.version)) {
-      writes.push(upsertRowSql(ctx.tracking, rowValues(ctx, entry.migration, 'applied', entry.row?.executionMs ?? null)));
-      writes.push(eventSql(ctx, 'repair', 'success', entry, null, null, { action: 'mark-applied', previousError: entry.error }));
+      writes.push(
+        upsertRowSql(ctx.tracking, rowValues(ctx, entry.migration, 'applied', entry.row?.executionMs ?? null)),
+      );
+      writes.push(
+        eventSql(ctx, 'repair', 'success', entry, null, null, { action: 'mark-applied', previousError: entry.error }),
+      );
       result.markedApplied.push(entry.version);
     } else if (entry.state === 'failed') {
       writes.push(deleteRowSql(ctx.tracking, entry.row!.version));
-      writes.push(eventSql(ctx, 'repair', 'success', entry, null, null, { action: 'remove-failed', previousError: entry.error }));
+      writes.push(
+        eventSql(ctx, 'repair', 'success', entry, null, null, { action: 'remove-failed', previousError: entry.error }),
+      );
       result.removedFailed.push(entry.version);
     } else if (entry.state === 'modified') {
-      writes.push(upsertRowSql(ctx.tracking, { ...rowValues(ctx, entry.migration!, 'applied', entry.row!.executionMs, null, entry.row!.kind), appliedAt: 'now' }));
-      writes.push(eventSql(ctx, 'repair', 'success', entry, null, null, { action: 'realign-checksum', from: entry.row!.checksum, to: entry.checksum }));
+      writes.push(
+        upsertRowSql(ctx.tracking, {
+          ...rowValues(ctx, entry.migration!, 'applied', entry.row!.executionMs, null, entry.row!.kind),
+          appliedAt: 'now',
+        }),
+      );
+      writes.push(
+        eventSql(ctx, 'repair', 'success', entry, null, null, {
+          action: 'realign-checksum',
+          from: entry.row!.checksum,
+          to: entry.checksum,
+        }),
+      );
       result.realigned.push(entry.version);
     } else if (entry.state === 'missing' && options.removeMissing) {
       writes.push(deleteRowSql(ctx.tracking, entry.row!.version));
-      writes.push(eventSql(ctx, 'repair', 'success', entry, null, null, { action: 'remove-missing', checksum: entry.checksum }));
+      writes.push(
+        eventSql(ctx, 'repair', 'success', entry, null, null, { action: 'remove-missing', checksum: entry.checksum }),
+      );
       result.removedMissing.push(entry.version);
     }
   }

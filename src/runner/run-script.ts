@@ -35,17 +35,37 @@ export async function runScript(
 ): Promise<number> {
   const { session, events, runId } = ctx;
   const client = session.client;
-  events.emit('migration:start', { runId, version: migration.version, name: migration.name, direction, transactional: script.transactional, index, total });
+  events.emit('migration:start', {
+    runId,
+    version: migration.version,
+    name: migration.name,
+    direction,
+    transactional: script.transactional,
+    index,
+    total,
+  });
   const reset = ctx.sessionDirty ? sessionReset(ctx) : [];
   // Set before running: a script that fails half-way may have changed the session as well.
   ctx.sessionDirty = script.changesSession;
   const onLockRetry = (attempt: number, delayMs: number, location: FailureLocation) =>
-    events.emit('migration:retry', { runId, version: migration.version, attempt, delayMs, reason: `${location.pgMessage} (${location.file}:${location.line})` });
+    events.emit('migration:retry', {
+      runId,
+      version: migration.version,
+      attempt,
+      delayMs,
+      reason: `${location.pgMessage} (${location.file}:${location.line})`,
+    });
   const started = performance.now();
   try {
     if (script.transactional) {
       const asSessionUser = script.changesSession ? [AS_SESSION_USER] : [];
-      await runInTransaction(client, script, { before: reset, after: [...asSessionUser, ...outcome.onSuccess('transaction')] }, ctx.settings, onLockRetry);
+      await runInTransaction(
+        client,
+        script,
+        { before: reset, after: [...asSessionUser, ...outcome.onSuccess('transaction')] },
+        ctx.settings,
+        onLockRetry,
+      );
     } else {
       const running = rowValues(ctx, migration, 'running', null);
       await client.query(joinSql([...reset, upsertRowSql(ctx.tracking, running)]));
@@ -56,8 +76,22 @@ export async function runScript(
   } catch (error) {
     const failure = error as ScriptFailure;
     const message = failure instanceof Error ? failure.message : String(error);
-    await recordFailure(ctx, migration, direction, script, message, Math.round(performance.now() - started), failure.location);
-    events.emit('migration:failed', { runId, version: migration.version, name: migration.name, direction, error: message });
+    await recordFailure(
+      ctx,
+      migration,
+      direction,
+      script,
+      message,
+      Math.round(performance.now() - started),
+      failure.location,
+    );
+    events.emit('migration:failed', {
+      runId,
+      version: migration.version,
+      name: migration.name,
+      direction,
+      error: message,
+    });
     throw error;
   }
   const durationMs = Math.round(performance.now() - started);
@@ -82,7 +116,9 @@ async function recordFailure(
     eventSql(ctx, direction === 'up' ? 'apply' : 'rollback', 'failure', migration, durationMs, message, {
       file: script.file,
       transactional: script.transactional,
-      ...(location ? { line: location.line, column: location.column, statement: location.statement, sqlState: location.sqlState } : {}),
+      ...(location
+        ? { line: location.line, column: location.column, statement: location.statement, sqlState: location.sqlState }
+        : {}),
     }),
   ];
   if (!script.transactional) {

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { planBaseline, planMigrate, planRollback, type MigratePlanOptions, type RollbackPlanOptions } from '../core/plan.js';
+import {
+  planBaseline,
+  planMigrate,
+  planRollback,
+  type MigratePlanOptions,
+  type RollbackPlanOptions,
+} from '../core/plan.js';
 import { computeStatus, type StatusReport } from '../core/status.js';
 import type { Migration, MigrationSet } from '../core/migration.js';
 import { DEFAULT_IGNORE } from '../core/file-names.js';
@@ -75,7 +81,8 @@ export class MigrationRunner {
     // With a URL as well, a run opens a connection of its own: one waiting for the migration lock never holds
     // a pooled connection that reports (a dashboard's status) are waiting for.
     this.runConnection = url ?? this.connection;
-    this.source = options.source ?? new FileMigrationSource(options.dir ?? 'migrations', options.ignore ?? DEFAULT_IGNORE);
+    this.source =
+      options.source ?? new FileMigrationSource(options.dir ?? 'migrations', options.ignore ?? DEFAULT_IGNORE);
     this.tracking = qualify({
       schema: options.schema ?? DEFAULT_TRACKING.schema,
       table: options.table ?? DEFAULT_TRACKING.table,
@@ -114,9 +121,16 @@ export class MigrationRunner {
     if (options.dryRun) {
       return this.withSession(async (session) => {
         const report = computeStatus(this.tracking.display, set, await readAppliedRows(session.client, this.tracking));
-        const scripts = planMigrate(report, options).map((m) => ({ migration: m, script: prepareScript(m.file, m.upSql, session.serverVersionNum) }));
+        const scripts = planMigrate(report, options).map((m) => ({
+          migration: m,
+          script: prepareScript(m.file, m.upSql, session.serverVersionNum),
+        }));
         const { findings } = lintTargets(scripts.map((s) => ({ migration: s.migration, modified: false })));
-        const planned = scripts.map((s) => ({ ...describePlanned(s), steps: describeSteps(s.script), findings: findings.filter((f) => f.file === s.script.file) }));
+        const planned = scripts.map((s) => ({
+          ...describePlanned(s),
+          steps: describeSteps(s.script),
+          findings: findings.filter((f) => f.file === s.script.file),
+        }));
         return { runId: randomUUID(), dryRun: true, planned, applied: [], current: report.current, lockWaitMs: 0 };
       });
     }
@@ -124,28 +138,60 @@ export class MigrationRunner {
       const report = await this.readStatus(ctx.session, set);
       const migrations = planMigrate(report, options);
       // Parse everything before running anything: a syntax error in the fifth file must not leave four applied.
-      const scripts = migrations.map((m) => ({ migration: m, script: prepareScript(m.file, m.upSql, ctx.session.serverVersionNum) }));
+      const scripts = migrations.map((m) => ({
+        migration: m,
+        script: prepareScript(m.file, m.upSql, ctx.session.serverVersionNum),
+      }));
       if (migrations.length > 0) await options.beforeApply?.(migrations, ctx.runId);
-      this.events.emit('run:start', { runId: ctx.runId, operation: 'migrate', planned: migrations.map((m) => m.version) });
+      this.events.emit('run:start', {
+        runId: ctx.runId,
+        operation: 'migrate',
+        planned: migrations.map((m) => m.version),
+      });
       const applied: AppliedMigration[] = [];
       try {
         for (const [index, { migration, script }] of scripts.entries()) {
-          const durationMs = await runScript(ctx, migration, 'up', script, {
-            onSuccess: (ms) => [
-              asOneStatement([
-                // In its own transaction a pending migration has no row yet; a no-transaction one left `running`.
-                upsertRowSql(ctx.tracking, rowValues(ctx, migration, 'applied', ms), ms === 'transaction'),
-                eventSql(ctx, 'apply', 'success', migration, ms, null, { file: script.file, transactional: script.transactional }),
-              ]),
-            ],
-          }, index, scripts.length);
-          applied.push({ version: migration.version, name: migration.name, file: migration.file, transactional: script.transactional, durationMs });
+          const durationMs = await runScript(
+            ctx,
+            migration,
+            'up',
+            script,
+            {
+              onSuccess: (ms) => [
+                asOneStatement([
+                  // In its own transaction a pending migration has no row yet; a no-transaction one left `running`.
+                  upsertRowSql(ctx.tracking, rowValues(ctx, migration, 'applied', ms), ms === 'transaction'),
+                  eventSql(ctx, 'apply', 'success', migration, ms, null, {
+                    file: script.file,
+                    transactional: script.transactional,
+                  }),
+                ]),
+              ],
+            },
+            index,
+            scripts.length,
+          );
+          applied.push({
+            version: migration.version,
+            name: migration.name,
+            file: migration.file,
+            transactional: script.transactional,
+            durationMs,
+          });
         }
       } catch (error) {
-        if (error instanceof OgelError) Object.assign(error.details, { appliedBeforeFailure: applied.map((a) => a.version) });
+        if (error instanceof OgelError)
+          Object.assign(error.details, { appliedBeforeFailure: applied.map((a) => a.version) });
         throw error;
       }
-      return { runId: ctx.runId, dryRun: false, planned: scripts.map(describePlanned), applied, current: applied.at(-1)?.version ?? report.current, lockWaitMs };
+      return {
+        runId: ctx.runId,
+        dryRun: false,
+        planned: scripts.map(describePlanned),
+        applied,
+        current: applied.at(-1)?.version ?? report.current,
+        lockWaitMs,
+      };
     });
   }
 
@@ -161,23 +207,62 @@ export class MigrationRunner {
     if (options.dryRun) {
       return this.withSession(async (session) => {
         const report = computeStatus(this.tracking.display, set, await readAppliedRows(session.client, this.tracking));
-        return { runId: randomUUID(), dryRun: true, planned: plan(session, report).map((s) => ({ ...describePlanned(s), steps: describeSteps(s.script) })), reverted: [], current: report.current };
+        return {
+          runId: randomUUID(),
+          dryRun: true,
+          planned: plan(session, report).map((s) => ({ ...describePlanned(s), steps: describeSteps(s.script) })),
+          reverted: [],
+          current: report.current,
+        };
       });
     }
     return this.withLock('rollback', options.lockWaitMs, async (ctx) => {
       const report = await this.readStatus(ctx.session, set);
       const scripts = plan(ctx.session, report);
-      if (scripts.length > 0) await options.beforeApply?.(scripts.map((s) => s.migration), ctx.runId);
-      this.events.emit('run:start', { runId: ctx.runId, operation: 'rollback', planned: scripts.map((s) => s.migration.version) });
+      if (scripts.length > 0)
+        await options.beforeApply?.(
+          scripts.map((s) => s.migration),
+          ctx.runId,
+        );
+      this.events.emit('run:start', {
+        runId: ctx.runId,
+        operation: 'rollback',
+        planned: scripts.map((s) => s.migration.version),
+      });
       const reverted: AppliedMigration[] = [];
       for (const [index, { migration, script }] of scripts.entries()) {
-        const durationMs = await runScript(ctx, migration, 'down', script, {
-          onSuccess: (ms) => [asOneStatement([deleteRowSql(ctx.tracking, migration.version), eventSql(ctx, 'rollback', 'success', migration, ms, null, { file: script.file })])],
-        }, index, scripts.length);
-        reverted.push({ version: migration.version, name: migration.name, file: script.file, transactional: script.transactional, durationMs });
+        const durationMs = await runScript(
+          ctx,
+          migration,
+          'down',
+          script,
+          {
+            onSuccess: (ms) => [
+              asOneStatement([
+                deleteRowSql(ctx.tracking, migration.version),
+                eventSql(ctx, 'rollback', 'success', migration, ms, null, { file: script.file }),
+              ]),
+            ],
+          },
+          index,
+          scripts.length,
+        );
+        reverted.push({
+          version: migration.version,
+          name: migration.name,
+          file: script.file,
+          transactional: script.transactional,
+          durationMs,
+        });
       }
       const after = await this.readStatus(ctx.session, set);
-      return { runId: ctx.runId, dryRun: false, planned: scripts.map(describePlanned), reverted, current: after.current };
+      return {
+        runId: ctx.runId,
+        dryRun: false,
+        planned: scripts.map(describePlanned),
+        reverted,
+        current: after.current,
+      };
     });
   }
 
@@ -202,7 +287,9 @@ export class MigrationRunner {
    * Classifies each pending migration against the live catalogs (applied / partial / not applied / unknown).
    * With `applyPlan`, records the fully applied ones as baseline rows (applied_at unknown) and nothing else.
    */
-  async baselineIntrospect(options: { applyPlan?: boolean } = {}): Promise<{ runId: string | null; results: IntrospectResult[]; baselined: string[] }> {
+  async baselineIntrospect(
+    options: { applyPlan?: boolean } = {},
+  ): Promise<{ runId: string | null; results: IntrospectResult[]; baselined: string[] }> {
     const set = await this.source.load();
     const classify = async (session: Session) => {
       const report = await this.readStatus(session, set);
@@ -244,7 +331,10 @@ export class MigrationRunner {
    * rules of every up and down file, and (when the database is reachable) checksums of applied migrations.
    */
   async validate(options: { offline?: boolean } = {}): Promise<ValidateResult> {
-    return validateMigrations(this.source, options.offline ? undefined : (set) => this.withSession((session) => this.readStatus(session, set)));
+    return validateMigrations(
+      this.source,
+      options.offline ? undefined : (set) => this.withSession((session) => this.readStatus(session, set)),
+    );
   }
 
   /**
@@ -259,7 +349,9 @@ export class MigrationRunner {
     if (offline) targets = set.migrations.map((migration) => ({ migration, modified: false }));
     else {
       const report = await this.withSession(async (session) => this.readStatus(session, set));
-      targets = report.migrations.filter((m) => m.migration && (m.state === 'pending' || m.state === 'modified')).map((m) => ({ migration: m.migration!, modified: m.state === 'modified' }));
+      targets = report.migrations
+        .filter((m) => m.migration && (m.state === 'pending' || m.state === 'modified'))
+        .map((m) => ({ migration: m.migration!, modified: m.state === 'modified' }));
     }
     return lintTargets(targets, options.disabledRules, !offline);
   }
@@ -270,7 +362,16 @@ export class MigrationRunner {
    */
   async verify(options: RunVerifyOptions = {}): Promise<VerifyReport> {
     const databaseUrl = this.options.databaseUrl;
-    return runVerify({ source: this.source, databaseUrl, settings: this.settings, tracking: this.tracking, trackingTables: this.trackingTables() }, options);
+    return runVerify(
+      {
+        source: this.source,
+        databaseUrl,
+        settings: this.settings,
+        tracking: this.tracking,
+        trackingTables: this.trackingTables(),
+      },
+      options,
+    );
   }
 
   /**
@@ -279,10 +380,20 @@ export class MigrationRunner {
    */
   async drift(options: { embedded?: boolean } = {}): Promise<DriftReport> {
     const databaseUrl = this.options.databaseUrl;
-    if (!databaseUrl) throw new OgelError('INVALID_DATABASE_URL', 'drift needs a database URL (--database-url or --env)');
+    if (!databaseUrl)
+      throw new OgelError('INVALID_DATABASE_URL', 'drift needs a database URL (--database-url or --env)');
     const report = await this.status();
     const create = options.embedded ? () => createEmbeddedScratch() : () => createScratchOnServer(databaseUrl);
-    return withScratch(create, (scratch) => detectDrift({ databaseUrl, report, scratch, settings: this.settings, snapshot: { excludeTables: this.trackingTables() }, trackingSql: createTrackingTablesSql(this.tracking) }));
+    return withScratch(create, (scratch) =>
+      detectDrift({
+        databaseUrl,
+        report,
+        scratch,
+        settings: this.settings,
+        snapshot: { excludeTables: this.trackingTables() },
+        trackingSql: createTrackingTablesSql(this.tracking),
+      }),
+    );
   }
 
   /** The same runner with its read-only calls served from `pool` (see MigrationRunnerOptions.pool). */
@@ -303,7 +414,16 @@ export class MigrationRunner {
   }
 
   /** Appends an event outside any run (e.g. a forced promotion and its reason), creating the tables if needed. */
-  async recordEvent(event: EventKind, options: { runId?: string; outcome?: 'success' | 'failure'; version?: string; name?: string; details?: Record<string, unknown> } = {}): Promise<void> {
+  async recordEvent(
+    event: EventKind,
+    options: {
+      runId?: string;
+      outcome?: 'success' | 'failure';
+      version?: string;
+      name?: string;
+      details?: Record<string, unknown>;
+    } = {},
+  ): Promise<void> {
     await this.withSession(async (session) => {
       const exists = await trackingTableExists(session.client, this.tracking);
       if (!exists) return;
@@ -325,12 +445,25 @@ export class MigrationRunner {
   /** Creates the tracking table and event log if they don't exist (every mutating operation does this too). */
   async init(): Promise<{ table: string; eventsTable: string }> {
     await this.withLock('init', undefined, async () => undefined);
-    return { table: this.tracking.display, eventsTable: `${this.tracking.names.schema}.${this.tracking.names.eventsTable}` };
+    return {
+      table: this.tracking.display,
+      eventsTable: `${this.tracking.names.schema}.${this.tracking.names.eventsTable}`,
+    };
   }
 
   /** The event log, newest first. */
-  async history(options: { limit?: number; before?: number; version?: string; event?: string; outcome?: 'success' | 'failure' } = {}): Promise<HistoryEvent[]> {
-    return this.withSession((session) => readHistory(session.client, this.tracking, { limit: options.limit ?? 50, ...options }));
+  async history(
+    options: {
+      limit?: number;
+      before?: number;
+      version?: string;
+      event?: string;
+      outcome?: 'success' | 'failure';
+    } = {},
+  ): Promise<HistoryEvent[]> {
+    return this.withSession((session) =>
+      readHistory(session.client, this.tracking, { limit: options.limit ?? 50, ...options }),
+    );
   }
 
   /** Who holds the migration lock right now, or null. */
@@ -351,7 +484,8 @@ export class MigrationRunner {
   /** Offline operations (validate --offline, lint) work without a database; the rest need one. */
   private requireConnection(purpose: 'read' | 'run' = 'read'): ConnectionSource {
     const connection = purpose === 'run' ? this.runConnection : this.connection;
-    if (!connection) throw new OgelError('INVALID_DATABASE_URL', 'No database URL: pass --database-url or set DATABASE_URL');
+    if (!connection)
+      throw new OgelError('INVALID_DATABASE_URL', 'No database URL: pass --database-url or set DATABASE_URL');
     return connection;
   }
 
@@ -359,7 +493,11 @@ export class MigrationRunner {
     return computeStatus(this.tracking.display, set, await readAppliedRows(session.client, this.tracking));
   }
 
-  private async withLock<T>(operation: Operation, lockWaitMs: number | undefined, fn: (ctx: RunContext, lockWaitMs: number) => Promise<T>): Promise<T> {
+  private async withLock<T>(
+    operation: Operation,
+    lockWaitMs: number | undefined,
+    fn: (ctx: RunContext, lockWaitMs: number) => Promise<T>,
+  ): Promise<T> {
     const runId = randomUUID();
     const started = performance.now();
     const session = await openSession(this.requireConnection('run'), this.identity);
@@ -367,7 +505,9 @@ export class MigrationRunner {
     let count = 0;
     let broken = false;
     try {
-      const { waitedMs } = await lock.acquire(lockWaitMs ?? this.lockWaitMs, (holder) => this.events.emit('lock:waiting', { runId, holder }));
+      const { waitedMs } = await lock.acquire(lockWaitMs ?? this.lockWaitMs, (holder) =>
+        this.events.emit('lock:waiting', { runId, holder }),
+      );
       this.events.emit('lock:acquired', { runId, waitedMs });
       await session.client.query(createTrackingTablesSql(this.tracking));
       const ctx: RunContext = {
@@ -383,11 +523,24 @@ export class MigrationRunner {
       };
       const result = await fn(ctx, waitedMs);
       count = countOf(result);
-      this.events.emit('run:end', { runId, operation, outcome: 'success', count, durationMs: Math.round(performance.now() - started) });
+      this.events.emit('run:end', {
+        runId,
+        operation,
+        outcome: 'success',
+        count,
+        durationMs: Math.round(performance.now() - started),
+      });
       return result;
     } catch (error) {
       broken = !(error instanceof OgelError) || error.code === 'DB_CONNECTION';
-      this.events.emit('run:end', { runId, operation, outcome: 'failure', count, durationMs: Math.round(performance.now() - started), error: (error as Error).message });
+      this.events.emit('run:end', {
+        runId,
+        operation,
+        outcome: 'failure',
+        count,
+        durationMs: Math.round(performance.now() - started),
+        error: (error as Error).message,
+      });
       throw error;
     } finally {
       await lock.release().catch(() => {});

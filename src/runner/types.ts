@@ -112,4 +112,3 @@ export interface ValidateResult {
   migrations: number;
   problems: ValidationProblem[];
 }
-

@@ -10,7 +10,10 @@ import type { ValidateResult, ValidationProblem } from './types.js';
  * Checks everything that can be checked without changing anything: file names, SQL syntax and transaction
  * rules of every up and down file, and, given the tracking rows, checksums of applied migrations.
  */
-export async function validateMigrations(source: MigrationSource, readStatus?: (set: MigrationSet) => Promise<StatusReport>): Promise<ValidateResult> {
+export async function validateMigrations(
+  source: MigrationSource,
+  readStatus?: (set: MigrationSet) => Promise<StatusReport>,
+): Promise<ValidateResult> {
   const problems: ValidationProblem[] = [];
   let set: MigrationSet;
   try {
@@ -18,12 +21,20 @@ export async function validateMigrations(source: MigrationSource, readStatus?: (
   } catch (error) {
     if (!(error instanceof OgelError) || error.code !== 'INVALID_MIGRATION_FILES') throw error;
     const fileProblems = (error.details.problems as Array<{ file: string; problem: string }> | undefined) ?? [];
-    if (fileProblems.length === 0) return { ok: false, migrations: 0, problems: [{ code: error.code, message: error.message }] };
-    return { ok: false, migrations: 0, problems: fileProblems.map((p) => ({ code: error.code, file: p.file, message: p.problem })) };
+    if (fileProblems.length === 0)
+      return { ok: false, migrations: 0, problems: [{ code: error.code, message: error.message }] };
+    return {
+      ok: false,
+      migrations: 0,
+      problems: fileProblems.map((p) => ({ code: error.code, file: p.file, message: p.problem })),
+    };
   }
   await ensureParser();
   for (const migration of set.migrations) {
-    for (const [file, sql] of [[migration.file, migration.upSql], [migration.downFile, migration.downSql]] as const) {
+    for (const [file, sql] of [
+      [migration.file, migration.upSql],
+      [migration.downFile, migration.downSql],
+    ] as const) {
       if (file === undefined || sql === undefined) continue;
       try {
         prepareScript(file, sql);
@@ -36,9 +47,25 @@ export async function validateMigrations(source: MigrationSource, readStatus?: (
   if (readStatus) {
     const report = await readStatus(set);
     for (const entry of report.migrations) {
-      if (entry.state === 'modified') problems.push({ code: 'CHECKSUM_MISMATCH', version: entry.version, file: entry.migration?.file, message: `${entry.migration?.file} changed since it was applied (recorded ${entry.appliedChecksum}, file ${entry.checksum})` });
-      if (entry.state === 'missing') problems.push({ code: 'MISSING_MIGRATION_FILE', version: entry.version, message: `applied migration ${entry.version}_${entry.name} has no file` });
-      if (entry.state === 'failed') problems.push({ code: 'FAILED_MIGRATION_PRESENT', version: entry.version, message: `migration ${entry.version}_${entry.name} failed: ${entry.error ?? 'unknown error'}` });
+      if (entry.state === 'modified')
+        problems.push({
+          code: 'CHECKSUM_MISMATCH',
+          version: entry.version,
+          file: entry.migration?.file,
+          message: `${entry.migration?.file} changed since it was applied (recorded ${entry.appliedChecksum}, file ${entry.checksum})`,
+        });
+      if (entry.state === 'missing')
+        problems.push({
+          code: 'MISSING_MIGRATION_FILE',
+          version: entry.version,
+          message: `applied migration ${entry.version}_${entry.name} has no file`,
+        });
+      if (entry.state === 'failed')
+        problems.push({
+          code: 'FAILED_MIGRATION_PRESENT',
+          version: entry.version,
+          message: `migration ${entry.version}_${entry.name} failed: ${entry.error ?? 'unknown error'}`,
+        });
     }
   }
   return { ok: problems.length === 0, migrations: set.migrations.length, problems };

@@ -36,9 +36,29 @@ const SUMMARY_ATTRIBUTE: Record<string, string> = {
 
 /** Grouping order: containers first, then what they hold, so a report reads top-down. */
 const TYPE_ORDER = [
-  'extension', 'schema', 'enum', 'domain', 'composite type', 'range type', 'sequence', 'table', 'column', 'constraint',
-  'index', 'trigger', 'rule', 'policy', 'view', 'materialized view', 'function', 'procedure', 'aggregate',
-  'event trigger', 'default privileges', 'grant', 'revoke',
+  'extension',
+  'schema',
+  'enum',
+  'domain',
+  'composite type',
+  'range type',
+  'sequence',
+  'table',
+  'column',
+  'constraint',
+  'index',
+  'trigger',
+  'rule',
+  'policy',
+  'view',
+  'materialized view',
+  'function',
+  'procedure',
+  'aggregate',
+  'event trigger',
+  'default privileges',
+  'grant',
+  'revoke',
 ];
 
 /**
@@ -124,7 +144,14 @@ function typeOfIdentity(identity: string): string {
 function sortKey(d: SchemaDifference): Array<string | number> {
   const root = d.parent ?? d.identity;
   const rootType = d.parent === undefined ? d.objectType : typeOfIdentity(d.parent);
-  return [typeRank(rootType), root, d.parent === undefined ? 0 : 1, typeRank(d.objectType), d.identity, d.attribute ?? ''];
+  return [
+    typeRank(rootType),
+    root,
+    d.parent === undefined ? 0 : 1,
+    typeRank(d.objectType),
+    d.identity,
+    d.attribute ?? '',
+  ];
 }
 
 function compareDifferences(a: SchemaDifference, b: SchemaDifference): number {
@@ -164,7 +191,7 @@ function lineDiff(a: string[], b: string[]): string[] {
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
   let endA = a.length;
   let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) endA--, endB--;
+  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) (endA--, endB--);
   const x = a.slice(start, endA);
   const y = b.slice(start, endB);
   const context = (line: string | undefined) => (line === undefined ? [] : [`  ${line}`]);
@@ -182,7 +209,7 @@ function lineDiff(a: string[], b: string[]): string[] {
     let i = 0;
     let j = 0;
     while (i < x.length || j < y.length) {
-      if (i < x.length && j < y.length && x[i] === y[j]) middle.push(`  ${x[i++]}`), j++;
+      if (i < x.length && j < y.length && x[i] === y[j]) (middle.push(`  ${x[i++]}`), j++);
       else if (i < x.length && (j === y.length || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) middle.push(`- ${x[i++]}`);
       else middle.push(`+ ${y[j++]}`);
     }

@@ -80,7 +80,10 @@ export async function snapshotSchema(client: pg.ClientBase, options: SnapshotOpt
  * The parameters of a snapshot query: the options, and the relations a scoped variant reads (`schema.name` or
  * a bare name; null for the whole catalog — see SnapshotShape).
  */
-export function snapshotParameters(options: SnapshotOptions, relations: string[] | null): [string[], string[], string[] | null] {
+export function snapshotParameters(
+  options: SnapshotOptions,
+  relations: string[] | null,
+): [string[], string[], string[] | null] {
   return [options.excludeSchemas ?? [], options.excludeTables ?? [], relations];
 }
 
@@ -90,9 +93,14 @@ export function buildSnapshot(rows: SnapshotRow[]): SchemaSnapshot {
   const objects: Record<string, SchemaObject> = {};
   for (const row of rows) {
     if (Object.hasOwn(objects, row.identity)) {
-      throw new OgelError('INTERNAL', `Two schema objects share the identity "${row.identity}"`, { identity: row.identity });
+      throw new OgelError('INTERNAL', `Two schema objects share the identity "${row.identity}"`, {
+        identity: row.identity,
+      });
     }
-    const object: SchemaObject = { objectType: row.object_type, attributes: canonicalJson(row.attrs) as Record<string, JsonValue> };
+    const object: SchemaObject = {
+      objectType: row.object_type,
+      attributes: canonicalJson(row.attrs) as Record<string, JsonValue>,
+    };
     if (row.parent !== null) object.parent = row.parent;
     objects[row.identity] = object;
   }
@@ -109,7 +117,8 @@ export function canonicalJson(value: unknown): JsonValue {
   if (Array.isArray(value)) return value.map(canonicalJson);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, JsonValue> = {};
-    for (const key of Object.keys(value).sort(compareText)) out[key] = canonicalJson((value as Record<string, unknown>)[key]);
+    for (const key of Object.keys(value).sort(compareText))
+      out[key] = canonicalJson((value as Record<string, unknown>)[key]);
     return out;
   }
   return value as JsonValue;

@@ -36,7 +36,12 @@ export class FileMigrationSource implements MigrationSource {
       names = readdirSync(this.dir);
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
-      throw new OgelError('INVALID_MIGRATION_FILES', `Migrations directory ${this.dir} ${reason}`, { dir: this.dir }, { cause: error });
+      throw new OgelError(
+        'INVALID_MIGRATION_FILES',
+        `Migrations directory ${this.dir} ${reason}`,
+        { dir: this.dir },
+        { cause: error },
+      );
     }
     const files: Array<{ file: string; content: string; checksum?: string }> = [];
     const unreadable: FileProblem[] = [];
@@ -95,7 +100,9 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
  * that cannot be opened (permissions, a dangling link) is a problem to report, not a crash.
  */
 function readSqlFile(path: string): { content: string; checksum: string } | { problem: string } | typeof NOT_A_FILE {
-  const unreadable = (error: unknown) => ({ problem: `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
+  const unreadable = (error: unknown) => ({
+    problem: `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+  });
   let fd: number;
   try {
     fd = openSync(path, OPEN_FLAGS);

@@ -94,7 +94,9 @@ function collect({ kind, node }: ParsedStatement, add: Add): void {
       return add(node.relation, node.concurrent ? 'EXCLUSIVE' : 'ACCESS EXCLUSIVE');
     case 'LockStmt':
       // The grammar numbers modes 1 (ACCESS SHARE) … 8 (ACCESS EXCLUSIVE), in LOCK_MODES order.
-      return listOf(node.relations).forEach((r) => add(r.RangeVar, LOCK_MODES[Number(node.mode) - 1] ?? 'ACCESS EXCLUSIVE'));
+      return listOf(node.relations).forEach((r) =>
+        add(r.RangeVar, LOCK_MODES[Number(node.mode) - 1] ?? 'ACCESS EXCLUSIVE'),
+      );
     case 'ViewStmt':
       return node.replace ? add(node.view, 'ACCESS EXCLUSIVE') : undefined;
     case 'CommentStmt':
@@ -124,15 +126,19 @@ function alterTable(node: Node, add: Add): void {
     lockReferencedTables(def, add);
     const partition = def.PartitionCmd as Node | undefined;
     if (cmd.subtype === 'AT_AttachPartition') add(partition?.name, 'ACCESS EXCLUSIVE');
-    if (cmd.subtype === 'AT_DetachPartition') add(partition?.name, partition?.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE');
+    if (cmd.subtype === 'AT_DetachPartition')
+      add(partition?.name, partition?.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE');
   }
 }
 
 /** A foreign key adds triggers to the table it references, which takes SHARE ROW EXCLUSIVE there. */
 function lockReferencedTables(element: Node, add: Add): void {
   const column = element.ColumnDef as Node | undefined;
-  const constraints = element.Constraint ? [element.Constraint as Node] : listOf(column?.constraints).map((c) => c.Constraint as Node);
-  for (const constraint of constraints) if (constraint?.contype === 'CONSTR_FOREIGN') add(constraint.pktable, 'SHARE ROW EXCLUSIVE');
+  const constraints = element.Constraint
+    ? [element.Constraint as Node]
+    : listOf(column?.constraints).map((c) => c.Constraint as Node);
+  for (const constraint of constraints)
+    if (constraint?.contype === 'CONSTR_FOREIGN') add(constraint.pktable, 'SHARE ROW EXCLUSIVE');
 }
 
 /** Subcommands below ACCESS EXCLUSIVE; everything else (ADD/DROP COLUMN, TYPE, SET NOT NULL, RLS, …) takes it. */
@@ -162,8 +168,10 @@ const LIGHT_RELOPTIONS =
 function alterCommandLock(cmd: Node): LockMode {
   const subtype = String(cmd.subtype);
   const def = (cmd.def ?? {}) as Node;
-  if (subtype === 'AT_AddConstraint' && (def.Constraint as Node | undefined)?.contype === 'CONSTR_FOREIGN') return 'SHARE ROW EXCLUSIVE';
-  if (subtype === 'AT_DetachPartition' && (def.PartitionCmd as Node | undefined)?.concurrent) return 'SHARE UPDATE EXCLUSIVE';
+  if (subtype === 'AT_AddConstraint' && (def.Constraint as Node | undefined)?.contype === 'CONSTR_FOREIGN')
+    return 'SHARE ROW EXCLUSIVE';
+  if (subtype === 'AT_DetachPartition' && (def.PartitionCmd as Node | undefined)?.concurrent)
+    return 'SHARE UPDATE EXCLUSIVE';
   if (subtype === 'AT_SetRelOptions' || subtype === 'AT_ResetRelOptions') {
     const options = listOf((def.List as Node | undefined)?.items).map((item) => {
       const elem = (item.DefElem ?? {}) as Node;
@@ -184,7 +192,13 @@ function createTable(node: Node, add: Add): void {
  * Dropped relations take ACCESS EXCLUSIVE. DROP INDEX locks the index's table, which the statement does not
  * name, so the index name stands in. Triggers, policies and rules lock the table they are on.
  */
-const DROPPED_RELATIONS = new Set(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_SEQUENCE', 'OBJECT_FOREIGN_TABLE']);
+const DROPPED_RELATIONS = new Set([
+  'OBJECT_TABLE',
+  'OBJECT_VIEW',
+  'OBJECT_MATVIEW',
+  'OBJECT_SEQUENCE',
+  'OBJECT_FOREIGN_TABLE',
+]);
 const ON_TABLE = new Set(['OBJECT_TRIGGER', 'OBJECT_POLICY', 'OBJECT_RULE']);
 
 function drop(node: Node, add: Add): void {
@@ -192,7 +206,8 @@ function drop(node: Node, add: Add): void {
   for (const object of listOf(node.objects)) {
     const parts = object.String ? names([object]) : names((object.List as Node | undefined)?.items);
     if (DROPPED_RELATIONS.has(type)) add(parts.join('.'), 'ACCESS EXCLUSIVE');
-    else if (type === 'OBJECT_INDEX') add(parts.join('.'), node.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE');
+    else if (type === 'OBJECT_INDEX')
+      add(parts.join('.'), node.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE');
     else if (ON_TABLE.has(type)) add(parts.slice(0, -1).join('.'), 'ACCESS EXCLUSIVE');
   }
 }

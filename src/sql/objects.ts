@@ -2,7 +2,20 @@ import type { ParsedStatement } from './parser.js';
 
 /** A schema object a statement creates or drops, as the parser sees it (no catalog lookups). */
 export interface ObjectRef {
-  type: 'schema' | 'table' | 'view' | 'column' | 'index' | 'function' | 'policy' | 'trigger' | 'rls' | 'type' | 'sequence' | 'role' | 'extension';
+  type:
+    | 'schema'
+    | 'table'
+    | 'view'
+    | 'column'
+    | 'index'
+    | 'function'
+    | 'policy'
+    | 'trigger'
+    | 'rls'
+    | 'type'
+    | 'sequence'
+    | 'role'
+    | 'extension';
   /** Stable key, e.g. `column platform.projects.tags`; unqualified names are taken as `public`. */
   key: string;
 }
@@ -34,35 +47,85 @@ export function statementEffects(statement: ParsedStatement): StatementEffects {
   const n = statement.node as Node;
   switch (statement.kind) {
     case 'CreateSchemaStmt':
-      return { creates: [ref('schema', String(n.schemaname))], drops: [], ...(n.if_not_exists ? {} : { notIdempotent: 'CREATE SCHEMA without IF NOT EXISTS' }) };
+      return {
+        creates: [ref('schema', String(n.schemaname))],
+        drops: [],
+        ...(n.if_not_exists ? {} : { notIdempotent: 'CREATE SCHEMA without IF NOT EXISTS' }),
+      };
     case 'CreateStmt': {
       const table = relation(n.relation);
-      const columns = ((n.tableElts as Node[]) ?? []).filter((e) => e.ColumnDef).map((e) => ref('column', `${table}.${(e.ColumnDef as Node).colname}`));
-      return { creates: [ref('table', table), ...columns], drops: [], ...(n.if_not_exists ? {} : { notIdempotent: 'CREATE TABLE without IF NOT EXISTS' }) };
+      const columns = ((n.tableElts as Node[]) ?? [])
+        .filter((e) => e.ColumnDef)
+        .map((e) => ref('column', `${table}.${(e.ColumnDef as Node).colname}`));
+      return {
+        creates: [ref('table', table), ...columns],
+        drops: [],
+        ...(n.if_not_exists ? {} : { notIdempotent: 'CREATE TABLE without IF NOT EXISTS' }),
+      };
     }
     case 'ViewStmt':
-      return { creates: [ref('view', relation(n.view))], drops: [], ...(n.replace ? {} : { notIdempotent: 'CREATE VIEW without OR REPLACE' }) };
+      return {
+        creates: [ref('view', relation(n.view))],
+        drops: [],
+        ...(n.replace ? {} : { notIdempotent: 'CREATE VIEW without OR REPLACE' }),
+      };
     case 'IndexStmt': {
       const table = relation(n.relation);
       const schema = table.split('.')[0]!;
       const created = n.idxname ? [ref('index', `${schema}.${n.idxname}`)] : [];
-      return { creates: created, drops: [], ...(n.if_not_exists || !n.idxname ? {} : { notIdempotent: 'CREATE INDEX without IF NOT EXISTS' }) };
+      return {
+        creates: created,
+        drops: [],
+        ...(n.if_not_exists || !n.idxname ? {} : { notIdempotent: 'CREATE INDEX without IF NOT EXISTS' }),
+      };
     }
     case 'CreateFunctionStmt':
-      return { creates: [ref('function', qualified(names(n.funcname)))], drops: [], ...(n.replace ? {} : { notIdempotent: 'CREATE FUNCTION without OR REPLACE' }) };
+      return {
+        creates: [ref('function', qualified(names(n.funcname)))],
+        drops: [],
+        ...(n.replace ? {} : { notIdempotent: 'CREATE FUNCTION without OR REPLACE' }),
+      };
     case 'CreatePolicyStmt':
-      return { creates: [ref('policy', `${relation(n.table)}.${n.policy_name}`)], drops: [], notIdempotent: 'CREATE POLICY has no IF NOT EXISTS (guard it with DROP POLICY IF EXISTS first)' };
+      return {
+        creates: [ref('policy', `${relation(n.table)}.${n.policy_name}`)],
+        drops: [],
+        notIdempotent: 'CREATE POLICY has no IF NOT EXISTS (guard it with DROP POLICY IF EXISTS first)',
+      };
     case 'CreateTrigStmt':
-      return { creates: [ref('trigger', `${relation(n.relation)}.${n.trigname}`)], drops: [], ...(n.replace ? {} : { notIdempotent: 'CREATE TRIGGER without OR REPLACE (PostgreSQL 14+) or a DROP TRIGGER IF EXISTS guard' }) };
+      return {
+        creates: [ref('trigger', `${relation(n.relation)}.${n.trigname}`)],
+        drops: [],
+        ...(n.replace
+          ? {}
+          : { notIdempotent: 'CREATE TRIGGER without OR REPLACE (PostgreSQL 14+) or a DROP TRIGGER IF EXISTS guard' }),
+      };
     case 'CreateSeqStmt':
-      return { creates: [ref('sequence', relation(n.sequence))], drops: [], ...(n.if_not_exists ? {} : { notIdempotent: 'CREATE SEQUENCE without IF NOT EXISTS' }) };
+      return {
+        creates: [ref('sequence', relation(n.sequence))],
+        drops: [],
+        ...(n.if_not_exists ? {} : { notIdempotent: 'CREATE SEQUENCE without IF NOT EXISTS' }),
+      };
     case 'CreateEnumStmt':
     case 'CompositeTypeStmt':
-      return { creates: [ref('type', qualified(names(n.typeName ?? (n.typevar ? [{ String: { sval: relation(n.typevar) } }] : []))))], drops: [], notIdempotent: 'CREATE TYPE has no IF NOT EXISTS' };
+      return {
+        creates: [
+          ref('type', qualified(names(n.typeName ?? (n.typevar ? [{ String: { sval: relation(n.typevar) } }] : [])))),
+        ],
+        drops: [],
+        notIdempotent: 'CREATE TYPE has no IF NOT EXISTS',
+      };
     case 'CreateExtensionStmt':
-      return { creates: [ref('extension', String(n.extname))], drops: [], ...(n.if_not_exists ? {} : { notIdempotent: 'CREATE EXTENSION without IF NOT EXISTS' }) };
+      return {
+        creates: [ref('extension', String(n.extname))],
+        drops: [],
+        ...(n.if_not_exists ? {} : { notIdempotent: 'CREATE EXTENSION without IF NOT EXISTS' }),
+      };
     case 'CreateRoleStmt':
-      return { creates: [ref('role', String(n.role))], drops: [], notIdempotent: 'CREATE ROLE outside an IF NOT EXISTS guard (DO block)' };
+      return {
+        creates: [ref('role', String(n.role))],
+        drops: [],
+        notIdempotent: 'CREATE ROLE outside an IF NOT EXISTS guard (DO block)',
+      };
     case 'AlterTableStmt':
       return alterTable(n);
     case 'DropStmt':
@@ -111,7 +174,8 @@ function dropped(n: Node): ObjectRef[] {
     if (o.String) return ref(type, str(o));
     const parts = names((o.List as Node)?.items);
     // Policies and triggers are named "on table": schema.table.name, or table.name.
-    if (type === 'policy' || type === 'trigger') return ref(type, parts.length === 3 ? parts.join('.') : `public.${parts.join('.')}`);
+    if (type === 'policy' || type === 'trigger')
+      return ref(type, parts.length === 3 ? parts.join('.') : `public.${parts.join('.')}`);
     if (type === 'schema' || type === 'extension') return ref(type, parts.join('.'));
     return ref(type, qualified(parts));
   });
@@ -140,7 +204,8 @@ export function scriptEffects(statements: readonly ParsedStatement[]): { creates
 function owningTable(object: ObjectRef): string | undefined {
   const name = object.key.slice(object.type.length + 1);
   if (object.type === 'rls') return name;
-  if (object.type === 'column' || object.type === 'policy' || object.type === 'trigger') return name.split('.').slice(0, 2).join('.');
+  if (object.type === 'column' || object.type === 'policy' || object.type === 'trigger')
+    return name.split('.').slice(0, 2).join('.');
   return undefined;
 }
 
@@ -151,6 +216,7 @@ export function isRemovedBy(object: ObjectRef, drops: readonly ObjectRef[]): boo
   const table = owningTable(object);
   if (table && keys.has(`table ${table}`)) return true;
   const name = object.key.slice(object.type.length + 1);
-  const schema = object.type === 'schema' || object.type === 'role' || object.type === 'extension' ? undefined : name.split('.')[0];
+  const schema =
+    object.type === 'schema' || object.type === 'role' || object.type === 'extension' ? undefined : name.split('.')[0];
   return schema !== undefined && keys.has(`schema ${schema}`);
 }

@@ -21,7 +21,8 @@ export interface ParsedStatement {
 }
 
 let loading: Promise<void> | undefined;
-let parseSync: ((sql: string) => { stmts?: Array<{ stmt?: unknown; stmt_location?: number; stmt_len?: number }> }) | undefined;
+let parseSync:
+  ((sql: string) => { stmts?: Array<{ stmt?: unknown; stmt_location?: number; stmt_len?: number }> }) | undefined;
 
 /**
  * The parser is WebAssembly and must be instantiated once before the synchronous API works. Every entry point
@@ -86,9 +87,14 @@ function syntaxError(error: unknown, sql: string, file: string): OgelError {
   const hint = /^\s*\\[a-zA-Z]/.test(lineText)
     ? ' (this is a psql meta-command; migrations must be plain SQL that any client can send)'
     : '';
-  return new OgelError('SQL_SYNTAX', `${file}:${line}:${column}: ${message}${hint}`, { file, line, column }, {
-    cause: error,
-  });
+  return new OgelError(
+    'SQL_SYNTAX',
+    `${file}:${line}:${column}: ${message}${hint}`,
+    { file, line, column },
+    {
+      cause: error,
+    },
+  );
 }
 
 /** Maps UTF-8 byte offsets (what libpg-query reports) to JavaScript string offsets. */

@@ -16,5 +16,6 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
 export function byteLocator(text: string): (byteOffset: number) => { line: number; column: number } {
   const bytes = Buffer.from(text, 'utf8');
   const ascii = bytes.length === text.length;
-  return (byteOffset) => lineColumnAt(text, ascii ? byteOffset : bytes.subarray(0, Math.max(0, byteOffset)).toString('utf8').length);
+  return (byteOffset) =>
+    lineColumnAt(text, ascii ? byteOffset : bytes.subarray(0, Math.max(0, byteOffset)).toString('utf8').length);
 }

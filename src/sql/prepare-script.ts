@@ -26,7 +26,14 @@ export function prepareScript(file: string, sql: string, serverVersionNum?: numb
   const changesSession = mayChangeSession(statements);
   const { noTransaction } = readDirectives(sql);
   if (noTransaction) {
-    return { file, sql, statements, transactional: false, modeReason: '-- ogel:no-transaction directive', changesSession };
+    return {
+      file,
+      sql,
+      statements,
+      transactional: false,
+      modeReason: '-- ogel:no-transaction directive',
+      changesSession,
+    };
   }
   const control = statements.filter(isTransactionControl);
   if (control.length > 0) {

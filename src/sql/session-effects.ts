@@ -7,17 +7,44 @@ import type { ParsedStatement } from './parser.js';
  * common migration to one round trip while nothing can leak into the next migration.
  */
 const INERT_KINDS = new Set([
-  'CreateSchemaStmt', 'AlterTableStmt', 'IndexStmt', 'DropStmt', 'CreateFunctionStmt', 'CreatePolicyStmt',
-  'AlterPolicyStmt', 'CreateTrigStmt', 'GrantStmt', 'GrantRoleStmt', 'CommentStmt', 'ViewStmt', 'CreateSeqStmt',
-  'AlterSeqStmt', 'CreateEnumStmt', 'AlterEnumStmt', 'CompositeTypeStmt', 'CreateDomainStmt', 'RenameStmt',
-  'AlterOwnerStmt', 'AlterObjectSchemaStmt', 'TruncateStmt', 'CreateRoleStmt', 'AlterRoleStmt', 'DropRoleStmt',
-  'AlterDefaultPrivilegesStmt', 'CreateExtensionStmt', 'TransactionStmt', 'RuleStmt', 'ClusterStmt', 'ReindexStmt',
+  'CreateSchemaStmt',
+  'AlterTableStmt',
+  'IndexStmt',
+  'DropStmt',
+  'CreateFunctionStmt',
+  'CreatePolicyStmt',
+  'AlterPolicyStmt',
+  'CreateTrigStmt',
+  'GrantStmt',
+  'GrantRoleStmt',
+  'CommentStmt',
+  'ViewStmt',
+  'CreateSeqStmt',
+  'AlterSeqStmt',
+  'CreateEnumStmt',
+  'AlterEnumStmt',
+  'CompositeTypeStmt',
+  'CreateDomainStmt',
+  'RenameStmt',
+  'AlterOwnerStmt',
+  'AlterObjectSchemaStmt',
+  'TruncateStmt',
+  'CreateRoleStmt',
+  'AlterRoleStmt',
+  'DropRoleStmt',
+  'AlterDefaultPrivilegesStmt',
+  'CreateExtensionStmt',
+  'TransactionStmt',
+  'RuleStmt',
+  'ClusterStmt',
+  'ReindexStmt',
 ]);
 
 /** Whether running these statements may leave session state behind for the next script. */
 export function mayChangeSession(statements: readonly ParsedStatement[]): boolean {
   return statements.some((statement) => {
-    if (statement.kind === 'CreateStmt') return (statement.node.relation as { relpersistence?: string })?.relpersistence === 't';
+    if (statement.kind === 'CreateStmt')
+      return (statement.node.relation as { relpersistence?: string })?.relpersistence === 't';
     if (['InsertStmt', 'UpdateStmt', 'DeleteStmt'].includes(statement.kind)) return callsFunctions(statement.node);
     return !INERT_KINDS.has(statement.kind);
   });

@@ -37,7 +37,11 @@ export async function detectDrift(options: {
   const applied = options.report.migrations.filter((m) => m.row?.status === 'applied');
   const caveats = applied
     .filter((m) => m.state === 'modified' || m.state === 'missing')
-    .map((m) => (m.state === 'missing' ? `${m.version}_${m.name} has no file: its objects will show as added by hand` : `${m.version}_${m.name} changed since it ran: compared using the current file`));
+    .map((m) =>
+      m.state === 'missing'
+        ? `${m.version}_${m.name} has no file: its objects will show as added by hand`
+        : `${m.version}_${m.name} changed since it ran: compared using the current file`,
+    );
   const scratch = new pg.Client({ connectionString: options.scratch.url });
   scratch.on('error', () => {});
   await scratch.connect();
@@ -50,7 +54,12 @@ export async function detectDrift(options: {
       try {
         await runUntracked(scratch, script, options.settings);
       } catch (error) {
-        throw new OgelError('VERIFY_FAILED', `drift: replaying applied migration ${entry.version}_${entry.name} on a scratch database failed: ${(error as Error).message}`, { version: entry.version }, { cause: error });
+        throw new OgelError(
+          'VERIFY_FAILED',
+          `drift: replaying applied migration ${entry.version}_${entry.name} on a scratch database failed: ${(error as Error).message}`,
+          { version: entry.version },
+          { cause: error },
+        );
       }
     }
     expected = await snapshotSchema(scratch, options.snapshot);

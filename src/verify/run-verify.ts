@@ -29,13 +29,22 @@ export const DEFAULT_VERIFY_JOBS = 2;
 
 /** Sets up the scratch database (same server, embedded, or a schema clone) and runs the rollback tests. */
 export async function runVerify(
-  context: { source: MigrationSource; databaseUrl: string | undefined; settings: ExecutionSettings; tracking: QualifiedTracking; trackingTables: string[] },
+  context: {
+    source: MigrationSource;
+    databaseUrl: string | undefined;
+    settings: ExecutionSettings;
+    tracking: QualifiedTracking;
+    trackingTables: string[];
+  },
   options: RunVerifyOptions,
 ): Promise<VerifyReport> {
   const set = await context.source.load();
   const serverUrl = context.databaseUrl;
   if (!options.embedded && !serverUrl) {
-    throw new OgelError('INVALID_DATABASE_URL', 'verify needs a server for its scratch database: pass --database-url, --env, or --embedded');
+    throw new OgelError(
+      'INVALID_DATABASE_URL',
+      'verify needs a server for its scratch database: pass --database-url, --env, or --embedded',
+    );
   }
   const create = options.embedded ? () => createEmbeddedScratch() : () => createScratchOnServer(serverUrl!);
   return withScratch(create, async (scratch) => {
@@ -72,7 +81,11 @@ async function currentVersionOf(url: string, tracking: QualifiedTracking): Promi
   await client.connect();
   try {
     const rows = await readAppliedRows(client, tracking);
-    return rows.filter((r) => r.status === 'applied').map((r) => r.version).sort(compareVersions).at(-1);
+    return rows
+      .filter((r) => r.status === 'applied')
+      .map((r) => r.version)
+      .sort(compareVersions)
+      .at(-1);
   } finally {
     await client.end().catch(() => {});
   }

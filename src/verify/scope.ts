@@ -7,19 +7,48 @@ import { namedRelationsSql } from '../schema/queries/scope.js';
 
 /** DDL whose effects on relations the parser can name; anything else makes verify read the whole catalog. */
 const RELATION_DDL = new Set([
-  'CreateStmt', 'AlterTableStmt', 'IndexStmt', 'DropStmt', 'CreatePolicyStmt', 'AlterPolicyStmt', 'CreateTrigStmt',
-  'RenameStmt', 'GrantStmt', 'ViewStmt', 'CreateSeqStmt', 'AlterSeqStmt', 'CommentStmt',
+  'CreateStmt',
+  'AlterTableStmt',
+  'IndexStmt',
+  'DropStmt',
+  'CreatePolicyStmt',
+  'AlterPolicyStmt',
+  'CreateTrigStmt',
+  'RenameStmt',
+  'GrantStmt',
+  'ViewStmt',
+  'CreateSeqStmt',
+  'AlterSeqStmt',
+  'CommentStmt',
 ]);
 /** Statements that only touch what is not a relation (schemas, routines, types): those are then read whole. */
 const NON_RELATION_DDL = new Set([
-  'CreateFunctionStmt', 'CreateSchemaStmt', 'CreateEnumStmt', 'AlterEnumStmt', 'CompositeTypeStmt',
-  'CreateDomainStmt', 'CreateExtensionStmt',
+  'CreateFunctionStmt',
+  'CreateSchemaStmt',
+  'CreateEnumStmt',
+  'AlterEnumStmt',
+  'CompositeTypeStmt',
+  'CreateDomainStmt',
+  'CreateExtensionStmt',
 ]);
 /** Statements that change no schema at all. */
 const NO_SCHEMA = new Set(['TransactionStmt', 'VariableSetStmt']);
-const RELATION_KINDS = new Set(['OBJECT_TABLE', 'OBJECT_INDEX', 'OBJECT_VIEW', 'OBJECT_SEQUENCE', 'OBJECT_MATVIEW', 'OBJECT_FOREIGN_TABLE']);
+const RELATION_KINDS = new Set([
+  'OBJECT_TABLE',
+  'OBJECT_INDEX',
+  'OBJECT_VIEW',
+  'OBJECT_SEQUENCE',
+  'OBJECT_MATVIEW',
+  'OBJECT_FOREIGN_TABLE',
+]);
 /** Objects that live on a table: their name is the table's name plus one part. */
-const RELATION_MEMBER_KINDS = new Set(['OBJECT_COLUMN', 'OBJECT_TABCONSTRAINT', 'OBJECT_POLICY', 'OBJECT_TRIGGER', 'OBJECT_RULE']);
+const RELATION_MEMBER_KINDS = new Set([
+  'OBJECT_COLUMN',
+  'OBJECT_TABCONSTRAINT',
+  'OBJECT_POLICY',
+  'OBJECT_TRIGGER',
+  'OBJECT_RULE',
+]);
 const DROPPABLE_RELATION_KINDS = new Set([...RELATION_KINDS, 'OBJECT_POLICY', 'OBJECT_TRIGGER']);
 
 type Node = Record<string, unknown>;
@@ -57,7 +86,8 @@ export function verificationScope(scripts: readonly PreparedScript[]): Verificat
         if (node.objtype === 'OBJECT_TYPE') nonRelations = true;
         break;
       case 'RenameStmt':
-        if (!RELATION_KINDS.has(String(node.renameType)) && !RELATION_MEMBER_KINDS.has(String(node.renameType))) return null;
+        if (!RELATION_KINDS.has(String(node.renameType)) && !RELATION_MEMBER_KINDS.has(String(node.renameType)))
+          return null;
         break;
       case 'GrantStmt':
         if (node.targtype !== 'ACL_TARGET_OBJECT') return null;

@@ -34,7 +34,12 @@ export async function createScratchOnServer(serverUrl: string, prefix = 'ogel_ve
       await client.connect();
       await client.query(sql);
     } catch (error) {
-      throw new OgelError('DB_CONNECTION', `Scratch database: ${maskUrl((error as Error).message)} (${sql.split(' ').slice(0, 3).join(' ')} on ${maskUrl(serverUrl)})`, {}, { cause: error });
+      throw new OgelError(
+        'DB_CONNECTION',
+        `Scratch database: ${maskUrl((error as Error).message)} (${sql.split(' ').slice(0, 3).join(' ')} on ${maskUrl(serverUrl)})`,
+        {},
+        { cause: error },
+      );
     } finally {
       await client.end().catch(() => {});
     }
@@ -43,7 +48,11 @@ export async function createScratchOnServer(serverUrl: string, prefix = 'ogel_ve
     const name = `${namePrefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
     await run(`CREATE DATABASE ${name}`);
     created.push(name);
-    return { name, url: withDatabase(serverUrl, name), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+    return {
+      name,
+      url: withDatabase(serverUrl, name),
+      drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    };
   };
   const main = await make(prefix);
   return {
@@ -77,7 +86,10 @@ export async function createEmbeddedScratch(): Promise<ScratchDatabase> {
  * Runs `fn` with a scratch database and drops it afterwards, including when the process gets SIGINT/SIGTERM
  * while `fn` runs (the signal is re-raised after cleanup so the exit status stays conventional).
  */
-export async function withScratch<T>(create: () => Promise<ScratchDatabase>, fn: (scratch: ScratchDatabase) => Promise<T>): Promise<T> {
+export async function withScratch<T>(
+  create: () => Promise<ScratchDatabase>,
+  fn: (scratch: ScratchDatabase) => Promise<T>,
+): Promise<T> {
   // Handlers first: a signal may arrive while the database is being created.
   const creating = create();
   let dropping: Promise<void> | undefined;

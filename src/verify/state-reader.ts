@@ -2,7 +2,13 @@ import pg from 'pg';
 import type { TrailingRows } from '../db/execute-script.js';
 import { literal } from '../db/sql-literals.js';
 import { snapshotSql, type SnapshotRow } from '../schema/queries/index.js';
-import { buildSnapshot, PINNED_SETTINGS, snapshotParameters, type SchemaSnapshot, type SnapshotOptions } from '../schema/snapshot.js';
+import {
+  buildSnapshot,
+  PINNED_SETTINGS,
+  snapshotParameters,
+  type SchemaSnapshot,
+  type SnapshotOptions,
+} from '../schema/snapshot.js';
 import { ABSENCE_SQL, FINGERPRINT_IDENTITY, FINGERPRINT_ROW_SQL, type VerificationScope } from './scope.js';
 
 /** The schema as verify compares it: a (possibly scoped) snapshot plus, when scoped, a whole-catalog fingerprint. */
@@ -16,7 +22,11 @@ interface Statement {
   text: string;
   parameters: string;
 }
-const statement = (name: string, text: string, parameters = '(text[], text[], text[])'): Statement => ({ name: `ogel_verify_${name}`, text, parameters });
+const statement = (name: string, text: string, parameters = '(text[], text[], text[])'): Statement => ({
+  name: `ogel_verify_${name}`,
+  text,
+  parameters,
+});
 const withFingerprint = (sql: string) => `${sql}\nUNION ALL\n${FINGERPRINT_ROW_SQL}`;
 const SCOPED = snapshotSql({ scopedOnly: true, relationsOnly: false });
 const RELATIONS = snapshotSql({ scopedOnly: true, relationsOnly: true });
@@ -37,7 +47,11 @@ const INVALID_STATEMENT_NAME = '26000';
  * indexes, because a generic plan is made on the first read, when the scratch catalog is nearly empty and
  * scanning a catalog whole is cheap, which it is not once hundreds of relations have been created and dropped.
  */
-const PIN = `SELECT ${Object.entries({ ...PINNED_SETTINGS, plan_cache_mode: 'force_generic_plan', enable_seqscan: 'off' })
+const PIN = `SELECT ${Object.entries({
+  ...PINNED_SETTINGS,
+  plan_cache_mode: 'force_generic_plan',
+  enable_seqscan: 'off',
+})
   .map(([name, value]) => `set_config(${literal(name)}, ${literal(value)}, true)`)
   .join(', ')}`;
 
@@ -131,7 +145,11 @@ export class StateReader {
     for (const { name } of rows) this.prepared.add(name);
   }
 
-  private async toStates(requests: readonly StateRequest[], planned: readonly PlannedRead[], rowsPerRead: TrailingRows): Promise<SchemaState[]> {
+  private async toStates(
+    requests: readonly StateRequest[],
+    planned: readonly PlannedRead[],
+    rowsPerRead: TrailingRows,
+  ): Promise<SchemaState[]> {
     const states: SchemaState[] = [];
     for (const [i, request] of requests.entries()) {
       const rows = rowsPerRead[i] ?? [];
@@ -163,7 +181,10 @@ export class StateReader {
   /** A read-only transaction that pins the settings, prepares what is not prepared yet and executes each read. */
   private readStatements(planned: readonly PlannedRead[]): { statements: string[]; executeAt: number } {
     const prepare = planned
-      .filter(({ statement }, i) => !this.prepared.has(statement.name) && planned.findIndex((p) => p.statement === statement) === i)
+      .filter(
+        ({ statement }, i) =>
+          !this.prepared.has(statement.name) && planned.findIndex((p) => p.statement === statement) === i,
+      )
       .map(({ statement }) => `PREPARE ${statement.name}${statement.parameters} AS ${statement.text}`);
     const execute = planned.map(({ statement, parameters }) => `EXECUTE ${statement.name}(${parameters.join(', ')})`);
     const head = ['BEGIN READ ONLY', PIN, ...prepare];
@@ -182,15 +203,21 @@ export class StateReader {
     const statement = !scope
       ? STATEMENTS.whole
       : scope.nonRelations
-        ? fingerprint ? STATEMENTS.scopedFingerprint : STATEMENTS.scoped
-        : fingerprint ? STATEMENTS.relationsFingerprint : STATEMENTS.relations;
+        ? fingerprint
+          ? STATEMENTS.scopedFingerprint
+          : STATEMENTS.scoped
+        : fingerprint
+          ? STATEMENTS.relationsFingerprint
+          : STATEMENTS.relations;
     const [schemas, tables, relations] = snapshotParameters(this.options, scope ? scope.relations : null);
     return { statement, parameters: [textArray(schemas), textArray(tables), textArray(relations)], absence: false };
   }
 }
 
 function fromRows(rows: SnapshotRow[]): SchemaState {
-  const index = rows.findIndex((row) => row.identity === FINGERPRINT_IDENTITY && row.object_type === FINGERPRINT_IDENTITY);
+  const index = rows.findIndex(
+    (row) => row.identity === FINGERPRINT_IDENTITY && row.object_type === FINGERPRINT_IDENTITY,
+  );
   const counts = index >= 0 ? (rows.splice(index, 1)[0]!.attrs as Record<string, number>) : null;
   return { snapshot: buildSnapshot(rows), fingerprint: counts };
 }

@@ -1,7 +1,13 @@
 import pg from 'pg';
 import type { Migration, MigrationSet } from '../core/migration.js';
 import { compareVersions } from '../core/version.js';
-import { runUntracked, runUntrackedWith, TrailingStatementsFailed, type ExecutionSettings, type TrailingRows } from '../db/execute-script.js';
+import {
+  runUntracked,
+  runUntrackedWith,
+  TrailingStatementsFailed,
+  type ExecutionSettings,
+  type TrailingRows,
+} from '../db/execute-script.js';
 import { OgelError } from '../errors.js';
 import { ensureParser } from '../sql/parser.js';
 import { prepareScript, type PreparedScript } from '../sql/prepare-script.js';
@@ -11,7 +17,8 @@ import { describeDifference } from './wording.js';
 import { fingerprintChanges, verificationScope, type VerificationScope } from './scope.js';
 import { StateReader, type SchemaState, type StateRequest } from './state-reader.js';
 
-export type VerifyOutcome = 'ok' | 'irreversible' | 'down-does-not-restore' | 'up-not-repeatable' | 'up-failed' | 'down-failed' | 'not-run';
+export type VerifyOutcome =
+  'ok' | 'irreversible' | 'down-does-not-restore' | 'up-not-repeatable' | 'up-failed' | 'down-failed' | 'not-run';
 
 export interface MigrationVerification {
   version: string;
@@ -53,7 +60,12 @@ export interface VerifyOptions {
   jobs?: number;
 }
 
-const FAILURES: ReadonlySet<VerifyOutcome> = new Set(['down-does-not-restore', 'up-not-repeatable', 'up-failed', 'down-failed']);
+const FAILURES: ReadonlySet<VerifyOutcome> = new Set([
+  'down-does-not-restore',
+  'up-not-repeatable',
+  'up-failed',
+  'down-failed',
+]);
 
 /**
  * Parallel segments only pay off past this many migrations each: a segment costs a CREATE DATABASE and the
@@ -78,17 +90,24 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
     const serverVersion = Number((await main.query<{ v: string }>('SHOW server_version_num')).rows[0]?.v ?? 0);
     const prepare = (file: string, sql: string) => prepareScript(file, sql, serverVersion);
     const from = options.from;
-    const before = from === undefined ? [] : options.set.migrations.filter((m) => compareVersions(m.version, from) <= 0);
+    const before =
+      from === undefined ? [] : options.set.migrations.filter((m) => compareVersions(m.version, from) <= 0);
     const tested = options.set.migrations.filter((m) => !before.includes(m));
     // Parse everything first: a syntax error is reported before the scratch database is touched.
-    const scripts = tested.map((m) => ({ up: prepare(m.file, m.upSql), down: m.downSql ? prepare(m.downFile!, m.downSql) : null }));
+    const scripts = tested.map((m) => ({
+      up: prepare(m.file, m.upSql),
+      down: m.downSql ? prepare(m.downFile!, m.downSql) : null,
+    }));
     const plan: VerifyPlan = {
       tested,
       before: before.map((m) => prepare(m.file, m.upSql)),
       scripts,
       scopes: scripts.map((script) => verificationScope([script.up, ...(script.down ? [script.down] : [])])),
     };
-    const segments = options.createSibling && !options.fromIsPresent ? planSegments(tested.length, options.jobs ?? 1) : [{ start: 0, end: tested.length }];
+    const segments =
+      options.createSibling && !options.fromIsPresent
+        ? planSegments(tested.length, options.jobs ?? 1)
+        : [{ start: 0, end: tested.length }];
     const report = orderedReport(tested.length, options.onProgress);
     const settled = await Promise.allSettled(
       segments.map(async (segment, i) => {
@@ -106,8 +125,16 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
     const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failure) throw failure.reason;
     const results = report.results();
-    const failed = results.some((r) => FAILURES.has(r.outcome) || (options.requireDown && r.outcome === 'irreversible'));
-    return { ok: !failed, scratch: options.scratchDescription, from: from ?? null, results, durationMs: Math.round(performance.now() - started) };
+    const failed = results.some(
+      (r) => FAILURES.has(r.outcome) || (options.requireDown && r.outcome === 'irreversible'),
+    );
+    return {
+      ok: !failed,
+      scratch: options.scratchDescription,
+      from: from ?? null,
+      results,
+      durationMs: Math.round(performance.now() - started),
+    };
   } finally {
     await main.end().catch(() => {});
   }
@@ -193,7 +220,14 @@ type OrderedReport = ReturnType<typeof orderedReport>;
 type SegmentResult = MigrationVerification & { broken?: boolean; next?: SchemaState };
 
 function notRun(migration: { version: string; name: string }, error: string): MigrationVerification {
-  return { version: migration.version, name: migration.name, outcome: 'not-run', differences: [], error, durationMs: 0 };
+  return {
+    version: migration.version,
+    name: migration.name,
+    outcome: 'not-run',
+    differences: [],
+    error,
+    durationMs: 0,
+  };
 }
 
 /** Why nothing after `result` can be trusted on its database, or null when the database is as expected. */
@@ -203,7 +237,13 @@ function stopReason(result: SegmentResult): string | null {
 }
 
 /** Verifies tested[start, end) on `client`'s database, after bringing it to the segment's start with plain ups. */
-async function verifySegment(client: pg.Client, plan: VerifyPlan, { start, end }: Segment, report: OrderedReport, options: VerifyOptions): Promise<void> {
+async function verifySegment(
+  client: pg.Client,
+  plan: VerifyPlan,
+  { start, end }: Segment,
+  report: OrderedReport,
+  options: VerifyOptions,
+): Promise<void> {
   // On the scripts' own connection: a reader on a second one was measured slower (two busy backends).
   const reader = new StateReader(client, options.snapshot);
   // Like a tracked run, the session is reset only after a script that may have changed it.
@@ -241,10 +281,22 @@ async function verifySegment(client: pg.Client, plan: VerifyPlan, { start, end }
   let carried: SchemaState | undefined;
   for (let index = start; index < end; index++) {
     const migration = plan.tested[index]!;
-    if (!stopped && report.isStopped(index)) stopped = 'not run: an earlier migration left its scratch database in an unknown state';
+    if (!stopped && report.isStopped(index))
+      stopped = 'not run: an earlier migration left its scratch database in an unknown state';
     const result: SegmentResult = stopped
       ? notRun(migration, stopped)
-      : await verifyOne(run, reader, migration, plan.scripts[index]!, { scope: plan.scopes[index]!, nextScope: index + 1 < end ? plan.scopes[index + 1] : undefined, previous: carried }, options);
+      : await verifyOne(
+          run,
+          reader,
+          migration,
+          plan.scripts[index]!,
+          {
+            scope: plan.scopes[index]!,
+            nextScope: index + 1 < end ? plan.scopes[index + 1] : undefined,
+            previous: carried,
+          },
+          options,
+        );
     carried = result.next;
     stopped ??= stopReason(result);
     report.add(index, result);
@@ -273,7 +325,10 @@ async function verifyOne(
 ): Promise<MigrationVerification & { broken?: boolean; next?: SchemaState }> {
   const started = performance.now();
   const base = { version: migration.version, name: migration.name, differences: [] as string[] };
-  const done = (outcome: VerifyOutcome, extra: Partial<MigrationVerification> & { broken?: boolean; next?: SchemaState } = {}) => ({
+  const done = (
+    outcome: VerifyOutcome,
+    extra: Partial<MigrationVerification> & { broken?: boolean; next?: SchemaState } = {},
+  ) => ({
     ...base,
     outcome,
     ...extra,
@@ -281,7 +336,9 @@ async function verifyOne(
   });
   const differences = (before: SchemaState, after: SchemaState, check: 'down' | 'up'): string[] => {
     const found = significant(diffSnapshots(before.snapshot, after.snapshot)).map((d) => describeDifference(d, check));
-    return found.length > 0 || !before.fingerprint || !after.fingerprint ? found : fingerprintChanges(before.fingerprint, after.fingerprint);
+    return found.length > 0 || !before.fingerprint || !after.fingerprint
+      ? found
+      : fingerprintChanges(before.fingerprint, after.fingerprint);
   };
   // The next migration's before-state, read at the moment this one leaves the database as it will stay.
   const nextBefore: StateRequest[] = nextScope !== undefined ? [{ scope: nextScope, expectAbsence: true }] : [];
@@ -292,7 +349,11 @@ async function verifyOne(
   const previous = carried ?? (await reader.state(scope, { expectAbsence: true }));
   const up = await attempt(() => run(scripts.up, scripts.down ? [{ scope, fingerprint: false }] : nextBefore));
   if (typeof up === 'string') return done('up-failed', { error: up });
-  if (!scripts.down) return done('irreversible', { error: `no ${migration.version}_${migration.name}.down.sql`, ...(up[0] ? { next: up[0] } : {}) });
+  if (!scripts.down)
+    return done('irreversible', {
+      error: `no ${migration.version}_${migration.name}.down.sql`,
+      ...(up[0] ? { next: up[0] } : {}),
+    });
   const applied = up[0]!;
   const down = await attempt(() => run(scripts.down!, [{ scope, expectAbsence: isEmpty(previous) }]));
   if (typeof down === 'string') return done('down-failed', { error: down });
@@ -300,10 +361,16 @@ async function verifyOne(
   const again = await attempt(() => run(scripts.up, [{ scope, fingerprint: false }, ...nextBefore]));
   if (notRestored.length > 0) {
     // The down is the culprit; an up that then fails (its objects still exist) is a consequence, noted.
-    if (typeof again === 'string') return done('down-does-not-restore', { differences: notRestored, error: `then the up failed when run again: ${again}`, broken: true });
+    if (typeof again === 'string')
+      return done('down-does-not-restore', {
+        differences: notRestored,
+        error: `then the up failed when run again: ${again}`,
+        broken: true,
+      });
     return done('down-does-not-restore', { differences: notRestored });
   }
-  if (typeof again === 'string') return done('up-not-repeatable', { error: `up failed when run again after its down: ${again}`, broken: true });
+  if (typeof again === 'string')
+    return done('up-not-repeatable', { error: `up failed when run again after its down: ${again}`, broken: true });
   const [repeated, next] = again;
   const notRepeated = differences(applied, repeated!, 'up');
   if (notRepeated.length > 0) return done('up-not-repeatable', { differences: notRepeated });

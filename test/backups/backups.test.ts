@@ -11,13 +11,18 @@ import { addMigration, writeMigrations } from '../harness/migrations.js';
 
 async function project() {
   const db = await createTestDatabase();
-  const dir = await writeMigrations({ '001_keep.sql': 'CREATE TABLE keep (id int PRIMARY KEY, note text);\nINSERT INTO keep SELECT g, \'row \' || g FROM generate_series(1, 500) g;' });
+  const dir = await writeMigrations({
+    '001_keep.sql':
+      "CREATE TABLE keep (id int PRIMARY KEY, note text);\nINSERT INTO keep SELECT g, 'row ' || g FROM generate_series(1, 500) g;",
+  });
   const backupDir = await mkdtemp(join(tmpdir(), 'ogel-backups-'));
-  const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCliProcess([...args, '--dir', dir, '--backup-dir', backupDir], { env: { DATABASE_URL: db.url, ...env } });
+  const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    runCliProcess([...args, '--dir', dir, '--backup-dir', backupDir], { env: { DATABASE_URL: db.url, ...env } });
   return { db, dir, backupDir, cli };
 }
 
-const list = async (cli: (args: string[]) => Promise<{ stdout: string }>) => JSON.parse((await cli(['backups', '--json'])).stdout) as BackupRecord[];
+const list = async (cli: (args: string[]) => Promise<{ stdout: string }>) =>
+  JSON.parse((await cli(['backups', '--json'])).stdout) as BackupRecord[];
 
 describe('backups', () => {
   it('a destructive migration is backed up automatically; restore brings the data back at the recorded version', async () => {
@@ -29,17 +34,27 @@ describe('backups', () => {
     expect(migrate.stderr).toMatch(/backup \S+ taken \(before migrate: destructive migration\)/);
     expect(await query(p.db.url, "SELECT to_regclass('keep') AS r")).toEqual([{ r: null }]);
     const [backup] = await list(p.cli);
-    expect(backup).toMatchObject({ version: '001', format: 'custom', checksum: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+    expect(backup).toMatchObject({
+      version: '001',
+      format: 'custom',
+      checksum: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+    });
     const refused = await p.cli(['restore', backup!.id]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('CONFIRMATION_REQUIRED');
     const restored = await p.cli(['restore', backup!.id, '--yes', '--json']);
     expect(restored.code).toBe(0);
     expect(JSON.parse(restored.stdout)).toMatchObject({ id: backup!.id, version: '001' });
-    expect(await query(p.db.url, 'SELECT count(*)::int AS n, max(note) AS last FROM keep')).toEqual([{ n: 500, last: 'row 99' }]);
-    const status = JSON.parse((await runCliProcess(['status', '--json', '--dir', p.dir], { env: { DATABASE_URL: p.db.url } })).stdout);
+    expect(await query(p.db.url, 'SELECT count(*)::int AS n, max(note) AS last FROM keep')).toEqual([
+      { n: 500, last: 'row 99' },
+    ]);
+    const status = JSON.parse(
+      (await runCliProcess(['status', '--json', '--dir', p.dir], { env: { DATABASE_URL: p.db.url } })).stdout,
+    );
     expect(status.counts).toMatchObject({ applied: 1, pending: 1 });
-    expect(await query(p.db.url, "SELECT event, outcome FROM platform.schema_migration_events WHERE event = 'restore'")).toEqual([{ event: 'restore', outcome: 'success' }]);
+    expect(
+      await query(p.db.url, "SELECT event, outcome FROM platform.schema_migration_events WHERE event = 'restore'"),
+    ).toEqual([{ event: 'restore', outcome: 'success' }]);
     expect((await list(p.cli)).map((b) => b.id)).toContain(backup!.id);
   });
 
@@ -52,9 +67,12 @@ describe('backups', () => {
     const restored = await p.cli(['restore', id, '--to-database', other.url]);
     expect(restored.code).toBe(0);
     expect(await query(other.url, 'SELECT count(*)::int AS n FROM keep')).toEqual([{ n: 500 }]);
-    const everything = taken.stdout + taken.stderr + restored.stdout + restored.stderr + JSON.stringify(await list(p.cli));
+    const everything =
+      taken.stdout + taken.stderr + restored.stdout + restored.stderr + JSON.stringify(await list(p.cli));
     expect(everything).not.toContain(':postgres@');
-    expect(JSON.stringify(await query(p.db.url, 'SELECT * FROM platform.schema_migration_backups'))).not.toContain(':postgres@');
+    expect(JSON.stringify(await query(p.db.url, 'SELECT * FROM platform.schema_migration_backups'))).not.toContain(
+      ':postgres@',
+    );
   });
 
   it('a corrupted backup file is refused and the database is left untouched', async () => {
@@ -96,7 +114,9 @@ describe('backups', () => {
     const result = await p.cli(['backup'], { OGEL_MIGRATE_PG_BIN_DIR: bin });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('TOOL_VERSION_MISMATCH');
-    expect(result.stderr).toMatch(/pg_dump is version 9\.6 but the server is PostgreSQL 1\d: .*Install postgresql-client-1\d/);
+    expect(result.stderr).toMatch(
+      /pg_dump is version 9\.6 but the server is PostgreSQL 1\d: .*Install postgresql-client-1\d/,
+    );
   });
 });
 
@@ -112,9 +132,12 @@ describe('backup rules (pure)', () => {
   it('decides automatic backups and retention', () => {
     expect(shouldBackupBeforeMigrate('never', { protectedEnv: true, destructive: false, pending: 1 })).toBe(true);
     expect(shouldBackupBeforeMigrate('destructive', { protectedEnv: false, destructive: true, pending: 1 })).toBe(true);
-    expect(shouldBackupBeforeMigrate('destructive', { protectedEnv: false, destructive: false, pending: 3 })).toBe(false);
+    expect(shouldBackupBeforeMigrate('destructive', { protectedEnv: false, destructive: false, pending: 3 })).toBe(
+      false,
+    );
     expect(shouldBackupBeforeMigrate('always', { protectedEnv: false, destructive: false, pending: 0 })).toBe(false);
-    const at = (days: number, id: string) => ({ id, createdAt: new Date(Date.UTC(2026, 0, 30) - days * 86_400_000).toISOString() }) as BackupRecord;
+    const at = (days: number, id: string) =>
+      ({ id, createdAt: new Date(Date.UTC(2026, 0, 30) - days * 86_400_000).toISOString() }) as BackupRecord;
     const records = [at(0, 'a'), at(1, 'b'), at(5, 'c'), at(20, 'd')];
     expect(backupsToPrune(records, 2, undefined, new Date(Date.UTC(2026, 0, 30))).map((r) => r.id)).toEqual(['c', 'd']);
     expect(backupsToPrune(records, undefined, 3, new Date(Date.UTC(2026, 0, 30))).map((r) => r.id)).toEqual(['c', 'd']);
@@ -125,7 +148,9 @@ describe('backups over HTTP', () => {
   it('GET /backups, POST /backups (admin), POST /backups/{id}/restore needs confirm', async () => {
     const { startTestServer, READ } = await import('../harness/server.js');
     const db = await createTestDatabase();
-    const dir = await writeMigrations({ '001_keep.sql': 'CREATE TABLE keep (id int);\nINSERT INTO keep VALUES (1), (2);' });
+    const dir = await writeMigrations({
+      '001_keep.sql': 'CREATE TABLE keep (id int);\nINSERT INTO keep VALUES (1), (2);',
+    });
     const backupDir = await mkdtemp(join(tmpdir(), 'ogel-http-backups-'));
     const server = await startTestServer({ databaseUrl: db.url, dir }, { backupDir });
     try {
@@ -137,9 +162,16 @@ describe('backups over HTTP', () => {
       expect(listed.backups.map((b: { id: string }) => b.id)).toEqual([created.id]);
       await query(db.url, 'DELETE FROM keep');
       expect((await server.fetch(`/backups/${created.id}/restore`, { method: 'POST', body: '{}' })).status).toBe(400);
-      expect((await server.fetch('/backups/..%2Fetc/restore', { method: 'POST', body: '{"confirm":true}' })).status).toBe(400);
-      expect((await server.fetch('/backups/nope/restore', { method: 'POST', body: '{"confirm":true}' })).status).toBe(404);
-      const restored = await server.fetch(`/backups/${created.id}/restore`, { method: 'POST', body: '{"confirm":true}' });
+      expect(
+        (await server.fetch('/backups/..%2Fetc/restore', { method: 'POST', body: '{"confirm":true}' })).status,
+      ).toBe(400);
+      expect((await server.fetch('/backups/nope/restore', { method: 'POST', body: '{"confirm":true}' })).status).toBe(
+        404,
+      );
+      const restored = await server.fetch(`/backups/${created.id}/restore`, {
+        method: 'POST',
+        body: '{"confirm":true}',
+      });
       expect(restored.status).toBe(200);
       expect(await query(db.url, 'SELECT count(*)::int AS n FROM keep')).toEqual([{ n: 2 }]);
     } finally {
@@ -154,14 +186,21 @@ describe('a failed automatic backup', () => {
     await p.cli(['migrate']);
     await addMigration(p.dir, '002_drop_keep.sql', 'DROP TABLE keep;');
     const bin = await mkdtemp(join(tmpdir(), 'ogel-failbin-'));
-    await writeFile(join(bin, 'pg_dump'), '#!/bin/sh\nif [ "$1" = "--version" ]; then echo "pg_dump (PostgreSQL) 99.0"; exit 0; fi\necho "pg_dump: error: disk full" >&2\nexit 1\n');
+    await writeFile(
+      join(bin, 'pg_dump'),
+      '#!/bin/sh\nif [ "$1" = "--version" ]; then echo "pg_dump (PostgreSQL) 99.0"; exit 0; fi\necho "pg_dump: error: disk full" >&2\nexit 1\n',
+    );
     await chmod(join(bin, 'pg_dump'), 0o755);
     const result = await p.cli(['migrate'], { OGEL_MIGRATE_PG_BIN_DIR: bin });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('[BACKUP_FAILED]');
     expect(result.stderr).toContain('disk full');
     expect(await query(p.db.url, 'SELECT count(*)::int AS n FROM keep')).toEqual([{ n: 500 }]);
-    expect(await query(p.db.url, "SELECT count(*)::int AS n FROM platform.schema_migrations WHERE version = '002'")).toEqual([{ n: 0 }]);
-    expect(await query(p.db.url, "SELECT outcome FROM platform.schema_migration_events WHERE event = 'backup'")).toEqual([{ outcome: 'failure' }]);
+    expect(
+      await query(p.db.url, "SELECT count(*)::int AS n FROM platform.schema_migrations WHERE version = '002'"),
+    ).toEqual([{ n: 0 }]);
+    expect(
+      await query(p.db.url, "SELECT outcome FROM platform.schema_migration_events WHERE event = 'backup'"),
+    ).toEqual([{ outcome: 'failure' }]);
   });
 });

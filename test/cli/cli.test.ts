@@ -22,8 +22,22 @@ describe('CLI', () => {
     expect(before.code).toBe(0);
     const status = JSON.parse(before.stdout);
     expect(Object.keys(status)).toEqual(['table', 'current', 'counts', 'migrations', 'ignored']);
-    expect(status).toMatchObject({ table: 'platform.schema_migrations', current: null, counts: { applied: 0, pending: 2, modified: 0, missing: 0, failed: 0 } });
-    expect(Object.keys(status.migrations[0])).toEqual(['version', 'name', 'state', 'checksum', 'appliedAt', 'appliedBy', 'executionMs', 'kind', 'reversible']);
+    expect(status).toMatchObject({
+      table: 'platform.schema_migrations',
+      current: null,
+      counts: { applied: 0, pending: 2, modified: 0, missing: 0, failed: 0 },
+    });
+    expect(Object.keys(status.migrations[0])).toEqual([
+      'version',
+      'name',
+      'state',
+      'checksum',
+      'appliedAt',
+      'appliedBy',
+      'executionMs',
+      'kind',
+      'reversible',
+    ]);
     expect(status.ignored).toEqual([
       { file: 'notes.txt', reason: 'not a .sql file' },
       { file: 'test_checks.sql', reason: 'matches ignore pattern test_*.sql' },
@@ -54,21 +68,36 @@ describe('CLI', () => {
     expect(text.stderr).toContain('[MIGRATION_FAILED] 001_bad.sql:2:8: column "nope" does not exist');
     const json = await runCliProcess(['migrate', '--json', '--dir', dir, '--database-url', db.url]);
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout).error).toMatchObject({ code: 'MIGRATION_FAILED', details: { file: '001_bad.sql', line: 2, column: 8 } });
+    expect(JSON.parse(json.stdout).error).toMatchObject({
+      code: 'MIGRATION_FAILED',
+      details: { file: '001_bad.sql', line: 2, column: 8 },
+    });
     expect(await query(db.url, "SELECT to_regclass('x') AS r")).toEqual([{ r: null }]);
   });
 
   it('usage errors exit 2: bad flags, bad file names, bad URLs (password masked), missing URL', async () => {
-    const dir = await writeMigrations({ '001_a.sql': 'SELECT 1;', '1_dup.sql': 'SELECT 2;', 'Bad-Name.sql': 'SELECT 3;', '003_orphan.down.sql': 'SELECT 4;' });
+    const dir = await writeMigrations({
+      '001_a.sql': 'SELECT 1;',
+      '1_dup.sql': 'SELECT 2;',
+      'Bad-Name.sql': 'SELECT 3;',
+      '003_orphan.down.sql': 'SELECT 4;',
+    });
     const db = await createTestDatabase();
     const names = await runCliProcess(['migrate', '--dir', dir, '--database-url', db.url]);
     expect(names.code).toBe(2);
-    for (const file of ['001_a.sql', '1_dup.sql', 'Bad-Name.sql', '003_orphan.down.sql']) expect(names.stderr).toContain(file);
+    for (const file of ['001_a.sql', '1_dup.sql', 'Bad-Name.sql', '003_orphan.down.sql'])
+      expect(names.stderr).toContain(file);
     expect(names.stderr).toContain('version 001 is used by more than one file');
     expect(names.stderr).toContain('down file has no up migration');
 
     const ok = await writeMigrations({ '001_a.sql': 'SELECT 1;' });
-    const badUrl = await runCliProcess(['status', '--dir', ok, '--database-url', 'postgresql://me:s3cret@host:notaport/db']);
+    const badUrl = await runCliProcess([
+      'status',
+      '--dir',
+      ok,
+      '--database-url',
+      'postgresql://me:s3cret@host:notaport/db',
+    ]);
     expect(badUrl.code).toBe(2);
     expect(badUrl.stderr).toContain('postgresql://me:****@');
     expect(badUrl.stderr + badUrl.stdout).not.toContain('s3cret');
@@ -77,7 +106,9 @@ describe('CLI', () => {
     expect(noUrl.stderr).toContain('DATABASE_URL');
     expect((await runCliProcess(['status', '--frobnicate'])).code).toBe(2);
     expect((await runCliProcess(['rollback', '--steps', '0', '--dir', ok, '--database-url', db.url])).code).toBe(2);
-    expect((await runCliProcess(['migrate', '--lock-timeout', 'soon', '--dir', ok, '--database-url', db.url])).code).toBe(2);
+    expect(
+      (await runCliProcess(['migrate', '--lock-timeout', 'soon', '--dir', ok, '--database-url', db.url])).code,
+    ).toBe(2);
   });
 
   it('a wrong password is a connection failure that never prints the password', async () => {
@@ -118,7 +149,9 @@ describe('CLI', () => {
     const bun = await runCliProcess(['migrate', '--dir', dir, '--database-url', db.url], { runtime: [BUN] });
     expect(bun.stderr).not.toContain('error');
     expect(bun.code).toBe(0);
-    const status = await runCliProcess(['status', '--json', '--dir', dir, '--database-url', db.url], { runtime: [BUN] });
+    const status = await runCliProcess(['status', '--json', '--dir', dir, '--database-url', db.url], {
+      runtime: [BUN],
+    });
     expect(JSON.parse(status.stdout).counts.applied).toBe(1);
   });
 });

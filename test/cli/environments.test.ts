@@ -8,7 +8,11 @@ import { addMigration, writeMigrations } from '../harness/migrations.js';
 
 /** Three environments on one real server: three databases, wired through a config file. */
 async function project() {
-  const [dev, staging, prod] = await Promise.all([createTestDatabase('dev'), createTestDatabase('stg'), createTestDatabase('prd')]);
+  const [dev, staging, prod] = await Promise.all([
+    createTestDatabase('dev'),
+    createTestDatabase('stg'),
+    createTestDatabase('prd'),
+  ]);
   const root = await mkdtemp(join(tmpdir(), 'ogel-proj-'));
   const dir = await writeMigrations({
     '001_a.sql': 'CREATE TABLE a (id int);',
@@ -34,18 +38,22 @@ describe('environments', () => {
     const p = await project();
     const refused = await p.cli(['migrate', '--env', 'staging']);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('[PROMOTION_REFUSED] staging comes after dev, which has not run: 001_a (not applied in dev), 002_b (not applied in dev)');
+    expect(refused.stderr).toContain(
+      '[PROMOTION_REFUSED] staging comes after dev, which has not run: 001_a (not applied in dev), 002_b (not applied in dev)',
+    );
     expect(await query(p.staging.url, "SELECT to_regclass('a') AS r")).toEqual([{ r: null }]);
 
     expect((await p.cli(['migrate', '--env', 'dev', '--to', '001'])).code).toBe(0);
     const partial = await p.cli(['migrate', '--env', 'staging', '--json']);
     expect(partial.code).toBe(1);
-    expect(JSON.parse(partial.stdout).error.details.violations).toEqual([{ version: '002', name: 'b', reason: 'not-applied-upstream' }]);
+    expect(JSON.parse(partial.stdout).error.details.violations).toEqual([
+      { version: '002', name: 'b', reason: 'not-applied-upstream' },
+    ]);
     expect((await p.cli(['migrate', '--env', 'staging', '--to', '001'])).code).toBe(0);
 
     // Same version, different bytes in dev: refused as a checksum difference.
     await query(p.dev.url, "UPDATE platform.schema_migrations SET checksum = 'sha256:other' WHERE version = '001'");
-    await query(p.staging.url, "DELETE FROM platform.schema_migrations");
+    await query(p.staging.url, 'DELETE FROM platform.schema_migrations');
     await query(p.staging.url, 'DROP TABLE a');
     const checksum = await p.cli(['migrate', '--env', 'staging', '--to', '001']);
     expect(checksum.stderr).toContain('applied with a different checksum in dev');
@@ -54,7 +62,10 @@ describe('environments', () => {
     expect(noReason.code).toBe(2);
     const forced = await p.cli(['migrate', '--env', 'staging', '--to', '001', '--force-promotion', 'hotfix INC-42']);
     expect(forced.code).toBe(0);
-    const [event] = await query(p.staging.url, "SELECT details FROM platform.schema_migration_events WHERE event = 'promotion_override'");
+    const [event] = await query(
+      p.staging.url,
+      "SELECT details FROM platform.schema_migration_events WHERE event = 'promotion_override'",
+    );
     expect(event!.details).toMatchObject({ reason: 'hotfix INC-42', upstream: 'dev', environment: 'staging' });
   });
 
@@ -122,7 +133,10 @@ describe('environments', () => {
     const result = await runCliProcess(['status', '--env', 'dev', '--json'], { env: p.env, cwd: nested });
     expect(JSON.parse(result.stdout).counts.pending).toBe(2);
     const other = await writeMigrations({ '001_only.sql': 'SELECT 1;' });
-    const flagged = await runCliProcess(['status', '--env', 'dev', '--json', '--dir', other], { env: p.env, cwd: nested });
+    const flagged = await runCliProcess(['status', '--env', 'dev', '--json', '--dir', other], {
+      env: p.env,
+      cwd: nested,
+    });
     expect(JSON.parse(flagged.stdout).counts.pending).toBe(1);
   });
 
@@ -144,7 +158,10 @@ describe('environments', () => {
   it('$DATABASE_URL is not used when --env names another environment', async () => {
     const p = await project();
     await addMigration(p.dir, '003_c.sql', 'SELECT 1;');
-    const result = await runCliProcess(['status', '--env', 'staging', '--json'], { env: { ...p.env, DATABASE_URL: 'postgres://nobody:x@127.0.0.1:1/none' }, cwd: p.root });
+    const result = await runCliProcess(['status', '--env', 'staging', '--json'], {
+      env: { ...p.env, DATABASE_URL: 'postgres://nobody:x@127.0.0.1:1/none' },
+      cwd: p.root,
+    });
     expect(result.code).toBe(0);
   });
 });

@@ -14,7 +14,16 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium package`);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   await mkdir(ARTIFACTS, { recursive: true });
 });
@@ -63,9 +72,13 @@ describe('dashboard in Chromium', () => {
       await expect.poll(() => page.locator('.progress').textContent()).toContain('002 done');
 
       await page.getByRole('button', { name: 'Rollback test' }).click();
-      await expect.poll(() => page.locator('[data-check="verify"]').textContent(), { timeout: 20_000 }).toContain('003_broken: up-failed');
+      await expect
+        .poll(() => page.locator('[data-check="verify"]').textContent(), { timeout: 20_000 })
+        .toContain('003_broken: up-failed');
       await page.getByRole('button', { name: 'Check drift' }).click();
-      await expect.poll(() => page.locator('[data-check="drift"]').textContent(), { timeout: 20_000 }).toContain('No drift');
+      await expect
+        .poll(() => page.locator('[data-check="drift"]').textContent(), { timeout: 20_000 })
+        .toContain('No drift');
       await page.getByRole('button', { name: 'Roll back…' }).click();
       expect(await page.getByRole('dialog').textContent()).toContain('002_members');
       expect(await page.getByRole('dialog').textContent()).toContain('rollback test: ok');

@@ -26,13 +26,23 @@ describe('connection loss', () => {
     const runner = new MigrationRunner({ databaseUrl: db.url, dir });
     const run = runner.migrate().catch((e: unknown) => e);
     // The migration's whole transaction is one message: wait until it is the one running.
-    await waitFor(db.url, "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%SELECT pg_sleep(3)%' AND state = 'active' AND application_name LIKE 'ogel-migrate%'");
-    await query(db.url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'ogel-migrate%' AND pid <> pg_backend_pid()");
+    await waitFor(
+      db.url,
+      "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%SELECT pg_sleep(3)%' AND state = 'active' AND application_name LIKE 'ogel-migrate%'",
+    );
+    await query(
+      db.url,
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'ogel-migrate%' AND pid <> pg_backend_pid()",
+    );
     const error = await run;
     expect(isOgelError(error, 'MIGRATION_FAILED')).toBe(true);
-    expect((error as Error).message).toMatch(/002_slow\.sql:2:1: terminating connection due to administrator command|Connection terminated/);
+    expect((error as Error).message).toMatch(
+      /002_slow\.sql:2:1: terminating connection due to administrator command|Connection terminated/,
+    );
     expect(await query(db.url, "SELECT to_regclass('slow') AS r")).toEqual([{ r: null }]);
-    expect(await query(db.url, 'SELECT version FROM platform.schema_migrations ORDER BY 1')).toEqual([{ version: '001' }]);
+    expect(await query(db.url, 'SELECT version FROM platform.schema_migrations ORDER BY 1')).toEqual([
+      { version: '001' },
+    ]);
     expect(await runner.lockHolder()).toBeNull();
     const retry = await runner.migrate();
     expect(retry.applied.map((a) => a.version)).toEqual(['002', '003']);
@@ -57,13 +67,18 @@ describe('connection loss', () => {
       const dir = await writeMigrations(files);
       const runner = new MigrationRunner({ databaseUrl: url, dir });
       const run = runner.migrate().catch((e: unknown) => e);
-      await waitFor(url, "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%SELECT pg_sleep(3)%' AND state = 'active' AND pid <> pg_backend_pid()");
+      await waitFor(
+        url,
+        "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%SELECT pg_sleep(3)%' AND state = 'active' AND pid <> pg_backend_pid()",
+      );
       await server.restart();
       const error = await run;
       expect(isOgelError(error)).toBe(true);
       expect((error as Error).message).toContain('002_slow.sql');
       expect(await query(url, "SELECT to_regclass('slow') AS r")).toEqual([{ r: null }]);
-      expect(await query(url, 'SELECT version FROM platform.schema_migrations ORDER BY 1')).toEqual([{ version: '001' }]);
+      expect(await query(url, 'SELECT version FROM platform.schema_migrations ORDER BY 1')).toEqual([
+        { version: '001' },
+      ]);
       const retry = await runner.migrate();
       expect(retry.applied.map((a) => a.version)).toEqual(['002', '003']);
     });

@@ -43,7 +43,10 @@ async function waitForLockRelease(runner: MigrationRunner): Promise<void> {
 
 /** Every applied row matches a fully applied migration, and every trace of a migration has its row. */
 async function assertConsistent(url: string): Promise<void> {
-  const rows = await query<{ version: string; status: string }>(url, "SELECT version, status FROM platform.schema_migrations").catch(() => []);
+  const rows = await query<{ version: string; status: string }>(
+    url,
+    'SELECT version, status FROM platform.schema_migrations',
+  ).catch(() => []);
   const status = new Map(rows.map((r) => [Number(r.version), r.status]));
   for (let i = 1; i <= 6; i++) {
     const [t] = await query<{ exists: boolean; n: number | null }>(
@@ -71,11 +74,23 @@ async function assertConsistent(url: string): Promise<void> {
 const points: Array<[string, (url: string) => () => Promise<void>]> = [
   ['right after start', () => after(30)],
   ['while taking the lock', () => after(120)],
-  ['inside transactional migration 002', (url) => whenRow(url, "SELECT 1 FROM platform.schema_migrations HAVING count(*) = 1 AND bool_and(version = '001')")],
+  [
+    'inside transactional migration 002',
+    (url) => whenRow(url, "SELECT 1 FROM platform.schema_migrations HAVING count(*) = 1 AND bool_and(version = '001')"),
+  ],
   ['between migrations', (url) => whenRow(url, "SELECT 1 FROM platform.schema_migrations WHERE version = '002'")],
-  ['inside no-transaction migration 004', (url) => whenRow(url, "SELECT 1 FROM platform.schema_migrations WHERE version = '004' AND status = 'running'")],
-  ['inside no-transaction 004 after its first statement', (url) => whenRow(url, "SELECT 1 WHERE to_regclass('step_4') IS NOT NULL")],
-  ['inside transactional migration 006', (url) => whenRow(url, "SELECT 1 FROM platform.schema_migrations WHERE version = '005'")],
+  [
+    'inside no-transaction migration 004',
+    (url) => whenRow(url, "SELECT 1 FROM platform.schema_migrations WHERE version = '004' AND status = 'running'"),
+  ],
+  [
+    'inside no-transaction 004 after its first statement',
+    (url) => whenRow(url, "SELECT 1 WHERE to_regclass('step_4') IS NOT NULL"),
+  ],
+  [
+    'inside transactional migration 006',
+    (url) => whenRow(url, "SELECT 1 FROM platform.schema_migrations WHERE version = '005'"),
+  ],
 ];
 
 describe('kill -9 of the runner', () => {
@@ -89,7 +104,10 @@ describe('kill -9 of the runner', () => {
     const status = await runner.status();
     if (status.counts.failed > 0) {
       // Killed inside the no-transaction migration: a human checks, undoes the half, and repairs.
-      expect(status.migrations.find((m) => m.state === 'failed')).toMatchObject({ version: '004', error: expect.stringContaining('interrupted') });
+      expect(status.migrations.find((m) => m.state === 'failed')).toMatchObject({
+        version: '004',
+        error: expect.stringContaining('interrupted'),
+      });
       await expect(runner.migrate()).rejects.toMatchObject({ code: 'FAILED_MIGRATION_PRESENT' });
       await query(db.url, 'DROP TABLE IF EXISTS step_4; DROP TABLE IF EXISTS step_4b');
       await runner.repair();

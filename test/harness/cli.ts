@@ -12,7 +12,10 @@ export interface CliResult {
 }
 
 /** Runs the built CLI as a real process (`npm test` builds first), the way users and CI run it. */
-export function runCliProcess(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; runtime?: string[] } = {}): Promise<CliResult> {
+export function runCliProcess(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; runtime?: string[] } = {},
+): Promise<CliResult> {
   const [command, ...prefix] = options.runtime ?? [process.execPath];
   return new Promise((resolve, reject) => {
     const child = spawn(command!, [...prefix, BIN, ...args], {

@@ -8,13 +8,44 @@ export const ADMIN = 'admin-token-for-tests';
 export const READ = 'read-token-for-tests';
 
 /** A real server on an ephemeral port, with its log lines captured for secret checks. */
-export async function startTestServer(options: MigrationRunnerOptions, extra: { shutdownGraceMs?: number; backupDir?: string } = {}): Promise<RunningServer & { logs: string[]; runner: MigrationRunner; fetch: (path: string, init?: RequestInit & { token?: string | null }) => Promise<Response> }> {
+export async function startTestServer(
+  options: MigrationRunnerOptions,
+  extra: { shutdownGraceMs?: number; backupDir?: string } = {},
+): Promise<
+  RunningServer & {
+    logs: string[];
+    runner: MigrationRunner;
+    fetch: (path: string, init?: RequestInit & { token?: string | null }) => Promise<Response>;
+  }
+> {
   const logs: string[] = [];
-  const logger = pino({ redact: { paths: ['req.headers.authorization'], censor: '****' } }, new Writable({ write(chunk, _enc, cb) { logs.push(String(chunk)); cb(); } }));
+  const logger = pino(
+    { redact: { paths: ['req.headers.authorization'], censor: '****' } },
+    new Writable({
+      write(chunk, _enc, cb) {
+        logs.push(String(chunk));
+        cb();
+      },
+    }),
+  );
   const runner = new MigrationRunner({ clientName: 'http', ...options });
   const { backupDir, ...rest } = extra;
-  const backups = new Map(backupDir && options.databaseUrl ? [['default', new BackupService({ runner, databaseUrl: options.databaseUrl, backupDir })]] : []);
-  const server = await startServer({ runners: new Map([['default', runner]]), backups, defaultEnvironment: 'default', port: 0, host: '127.0.0.1', adminToken: ADMIN, readToken: READ, logger, ...rest });
+  const backups = new Map(
+    backupDir && options.databaseUrl
+      ? [['default', new BackupService({ runner, databaseUrl: options.databaseUrl, backupDir })]]
+      : [],
+  );
+  const server = await startServer({
+    runners: new Map([['default', runner]]),
+    backups,
+    defaultEnvironment: 'default',
+    port: 0,
+    host: '127.0.0.1',
+    adminToken: ADMIN,
+    readToken: READ,
+    logger,
+    ...rest,
+  });
   return {
     ...server,
     logs,

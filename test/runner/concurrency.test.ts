@@ -13,11 +13,17 @@ describe('advisory locking', () => {
   it('four concurrent runners apply each migration exactly once', async () => {
     const db = await createTestDatabase();
     const dir = await writeMigrations(files);
-    const runners = Array.from({ length: 4 }, () => new MigrationRunner({ databaseUrl: db.url, dir, lockWaitMs: 30_000 }));
+    const runners = Array.from(
+      { length: 4 },
+      () => new MigrationRunner({ databaseUrl: db.url, dir, lockWaitMs: 30_000 }),
+    );
     const results = await Promise.all(runners.map((r) => r.migrate()));
     const applied = results.flatMap((r) => r.applied.map((a) => a.version)).sort();
     expect(applied).toEqual(['001', '002', '003', '004', '005', '006', '007', '008']);
-    const events = await query(db.url, "SELECT version, count(*)::int AS n FROM platform.schema_migration_events WHERE event = 'apply' GROUP BY version");
+    const events = await query(
+      db.url,
+      "SELECT version, count(*)::int AS n FROM platform.schema_migration_events WHERE event = 'apply' GROUP BY version",
+    );
     expect(events.every((e) => e.n === 1)).toBe(true);
     expect(events).toHaveLength(8);
   });
@@ -39,7 +45,9 @@ describe('advisory locking', () => {
     expect(details.holder.pid).toBe(holder!.pid);
     expect(details.holder.host).toContain(`runner pid ${process.pid}`);
     expect(Date.now() - Date.parse(details.holder.since)).toBeLessThan(10_000);
-    expect((error as Error).message).toMatch(/Another migration run holds the lock \(backend pid \d+, .+, since \d{4}-/);
+    expect((error as Error).message).toMatch(
+      /Another migration run holds the lock \(backend pid \d+, .+, since \d{4}-/,
+    );
     expect(waiting).toHaveLength(1);
     await running;
     expect(await impatient.lockHolder()).toBeNull();
@@ -80,7 +88,13 @@ describe('lock_timeout on migration statements', () => {
     const db = await createTestDatabase();
     await query(db.url, 'CREATE TABLE busy (id int)');
     const dir = await writeMigrations({ '001_alter.sql': 'ALTER TABLE busy ADD COLUMN note text;' });
-    const runner = new MigrationRunner({ databaseUrl: db.url, dir, lockTimeoutMs: 100, lockRetries: 10, retryBaseMs: 50 });
+    const runner = new MigrationRunner({
+      databaseUrl: db.url,
+      dir,
+      lockTimeoutMs: 100,
+      lockRetries: 10,
+      retryBaseMs: 50,
+    });
     const retries: number[] = [];
     runner.events.on('migration:retry', (e) => retries.push(e.attempt));
     const blocker = new pg.Client({ connectionString: db.url });
@@ -101,7 +115,12 @@ describe('lock_timeout on migration statements', () => {
     const result = await run;
     expect(result.applied).toHaveLength(1);
     expect(retries.length).toBeGreaterThan(0);
-    expect(await query(db.url, "SELECT column_name FROM information_schema.columns WHERE table_name = 'busy' AND column_name = 'note'")).toHaveLength(1);
+    expect(
+      await query(
+        db.url,
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'busy' AND column_name = 'note'",
+      ),
+    ).toHaveLength(1);
     // Without lock_timeout the waiting ALTER would queue every read until the blocker commits.
     expect(readsWhileBlocked).toBeGreaterThanOrEqual(2);
   });
@@ -110,7 +129,13 @@ describe('lock_timeout on migration statements', () => {
     const db = await createTestDatabase();
     await query(db.url, 'CREATE TABLE busy (id int)');
     const dir = await writeMigrations({ '001_alter.sql': 'ALTER TABLE busy ADD COLUMN note text;' });
-    const runner = new MigrationRunner({ databaseUrl: db.url, dir, lockTimeoutMs: 50, lockRetries: 2, retryBaseMs: 10 });
+    const runner = new MigrationRunner({
+      databaseUrl: db.url,
+      dir,
+      lockTimeoutMs: 50,
+      lockRetries: 2,
+      retryBaseMs: 10,
+    });
     await withClient(db.url, async (blocker) => {
       await blocker.query('BEGIN; LOCK TABLE busy IN ACCESS SHARE MODE');
       const error = await runner.migrate().catch((e: unknown) => e);

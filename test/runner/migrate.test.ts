@@ -7,7 +7,8 @@ const basic = {
   '001_create_schema.sql': 'CREATE SCHEMA IF NOT EXISTS app;',
   '002_create_items.sql': 'CREATE TABLE app.items (id serial PRIMARY KEY, name text NOT NULL);',
   '002_create_items.down.sql': 'DROP TABLE app.items;',
-  '003_add_price.sql': 'ALTER TABLE app.items ADD COLUMN price numeric;\nCREATE INDEX items_name_idx ON app.items (name);',
+  '003_add_price.sql':
+    'ALTER TABLE app.items ADD COLUMN price numeric;\nCREATE INDEX items_name_idx ON app.items (name);',
   '003_add_price.down.sql': 'DROP INDEX app.items_name_idx;\nALTER TABLE app.items DROP COLUMN price;',
 };
 
@@ -36,14 +37,20 @@ describe('migrate', () => {
     const result = await runner.migrate();
     expect(result.applied.map((a) => a.version)).toEqual(['001', '002', '003']);
     expect(result.current).toBe('003');
-    const rows = await query<Record<string, unknown>>(db.url, 'SELECT * FROM platform.schema_migrations ORDER BY version');
+    const rows = await query<Record<string, unknown>>(
+      db.url,
+      'SELECT * FROM platform.schema_migrations ORDER BY version',
+    );
     expect(rows).toHaveLength(3);
     expect(rows[1]).toMatchObject({ version: '002', name: 'create_items', kind: 'migration', status: 'applied' });
     expect(String(rows[1]!.checksum)).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(String(rows[1]!.down_checksum)).toMatch(/^sha256:/);
     expect(String(rows[1]!.applied_by)).toMatch(/^postgres via .+ \(library(:\w+)?, pid \d+\)$/);
     expect(typeof rows[1]!.execution_ms).toBe('number');
-    const events = await query(db.url, "SELECT event, outcome, version FROM platform.schema_migration_events ORDER BY id");
+    const events = await query(
+      db.url,
+      'SELECT event, outcome, version FROM platform.schema_migration_events ORDER BY id',
+    );
     expect(events).toEqual([
       { event: 'apply', outcome: 'success', version: '001' },
       { event: 'apply', outcome: 'success', version: '002' },
@@ -63,37 +70,55 @@ describe('migrate', () => {
   it('stops at a failing file mid-batch: nothing of it applied, error names file, statement and position', async () => {
     const { db, runner } = await setup({
       ...basic,
-      '003_add_price.sql': 'ALTER TABLE app.items ADD COLUMN price numeric;\nALTER TABLE app.items\n  ADD COLUMN broken nosuchtype;\n',
+      '003_add_price.sql':
+        'ALTER TABLE app.items ADD COLUMN price numeric;\nALTER TABLE app.items\n  ADD COLUMN broken nosuchtype;\n',
       '004_never.sql': 'CREATE TABLE app.never (id int);',
     });
     const error = await catchError(runner.migrate());
     expect(error.code).toBe('MIGRATION_FAILED');
     expect(error.message).toContain('003_add_price.sql:3:21: type "nosuchtype" does not exist');
     expect(error.message).toContain('statement 2 of 2 (line 2): ALTER TABLE app.items');
-    expect(error.details).toMatchObject({ file: '003_add_price.sql', line: 3, column: 21, sqlState: '42704', appliedBeforeFailure: ['001', '002'] });
-    const columns = await query(db.url, "SELECT column_name FROM information_schema.columns WHERE table_name = 'items' ORDER BY 1");
+    expect(error.details).toMatchObject({
+      file: '003_add_price.sql',
+      line: 3,
+      column: 21,
+      sqlState: '42704',
+      appliedBeforeFailure: ['001', '002'],
+    });
+    const columns = await query(
+      db.url,
+      "SELECT column_name FROM information_schema.columns WHERE table_name = 'items' ORDER BY 1",
+    );
     expect(columns.map((c) => c.column_name)).toEqual(['id', 'name']);
     expect(await query(db.url, "SELECT to_regclass('app.never') AS r")).toEqual([{ r: null }]);
     const status = await runner.status();
     expect(status.current).toBe('002');
     expect(status.counts).toMatchObject({ applied: 2, pending: 2, failed: 0 });
-    const [event] = await query(db.url, "SELECT event, outcome, version, error, details FROM platform.schema_migration_events WHERE outcome = 'failure'");
-    expect(event).toMatchObject({ event: 'apply', version: '003', details: { line: 3, column: 21, sqlState: '42704' } });
+    const [event] = await query(
+      db.url,
+      "SELECT event, outcome, version, error, details FROM platform.schema_migration_events WHERE outcome = 'failure'",
+    );
+    expect(event).toMatchObject({
+      event: 'apply',
+      version: '003',
+      details: { line: 3, column: 21, sqlState: '42704' },
+    });
     expect(String(event!.error)).toContain('nosuchtype');
   });
 
   it('reports a runtime error without a position at the failing statement', async () => {
     const { runner } = await setup({
-      '001_a.sql': "CREATE TABLE t (id int PRIMARY KEY);\nINSERT INTO t VALUES (1);\n\nINSERT INTO t VALUES (1);\n",
+      '001_a.sql': 'CREATE TABLE t (id int PRIMARY KEY);\nINSERT INTO t VALUES (1);\n\nINSERT INTO t VALUES (1);\n',
     });
     const error = await catchError(runner.migrate());
     expect(error.message).toMatch(/^001_a\.sql:4:1: duplicate key value violates unique constraint "t_pkey"/);
     expect(error.message).toContain('detail: Key (id)=(1) already exists.');
   });
 
-  it('one message per migration still names the failing statement, and a COMMIT-time failure is the file\'s', async () => {
+  it("one message per migration still names the failing statement, and a COMMIT-time failure is the file's", async () => {
     const { runner, db } = await setup({
-      '001_a.sql': 'CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE b (id int);\nCREATE TABLE a (id int);\nCREATE TABLE c (id int);\n',
+      '001_a.sql':
+        'CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE b (id int);\nCREATE TABLE a (id int);\nCREATE TABLE c (id int);\n',
     });
     const middle = await catchError(runner.migrate());
     // "relation already exists" carries no position: found by counting the statements that completed.
@@ -115,23 +140,32 @@ describe('migrate', () => {
   });
 
   it('refuses syntax errors and embedded transaction control before running anything', async () => {
-    const syntax = await setup({ '001_ok.sql': 'CREATE TABLE ok (id int);', '002_bad.sql': 'SELECT 1;\nCREATE TABLE (;' });
+    const syntax = await setup({
+      '001_ok.sql': 'CREATE TABLE ok (id int);',
+      '002_bad.sql': 'SELECT 1;\nCREATE TABLE (;',
+    });
     const error = await catchError(syntax.runner.migrate());
     expect(error.code).toBe('SQL_SYNTAX');
     expect(error.message).toContain('002_bad.sql:2:14');
     expect(await query(syntax.db.url, "SELECT to_regclass('ok') AS r")).toEqual([{ r: null }]);
 
-    const control = await setup({ '001_tx.sql': 'BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\nCREATE TABLE b (id int);' });
+    const control = await setup({
+      '001_tx.sql': 'BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\nCREATE TABLE b (id int);',
+    });
     const txError = await catchError(control.runner.migrate());
     expect(txError.code).toBe('TRANSACTION_CONTROL_IN_TRANSACTIONAL_MIGRATION');
     expect(txError.message).toContain('001_tx.sql:1:1 BEGIN');
     expect(txError.message).toContain('001_tx.sql:3:1 COMMIT');
     expect(txError.message).toContain('-- ogel:no-transaction');
 
-    const asWritten = await setup({ '001_tx.sql': '-- ogel:no-transaction\nBEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\nCREATE TABLE b (id int);' });
+    const asWritten = await setup({
+      '001_tx.sql': '-- ogel:no-transaction\nBEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\nCREATE TABLE b (id int);',
+    });
     const result = await asWritten.runner.migrate();
     expect(result.planned[0]).toMatchObject({ transactional: false, modeReason: '-- ogel:no-transaction directive' });
-    expect(await query(asWritten.db.url, "SELECT to_regclass('a') IS NOT NULL AS a, to_regclass('b') IS NOT NULL AS b")).toEqual([{ a: true, b: true }]);
+    expect(
+      await query(asWritten.db.url, "SELECT to_regclass('a') IS NOT NULL AS a, to_regclass('b') IS NOT NULL AS b"),
+    ).toEqual([{ a: true, b: true }]);
   });
 
   it('a last statement ending in a line comment does not swallow the tracking write', async () => {
@@ -147,7 +181,9 @@ describe('migrate', () => {
     });
     const result = await runner.migrate();
     expect(result.applied[1]).toMatchObject({ version: '002', transactional: false });
-    expect(await query(db.url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 't_id_idx'::regclass")).toEqual([{ indisvalid: true }]);
+    expect(await query(db.url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 't_id_idx'::regclass")).toEqual([
+      { indisvalid: true },
+    ]);
   });
 
   it('records a failed no-transaction migration and refuses until repair', async () => {
@@ -172,7 +208,10 @@ describe('migrate', () => {
     expect(repaired.removedFailed).toEqual(['002']);
     const result = await runner.migrate();
     expect(result.applied.map((a) => a.version)).toEqual(['002', '003']);
-    const events = await query(db.url, "SELECT event, outcome, version FROM platform.schema_migration_events WHERE version = '002' ORDER BY id");
+    const events = await query(
+      db.url,
+      "SELECT event, outcome, version FROM platform.schema_migration_events WHERE version = '002' ORDER BY id",
+    );
     expect(events).toEqual([
       { event: 'apply', outcome: 'failure', version: '002' },
       { event: 'repair', outcome: 'success', version: '002' },
@@ -237,7 +276,8 @@ describe('migrate', () => {
       '001_schemas.sql': 'CREATE SCHEMA other;',
       '002_set_path.sql': 'SET search_path = other;\nCREATE TABLE in_other (id int);',
       '003_plain.sql': 'CREATE TABLE where_am_i (id int);',
-      '004_session.sql': "SET work_mem = '64kB';\nCREATE ROLE leak_test_role;\nSET ROLE leak_test_role;\nCREATE TEMP TABLE scratch (id int);",
+      '004_session.sql':
+        "SET work_mem = '64kB';\nCREATE ROLE leak_test_role;\nSET ROLE leak_test_role;\nCREATE TEMP TABLE scratch (id int);",
       '004.5_select.sql': "SELECT set_config('search_path', 'other', false);",
       '004.6_plain.sql': 'CREATE TABLE after_select (id int);',
       '005_after.sql': [
@@ -248,7 +288,10 @@ describe('migrate', () => {
       ].join('\n'),
     });
     await runner.migrate();
-    const rows = await query(db.url, "SELECT table_schema, table_name FROM information_schema.tables WHERE table_name IN ('in_other', 'where_am_i', 'after_role', 'after_select') ORDER BY 2");
+    const rows = await query(
+      db.url,
+      "SELECT table_schema, table_name FROM information_schema.tables WHERE table_name IN ('in_other', 'where_am_i', 'after_role', 'after_select') ORDER BY 2",
+    );
     expect(rows).toEqual([
       { table_schema: 'public', table_name: 'after_role' },
       { table_schema: 'public', table_name: 'after_select' },

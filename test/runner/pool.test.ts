@@ -19,7 +19,14 @@ async function singleConnectionPool(): Promise<{ pool: pg.Pool; url: string }> {
 
 /** What an application would find on the connection the runner handed back. */
 async function connectionState(pool: pg.Pool) {
-  const { rows } = await pool.query<{ path: string; app: string; role: string; locks: number; temp: number; work_mem: string }>(
+  const { rows } = await pool.query<{
+    path: string;
+    app: string;
+    role: string;
+    locks: number;
+    temp: number;
+    work_mem: string;
+  }>(
     `SELECT current_setting('search_path') AS path, current_setting('application_name') AS app, current_user AS role,
             (SELECT count(*)::int FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()) AS locks,
             (SELECT count(*)::int FROM pg_class WHERE relpersistence = 't') AS temp, current_setting('work_mem') AS work_mem`,
@@ -33,7 +40,8 @@ describe('a runner on a pool the embedder owns', () => {
     const clean = await connectionState(pool);
     const dir = await writeMigrations({
       '001_schema.sql': 'CREATE SCHEMA other;',
-      '002_session.sql': "SET search_path = other;\nSET work_mem = '64kB';\nCREATE TEMP TABLE scratch (id int);\nCREATE TABLE in_other (id int);",
+      '002_session.sql':
+        "SET search_path = other;\nSET work_mem = '64kB';\nCREATE TEMP TABLE scratch (id int);\nCREATE TABLE in_other (id int);",
       '002_session.down.sql': 'DROP TABLE other.in_other;',
       '003_concurrently.sql': '-- ogel:no-transaction\nCREATE INDEX CONCURRENTLY in_other_id ON other.in_other (id);',
       '003_concurrently.down.sql': 'DROP INDEX other.in_other_id;',
@@ -54,7 +62,10 @@ describe('a runner on a pool the embedder owns', () => {
   it('keeps the pool usable and the lock free after a failed migration', async () => {
     const { pool } = await singleConnectionPool();
     const clean = await connectionState(pool);
-    const dir = await writeMigrations({ '001_ok.sql': 'CREATE TABLE ok (id int);', '002_bad.sql': "SET search_path = nowhere;\nSELECT no_such_column FROM ok;" });
+    const dir = await writeMigrations({
+      '001_ok.sql': 'CREATE TABLE ok (id int);',
+      '002_bad.sql': 'SET search_path = nowhere;\nSELECT no_such_column FROM ok;',
+    });
     const error = await new MigrationRunner({ pool, dir }).migrate().catch((e: unknown) => e);
     expect(isOgelError(error) && error.code).toBe('MIGRATION_FAILED');
     expect(await connectionState(pool)).toEqual(clean);
@@ -66,7 +77,8 @@ describe('a runner on a pool the embedder owns', () => {
     const { pool } = await singleConnectionPool();
     const clean = await connectionState(pool);
     const dir = await writeMigrations({
-      '001_bad.sql': "-- ogel:no-transaction\nSET search_path = nowhere;\nSET work_mem = '64kB';\nCREATE TEMP TABLE scratch (id int);\nSELECT no_such_column FROM scratch;",
+      '001_bad.sql':
+        "-- ogel:no-transaction\nSET search_path = nowhere;\nSET work_mem = '64kB';\nCREATE TEMP TABLE scratch (id int);\nSELECT no_such_column FROM scratch;",
     });
     const error = await new MigrationRunner({ pool, dir }).migrate().catch((e: unknown) => e);
     expect(isOgelError(error) && error.code).toBe('MIGRATION_FAILED');

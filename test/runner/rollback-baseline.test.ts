@@ -15,7 +15,10 @@ const files = {
 };
 
 async function tables(url: string): Promise<string[]> {
-  const rows = await query<{ t: string }>(url, "SELECT relname AS t FROM pg_class WHERE relname IN ('a','b','c','c_idx') ORDER BY 1");
+  const rows = await query<{ t: string }>(
+    url,
+    "SELECT relname AS t FROM pg_class WHERE relname IN ('a','b','c','c_idx') ORDER BY 1",
+  );
   return rows.map((r) => r.t);
 }
 
@@ -38,7 +41,10 @@ describe('rollback', () => {
     const all = await runner.rollback({ to: '0' });
     expect(all.reverted.map((r) => r.version)).toEqual(['001']);
     expect((await runner.status()).current).toBeNull();
-    const events = await query(db.url, "SELECT count(*)::int AS n FROM platform.schema_migration_events WHERE event = 'rollback' AND outcome = 'success'");
+    const events = await query(
+      db.url,
+      "SELECT count(*)::int AS n FROM platform.schema_migration_events WHERE event = 'rollback' AND outcome = 'success'",
+    );
     expect(events).toEqual([{ n: 7 }]);
   });
 
@@ -57,7 +63,10 @@ describe('rollback', () => {
 
   it('a failing down rolls back its own transaction and keeps the row', async () => {
     const db = await createTestDatabase();
-    const dir = await writeMigrations({ '001_a.sql': 'CREATE TABLE a (id int);', '001_a.down.sql': 'DROP TABLE a;\nDROP TABLE nope;' });
+    const dir = await writeMigrations({
+      '001_a.sql': 'CREATE TABLE a (id int);',
+      '001_a.down.sql': 'DROP TABLE a;\nDROP TABLE nope;',
+    });
     const runner = new MigrationRunner({ databaseUrl: db.url, dir });
     await runner.migrate();
     const error = await runner.rollback().catch((e: unknown) => e);
@@ -85,17 +94,26 @@ describe('baseline', () => {
     const runner = new MigrationRunner({ databaseUrl: db.url, dir });
     const result = await runner.baseline({ to: '002' });
     expect(result.baselined.map((b) => b.version)).toEqual(['001', '002']);
-    const rows = await query(db.url, 'SELECT version, kind, applied_at, execution_ms FROM platform.schema_migrations ORDER BY version');
+    const rows = await query(
+      db.url,
+      'SELECT version, kind, applied_at, execution_ms FROM platform.schema_migrations ORDER BY version',
+    );
     expect(rows).toEqual([
       { version: '001', kind: 'baseline', applied_at: null, execution_ms: null },
       { version: '002', kind: 'baseline', applied_at: null, execution_ms: null },
     ]);
     const status = await runner.status();
-    expect(status.migrations.slice(0, 2).map((m) => [m.state, m.kind])).toEqual([['applied', 'baseline'], ['applied', 'baseline']]);
+    expect(status.migrations.slice(0, 2).map((m) => [m.state, m.kind])).toEqual([
+      ['applied', 'baseline'],
+      ['applied', 'baseline'],
+    ]);
     expect((await runner.migrate()).applied.map((a) => a.version)).toEqual(['003', '004']);
     expect((await runner.baseline({ to: '004' })).baselined).toEqual([]);
     await expect(runner.baseline({ to: '77' })).rejects.toMatchObject({ code: 'UNKNOWN_VERSION' });
-    const events = await query(db.url, "SELECT version FROM platform.schema_migration_events WHERE event = 'baseline' ORDER BY id");
+    const events = await query(
+      db.url,
+      "SELECT version FROM platform.schema_migration_events WHERE event = 'baseline' ORDER BY id",
+    );
     expect(events).toEqual([{ version: '001' }, { version: '002' }]);
   });
 });
@@ -105,11 +123,19 @@ describe('configuration and secrets', () => {
     const db = await createTestDatabase();
     const dir = await writeMigrations({ '001_a.sql': 'CREATE TABLE a (id int);' });
     const url = db.url.replace(/^postgres:/, 'postgresql:');
-    const runner = new MigrationRunner({ databaseUrl: url, dir, schema: 'ops', table: 'migrations', eventsTable: 'migration_log' });
+    const runner = new MigrationRunner({
+      databaseUrl: url,
+      dir,
+      schema: 'ops',
+      table: 'migrations',
+      eventsTable: 'migration_log',
+    });
     await runner.migrate();
     expect(await query(db.url, 'SELECT version FROM ops.migrations')).toEqual([{ version: '001' }]);
     expect(await query(db.url, 'SELECT count(*)::int AS n FROM ops.migration_log')).toEqual([{ n: 1 }]);
-    expect(() => new MigrationRunner({ databaseUrl: url, dir, table: 'x; drop table y' })).toThrow(/lower-case SQL identifier/);
+    expect(() => new MigrationRunner({ databaseUrl: url, dir, table: 'x; drop table y' })).toThrow(
+      /lower-case SQL identifier/,
+    );
   });
 
   it('never shows the password: malformed URLs and failed connections are masked', async () => {

@@ -20,8 +20,11 @@ describe('reading the tracking table', () => {
       );
       await client.query("SET TimeZone = 'America/New_York'");
       const ours = await readAppliedRows(client, tracking);
-      const plain = await client.query(`SELECT version, name, checksum, down_checksum, kind, status, applied_at, applied_by, execution_ms, error FROM ${tracking.table}`);
-      const byVersion = <T extends { version: string }>(rows: T[]): T[] => [...rows].sort((a, b) => a.version.localeCompare(b.version));
+      const plain = await client.query(
+        `SELECT version, name, checksum, down_checksum, kind, status, applied_at, applied_by, execution_ms, error FROM ${tracking.table}`,
+      );
+      const byVersion = <T extends { version: string }>(rows: T[]): T[] =>
+        [...rows].sort((a, b) => a.version.localeCompare(b.version));
       expect(byVersion(ours)).toEqual(
         byVersion(plain.rows).map((r) => ({
           version: r.version,

@@ -156,7 +156,11 @@ describe('snapshotSchema', () => {
     const b = await databaseWith(BASE_REORDERED());
     const snapA = await snapshot(a);
     // Another session's search_path and output settings must not leak into definitions.
-    const snapB = await snapshot(b, {}, "SET search_path = platform, public; SET DateStyle = 'SQL, DMY'; SET TimeZone = 'Asia/Tokyo'");
+    const snapB = await snapshot(
+      b,
+      {},
+      "SET search_path = platform, public; SET DateStyle = 'SQL, DMY'; SET TimeZone = 'Asia/Tokyo'",
+    );
     expect(diffSnapshots(snapA, snapB)).toEqual([]);
     expect(snapB).toEqual(snapA);
     expect(JSON.stringify(snapB)).toBe(JSON.stringify(snapA));
@@ -203,20 +207,35 @@ describe('snapshotSchema', () => {
       objectType: 'column',
       parent: 'table platform.projects',
       attributes: {
-        collation: null, comment: 'Free-form tags', default: "'{}'::text[]", generated: null, identity: null,
-        notNull: true, position: 6, type: 'text[]',
+        collation: null,
+        comment: 'Free-form tags',
+        default: "'{}'::text[]",
+        generated: null,
+        identity: null,
+        notNull: true,
+        position: 6,
+        type: 'text[]',
       },
     });
     expect(snap.objects['column platform.projects.code']!.attributes.generated).toBe(
       "GENERATED ALWAYS AS (('P-'::text || (id)::text)) STORED",
     );
     expect(snap.objects['sequence platform.projects_id_seq']!.attributes).toMatchObject({
-      type: 'integer', increment: '1', max: '2147483647', ownedBy: 'platform.projects.id', identity: false,
+      type: 'integer',
+      increment: '1',
+      max: '2147483647',
+      ownedBy: 'platform.projects.id',
+      identity: false,
     });
-    expect(snap.objects['constraint platform.projects.projects_status_check']!.attributes).toMatchObject({ validated: false });
+    expect(snap.objects['constraint platform.projects.projects_status_check']!.attributes).toMatchObject({
+      validated: false,
+    });
     expect(snap.objects['enum platform.plan_tier']!.attributes.labels).toEqual(['free', 'pro']);
     expect(snap.objects['policy platform.projects.projects_owner_select']!.attributes).toMatchObject({
-      command: 'SELECT', permissive: true, roles: [ROLE], withCheck: null,
+      command: 'SELECT',
+      permissive: true,
+      roles: [ROLE],
+      withCheck: null,
     });
   });
 
@@ -240,7 +259,9 @@ describe('snapshotSchema', () => {
       await client.query("SET search_path = platform, public; SET DateStyle = 'SQL, DMY'");
       await client.query('BEGIN');
       await snapshotSchema(client);
-      const { rows } = await client.query("SELECT current_setting('search_path') AS p, current_setting('DateStyle') AS d");
+      const { rows } = await client.query(
+        "SELECT current_setting('search_path') AS p, current_setting('DateStyle') AS d",
+      );
       await client.query('ROLLBACK');
       expect(rows[0]).toEqual({ p: 'platform, public', d: 'SQL, DMY' });
     });
@@ -269,66 +290,139 @@ describe('snapshotSchema', () => {
 
 describe('diffSnapshots', () => {
   const cases: Array<{ name: string; change: string; expected: Array<[string, string, string?]> }> = [
-    { name: 'index added', change: 'CREATE INDEX projects_tags_idx ON platform.projects USING gin (tags)',
-      expected: [['added', 'index platform.projects_tags_idx']] },
-    { name: 'column type changed', change: 'ALTER TABLE platform.projects ALTER COLUMN name TYPE varchar(100)',
-      expected: [['changed', 'column platform.projects.name', 'type']] },
-    { name: 'column default changed', change: "ALTER TABLE platform.projects ALTER COLUMN status SET DEFAULT 'archived'",
-      expected: [['changed', 'column platform.projects.status', 'default']] },
-    { name: 'nullability changed', change: 'ALTER TABLE platform.projects ALTER COLUMN name DROP NOT NULL',
-      expected: [['changed', 'column platform.projects.name', 'notNull']] },
-    { name: 'constraint validated', change: 'ALTER TABLE platform.projects VALIDATE CONSTRAINT projects_status_check',
-      expected: [['changed', 'constraint platform.projects.projects_status_check', 'validated']] },
-    { name: 'constraint definition changed',
+    {
+      name: 'index added',
+      change: 'CREATE INDEX projects_tags_idx ON platform.projects USING gin (tags)',
+      expected: [['added', 'index platform.projects_tags_idx']],
+    },
+    {
+      name: 'column type changed',
+      change: 'ALTER TABLE platform.projects ALTER COLUMN name TYPE varchar(100)',
+      expected: [['changed', 'column platform.projects.name', 'type']],
+    },
+    {
+      name: 'column default changed',
+      change: "ALTER TABLE platform.projects ALTER COLUMN status SET DEFAULT 'archived'",
+      expected: [['changed', 'column platform.projects.status', 'default']],
+    },
+    {
+      name: 'nullability changed',
+      change: 'ALTER TABLE platform.projects ALTER COLUMN name DROP NOT NULL',
+      expected: [['changed', 'column platform.projects.name', 'notNull']],
+    },
+    {
+      name: 'constraint validated',
+      change: 'ALTER TABLE platform.projects VALIDATE CONSTRAINT projects_status_check',
+      expected: [['changed', 'constraint platform.projects.projects_status_check', 'validated']],
+    },
+    {
+      name: 'constraint definition changed',
       change: `ALTER TABLE platform.projects DROP CONSTRAINT projects_status_check,
                ADD CONSTRAINT projects_status_check CHECK (status IN ('active', 'archived')) NOT VALID`,
-      expected: [['changed', 'constraint platform.projects.projects_status_check', 'definition']] },
-    { name: 'policy USING changed', change: 'ALTER POLICY projects_owner_select ON platform.projects USING (true)',
-      expected: [['changed', 'policy platform.projects.projects_owner_select', 'using']] },
-    { name: 'grant added', change: `GRANT INSERT ON platform.accounts TO ${ROLE}`,
-      expected: [['added', `grant INSERT on platform.accounts to ${ROLE}`]] },
-    { name: 'column grant revoked', change: `REVOKE UPDATE (name) ON platform.projects FROM ${ROLE}`,
-      expected: [['removed', `grant UPDATE (name) on platform.projects to ${ROLE}`]] },
-    { name: 'default privilege revoked', change: 'REVOKE USAGE ON TYPE platform.plan_tier FROM PUBLIC',
-      expected: [['added', 'revoke USAGE on type platform.plan_tier from PUBLIC']] },
-    { name: 'default privileges changed', change: `ALTER DEFAULT PRIVILEGES IN SCHEMA platform GRANT INSERT ON TABLES TO ${ROLE}`,
-      expected: [['changed', 'default privileges for role postgres in schema platform on tables', 'grants']] },
-    { name: 'function body changed',
+      expected: [['changed', 'constraint platform.projects.projects_status_check', 'definition']],
+    },
+    {
+      name: 'policy USING changed',
+      change: 'ALTER POLICY projects_owner_select ON platform.projects USING (true)',
+      expected: [['changed', 'policy platform.projects.projects_owner_select', 'using']],
+    },
+    {
+      name: 'grant added',
+      change: `GRANT INSERT ON platform.accounts TO ${ROLE}`,
+      expected: [['added', `grant INSERT on platform.accounts to ${ROLE}`]],
+    },
+    {
+      name: 'column grant revoked',
+      change: `REVOKE UPDATE (name) ON platform.projects FROM ${ROLE}`,
+      expected: [['removed', `grant UPDATE (name) on platform.projects to ${ROLE}`]],
+    },
+    {
+      name: 'default privilege revoked',
+      change: 'REVOKE USAGE ON TYPE platform.plan_tier FROM PUBLIC',
+      expected: [['added', 'revoke USAGE on type platform.plan_tier from PUBLIC']],
+    },
+    {
+      name: 'default privileges changed',
+      change: `ALTER DEFAULT PRIVILEGES IN SCHEMA platform GRANT INSERT ON TABLES TO ${ROLE}`,
+      expected: [['changed', 'default privileges for role postgres in schema platform on tables', 'grants']],
+    },
+    {
+      name: 'function body changed',
       change: `CREATE OR REPLACE FUNCTION platform.touch_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   NEW.updated_at := clock_timestamp();
   RETURN NEW;
 END
 $$`,
-      expected: [['changed', 'function platform.touch_updated_at()', 'body']] },
-    { name: 'function volatility changed', change: 'ALTER FUNCTION platform.account_count() VOLATILE',
-      expected: [['changed', 'function platform.account_count()', 'volatility']] },
-    { name: 'trigger added',
-      change: 'CREATE TRIGGER accounts_touch BEFORE UPDATE ON platform.accounts FOR EACH ROW EXECUTE FUNCTION platform.touch_updated_at()',
-      expected: [['added', 'trigger platform.accounts.accounts_touch']] },
-    { name: 'trigger disabled', change: 'ALTER TABLE platform.projects DISABLE TRIGGER projects_touch',
-      expected: [['changed', 'trigger platform.projects.projects_touch', 'enabled']] },
-    { name: 'enum value added', change: "ALTER TYPE platform.plan_tier ADD VALUE 'enterprise'",
-      expected: [['changed', 'enum platform.plan_tier', 'labels']] },
-    { name: 'domain constraint added', change: 'ALTER DOMAIN platform.slug ADD CONSTRAINT slug_len CHECK (length(VALUE) < 64)',
-      expected: [['changed', 'domain platform.slug', 'constraints']] },
-    { name: 'sequence increment changed', change: 'ALTER SEQUENCE platform.invoice_seq INCREMENT BY 5',
-      expected: [['changed', 'sequence platform.invoice_seq', 'increment']] },
-    { name: 'view definition changed',
-      change: "CREATE OR REPLACE VIEW platform.active_projects AS SELECT id, status FROM platform.projects WHERE status <> 'deleted'",
-      expected: [['changed', 'view platform.active_projects', 'definition']] },
-    { name: 'materialized view added',
-      change: 'CREATE MATERIALIZED VIEW platform.project_counts AS SELECT account_id, count(*) AS n FROM platform.projects GROUP BY 1',
+      expected: [['changed', 'function platform.touch_updated_at()', 'body']],
+    },
+    {
+      name: 'function volatility changed',
+      change: 'ALTER FUNCTION platform.account_count() VOLATILE',
+      expected: [['changed', 'function platform.account_count()', 'volatility']],
+    },
+    {
+      name: 'trigger added',
+      change:
+        'CREATE TRIGGER accounts_touch BEFORE UPDATE ON platform.accounts FOR EACH ROW EXECUTE FUNCTION platform.touch_updated_at()',
+      expected: [['added', 'trigger platform.accounts.accounts_touch']],
+    },
+    {
+      name: 'trigger disabled',
+      change: 'ALTER TABLE platform.projects DISABLE TRIGGER projects_touch',
+      expected: [['changed', 'trigger platform.projects.projects_touch', 'enabled']],
+    },
+    {
+      name: 'enum value added',
+      change: "ALTER TYPE platform.plan_tier ADD VALUE 'enterprise'",
+      expected: [['changed', 'enum platform.plan_tier', 'labels']],
+    },
+    {
+      name: 'domain constraint added',
+      change: 'ALTER DOMAIN platform.slug ADD CONSTRAINT slug_len CHECK (length(VALUE) < 64)',
+      expected: [['changed', 'domain platform.slug', 'constraints']],
+    },
+    {
+      name: 'sequence increment changed',
+      change: 'ALTER SEQUENCE platform.invoice_seq INCREMENT BY 5',
+      expected: [['changed', 'sequence platform.invoice_seq', 'increment']],
+    },
+    {
+      name: 'view definition changed',
+      change:
+        "CREATE OR REPLACE VIEW platform.active_projects AS SELECT id, status FROM platform.projects WHERE status <> 'deleted'",
+      expected: [['changed', 'view platform.active_projects', 'definition']],
+    },
+    {
+      name: 'materialized view added',
+      change:
+        'CREATE MATERIALIZED VIEW platform.project_counts AS SELECT account_id, count(*) AS n FROM platform.projects GROUP BY 1',
       // The schema's default privileges grant SELECT on new tables and views.
-      expected: [['added', 'materialized view platform.project_counts'], ['added', `grant SELECT on platform.project_counts to ${ROLE}`]] },
-    { name: 'RLS enabled', change: 'ALTER TABLE platform.projects ENABLE ROW LEVEL SECURITY',
-      expected: [['changed', 'table platform.projects', 'rowSecurity']] },
-    { name: 'RLS forced', change: 'ALTER TABLE platform.accounts FORCE ROW LEVEL SECURITY',
-      expected: [['changed', 'table platform.accounts', 'forceRowSecurity']] },
-    { name: 'table comment changed', change: "COMMENT ON TABLE platform.projects IS 'All projects'",
-      expected: [['changed', 'table platform.projects', 'comment']] },
-    { name: 'composite type changed', change: 'ALTER TYPE platform.address ADD ATTRIBUTE country text',
-      expected: [['changed', 'composite type platform.address', 'attributes']] },
+      expected: [
+        ['added', 'materialized view platform.project_counts'],
+        ['added', `grant SELECT on platform.project_counts to ${ROLE}`],
+      ],
+    },
+    {
+      name: 'RLS enabled',
+      change: 'ALTER TABLE platform.projects ENABLE ROW LEVEL SECURITY',
+      expected: [['changed', 'table platform.projects', 'rowSecurity']],
+    },
+    {
+      name: 'RLS forced',
+      change: 'ALTER TABLE platform.accounts FORCE ROW LEVEL SECURITY',
+      expected: [['changed', 'table platform.accounts', 'forceRowSecurity']],
+    },
+    {
+      name: 'table comment changed',
+      change: "COMMENT ON TABLE platform.projects IS 'All projects'",
+      expected: [['changed', 'table platform.projects', 'comment']],
+    },
+    {
+      name: 'composite type changed',
+      change: 'ALTER TYPE platform.address ADD ATTRIBUTE country text',
+      expected: [['changed', 'composite type platform.address', 'attributes']],
+    },
   ];
 
   it.for(cases)('names exactly the changed object and attribute: $name', async ({ change, expected }) => {

@@ -28,7 +28,10 @@ async function setup(migrations: Record<string, string> = files) {
 describe('HTTP service', () => {
   it('auth matrix: none / wrong / read / admin on GET and POST; /health and /ready are public', async () => {
     const { server } = await setup();
-    const status = (path: string, token: string | null, method = 'GET') => server.fetch(path, { method, token, ...(method === 'POST' ? { body: '{"dryRun":true}' } : {}) }).then((r) => r.status);
+    const status = (path: string, token: string | null, method = 'GET') =>
+      server
+        .fetch(path, { method, token, ...(method === 'POST' ? { body: '{"dryRun":true}' } : {}) })
+        .then((r) => r.status);
     expect(await status('/health', null)).toBe(200);
     expect(await status('/ready', null)).toBe(200);
     expect(await status('/status', null)).toBe(401);
@@ -52,21 +55,30 @@ describe('HTTP service', () => {
     const before = await (await server.fetch('/status')).json();
     expect(Object.keys(before)).toEqual(['table', 'current', 'counts', 'migrations', 'ignored']);
     expect(before.counts.pending).toBe(3);
-    const dry = await (await server.fetch('/migrate', { method: 'POST', body: JSON.stringify({ dryRun: true, to: '002' }) })).json();
+    const dry = await (
+      await server.fetch('/migrate', { method: 'POST', body: JSON.stringify({ dryRun: true, to: '002' }) })
+    ).json();
     expect(dry.planned.map((p: { version: string }) => p.version)).toEqual(['001', '002']);
     const run = await server.fetch('/migrate', { method: 'POST', body: '{}' });
     expect(run.status).toBe(200);
     expect((await run.json()).applied.map((a: { version: string }) => a.version)).toEqual(['001', '002', '003']);
     expect(await query(db.url, 'SELECT count(*)::int AS n FROM platform.schema_migrations')).toEqual([{ n: 3 }]);
-    const [row] = await query<{ applied_by: string }>(db.url, "SELECT applied_by FROM platform.schema_migrations WHERE version = '001'");
+    const [row] = await query<{ applied_by: string }>(
+      db.url,
+      "SELECT applied_by FROM platform.schema_migrations WHERE version = '001'",
+    );
     expect(row!.applied_by).toMatch(/\(http(:\w+)?, pid \d+\)/);
-    const rolled = await (await server.fetch('/rollback', { method: 'POST', body: JSON.stringify({ steps: 2 }) })).json();
+    const rolled = await (
+      await server.fetch('/rollback', { method: 'POST', body: JSON.stringify({ steps: 2 }) })
+    ).json();
     expect(rolled.reverted.map((r: { version: string }) => r.version)).toEqual(['003', '002']);
   });
 
   it('20 concurrent POST /migrate apply each migration exactly once; the others get 409 naming the holder', async () => {
     const { server, db } = await setup();
-    const responses = await Promise.all(Array.from({ length: 20 }, () => server.fetch('/migrate', { method: 'POST', body: '{}' })));
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => server.fetch('/migrate', { method: 'POST', body: '{}' })),
+    );
     const statuses = responses.map((r) => r.status);
     expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(1);
@@ -76,9 +88,18 @@ describe('HTTP service', () => {
       expect(body.error.code).toBe('LOCK_TIMEOUT');
       expect(body.error.details.holder).toMatchObject({ pid: expect.any(Number), since: expect.any(String) });
     }
-    const events = await query(db.url, "SELECT version, count(*)::int AS n FROM platform.schema_migration_events WHERE event = 'apply' GROUP BY version ORDER BY version");
-    expect(events).toEqual([{ version: '001', n: 1 }, { version: '002', n: 1 }, { version: '003', n: 1 }]);
-    const waited = await Promise.all(Array.from({ length: 5 }, () => server.fetch('/migrate?wait=true', { method: 'POST', body: '{}' })));
+    const events = await query(
+      db.url,
+      "SELECT version, count(*)::int AS n FROM platform.schema_migration_events WHERE event = 'apply' GROUP BY version ORDER BY version",
+    );
+    expect(events).toEqual([
+      { version: '001', n: 1 },
+      { version: '002', n: 1 },
+      { version: '003', n: 1 },
+    ]);
+    const waited = await Promise.all(
+      Array.from({ length: 5 }, () => server.fetch('/migrate?wait=true', { method: 'POST', body: '{}' })),
+    );
     expect(waited.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
   });
 
@@ -86,19 +107,39 @@ describe('HTTP service', () => {
     const { server, db, dir } = await setup();
     const replica = await startTestServer({ databaseUrl: db.url, dir });
     servers.push(replica);
-    const responses = await Promise.all([...Array.from({ length: 5 }, () => server.fetch('/migrate?wait=true', { method: 'POST', body: '{}' })), ...Array.from({ length: 5 }, () => replica.fetch('/migrate?wait=true', { method: 'POST', body: '{}' }))]);
+    const responses = await Promise.all([
+      ...Array.from({ length: 5 }, () => server.fetch('/migrate?wait=true', { method: 'POST', body: '{}' })),
+      ...Array.from({ length: 5 }, () => replica.fetch('/migrate?wait=true', { method: 'POST', body: '{}' })),
+    ]);
     expect(responses.map((r) => r.status)).toEqual(Array(10).fill(200));
-    const applied = (await Promise.all(responses.map((r) => r.json()))).flatMap((b) => b.applied.map((a: { version: string }) => a.version)).sort();
+    const applied = (await Promise.all(responses.map((r) => r.json())))
+      .flatMap((b) => b.applied.map((a: { version: string }) => a.version))
+      .sort();
     expect(applied).toEqual(['001', '002', '003']);
-    expect(await query(db.url, "SELECT count(*)::int AS n FROM platform.schema_migration_events WHERE event = 'apply'")).toEqual([{ n: 3 }]);
+    expect(
+      await query(db.url, "SELECT count(*)::int AS n FROM platform.schema_migration_events WHERE event = 'apply'"),
+    ).toEqual([{ n: 3 }]);
   });
 
   it('a failing migration is a 422 with file, line, statement and message; the server stays healthy', async () => {
-    const { server } = await setup({ '001_ok.sql': 'CREATE TABLE ok (id int);', '002_bad.sql': 'CREATE TABLE t (id int);\nINSERT INTO t VALUES (\'x\');' });
+    const { server } = await setup({
+      '001_ok.sql': 'CREATE TABLE ok (id int);',
+      '002_bad.sql': "CREATE TABLE t (id int);\nINSERT INTO t VALUES ('x');",
+    });
     const response = await server.fetch('/migrate', { method: 'POST', body: '{}' });
     expect(response.status).toBe(422);
     const body = await response.json();
-    expect(body.error).toMatchObject({ code: 'MIGRATION_FAILED', details: { file: '002_bad.sql', line: 2, column: 23, sqlState: '22P02', statement: "INSERT INTO t VALUES ('x')", appliedBeforeFailure: ['001'] } });
+    expect(body.error).toMatchObject({
+      code: 'MIGRATION_FAILED',
+      details: {
+        file: '002_bad.sql',
+        line: 2,
+        column: 23,
+        sqlState: '22P02',
+        statement: "INSERT INTO t VALUES ('x')",
+        appliedBeforeFailure: ['001'],
+      },
+    });
     expect(body.error.message).toContain('invalid input syntax for type integer');
     expect(JSON.stringify(body)).not.toMatch(/at .*\.(js|ts):\d+/);
     expect((await server.fetch('/health')).status).toBe(200);
@@ -139,7 +180,9 @@ describe('HTTP service', () => {
     }
     const badField = await (await server.fetch('/migrate', { method: 'POST', body: '{"dryRun": "yes"}' })).json();
     expect(badField.error.details.issues[0].path).toBe('dryRun');
-    const injected = await server.fetch('/status', { headers: { 'X-Request-Id': 'abc\r\nSet-Cookie: x=1'.replace(/\r\n/g, ' ') } });
+    const injected = await server.fetch('/status', {
+      headers: { 'X-Request-Id': 'abc\r\nSet-Cookie: x=1'.replace(/\r\n/g, ' ') },
+    });
     expect(injected.headers.get('set-cookie')).toBeNull();
     expect(injected.headers.get('x-request-id')).not.toContain('Set-Cookie');
     expect((await server.fetch('/health')).status).toBe(200);
@@ -158,12 +201,20 @@ describe('HTTP service', () => {
     expect(metrics).toMatch(/ogel_migrate_migration_duration_seconds_count\{env="default",direction="up"\} 3/);
     expect(metrics).toContain('ogel_migrate_pending_migrations{env="default"} 0');
     const detail = await (await server.fetch('/migrations/002')).json();
-    expect(detail).toMatchObject({ version: '002', name: 'b', file: '002_b.sql', up: expect.stringContaining('CREATE TABLE b'), down: 'DROP TABLE b;' });
+    expect(detail).toMatchObject({
+      version: '002',
+      name: 'b',
+      file: '002_b.sql',
+      up: expect.stringContaining('CREATE TABLE b'),
+      down: 'DROP TABLE b;',
+    });
     expect(detail.events.map((e: { event: string }) => e.event)).toEqual(['apply']);
     expect(detail.lint).toEqual([]);
     const openapi = await (await server.fetch('/openapi.json')).json();
     expect(openapi.openapi).toBe('3.1.0');
-    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/migrate', '/rollback', '/status', '/history', '/events', '/metrics']));
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining(['/migrate', '/rollback', '/status', '/history', '/events', '/metrics']),
+    );
   });
 
   it('SSE streams the run in order', async () => {
@@ -179,7 +230,8 @@ describe('HTTP service', () => {
         const { value, done } = await reader.read();
         if (done) break;
         buffer += value;
-        for (const match of buffer.matchAll(/^event: (.+)$/gm)) if (!names.includes(match[1]!) || match[1] === 'migration:done') names.push(match[1]!);
+        for (const match of buffer.matchAll(/^event: (.+)$/gm))
+          if (!names.includes(match[1]!) || match[1] === 'migration:done') names.push(match[1]!);
         buffer = buffer.slice(buffer.lastIndexOf('\n\n') + 2);
       }
     })();
@@ -187,7 +239,13 @@ describe('HTTP service', () => {
     await server.fetch('/migrate', { method: 'POST', body: '{}' });
     await reading;
     controller.abort();
-    expect(names.filter((n) => n !== 'ready' && n !== 'lock:acquired' && n !== 'migration:start')).toEqual(['run:start', 'migration:done', 'migration:done', 'migration:done', 'run:end']);
+    expect(names.filter((n) => n !== 'ready' && n !== 'lock:acquired' && n !== 'migration:start')).toEqual([
+      'run:start',
+      'migration:done',
+      'migration:done',
+      'migration:done',
+      'run:end',
+    ]);
   });
 
   it('never puts the database password or a token in a response or a log line', async () => {
@@ -196,7 +254,9 @@ describe('HTTP service', () => {
     const badUrl = db.url.replace(':postgres@', ':wrong-secret-pw@');
     const server = await startTestServer({ databaseUrl: badUrl, dir });
     servers.push(server);
-    const bodies = await Promise.all(['/status', '/ready', '/history'].map(async (p) => (await server.fetch(p)).text()));
+    const bodies = await Promise.all(
+      ['/status', '/ready', '/history'].map(async (p) => (await server.fetch(p)).text()),
+    );
     bodies.push(await (await server.fetch('/migrate', { method: 'POST', body: '{}' })).text());
     const everything = bodies.join('\n') + server.logs.join('\n');
     expect(everything).toContain('DB_CONNECTION');
@@ -206,7 +266,9 @@ describe('HTTP service', () => {
   });
 
   it('graceful shutdown mid-run lets the migration finish, releases the lock and stops accepting', async () => {
-    const { server, db } = await setup({ '001_slow.sql': 'CREATE TABLE slow (id int);\nSELECT pg_sleep(1);\nINSERT INTO slow VALUES (1);' });
+    const { server, db } = await setup({
+      '001_slow.sql': 'CREATE TABLE slow (id int);\nSELECT pg_sleep(1);\nINSERT INTO slow VALUES (1);',
+    });
     const run = server.fetch('/migrate', { method: 'POST', body: '{}' });
     await new Promise((r) => setTimeout(r, 300));
     const stopping = server.shutdown();
@@ -224,11 +286,13 @@ describe('checks over HTTP', () => {
   it('GET /drift (read), POST /verify (admin) and the last report at GET /verify', async () => {
     const { server, db } = await setup();
     await server.fetch('/migrate', { method: 'POST', body: '{}' });
-    expect((await (await server.fetch('/drift', { token: READ })).json())).toMatchObject({ drifted: false });
+    expect(await (await server.fetch('/drift', { token: READ })).json()).toMatchObject({ drifted: false });
     await query(db.url, 'CREATE INDEX b_id_idx ON b (id)');
     const drift = await (await server.fetch('/drift', { token: READ })).json();
-    expect(drift.differences.map((d: { description: string }) => d.description)).toContain('index public.b_id_idx exists in the database but no migration creates it');
-    expect((await (await server.fetch('/verify', { token: READ })).json())).toEqual({ report: null });
+    expect(drift.differences.map((d: { description: string }) => d.description)).toContain(
+      'index public.b_id_idx exists in the database but no migration creates it',
+    );
+    expect(await (await server.fetch('/verify', { token: READ })).json()).toEqual({ report: null });
     expect((await server.fetch('/verify', { method: 'POST', body: '{}', token: READ })).status).toBe(403);
     expect((await server.fetch('/verify', { method: 'POST', body: '{"x":1}' })).status).toBe(400);
     const run = await (await server.fetch('/verify', { method: 'POST', body: '{}' })).json();
@@ -243,14 +307,20 @@ describe('slow clients', () => {
     const { connect } = await import('node:net');
     const url = new URL(server.url);
     const sockets = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        new Promise<import('node:net').Socket>((resolve) => {
-          const socket = connect(Number(url.port), url.hostname, () => {
-            socket.write(i % 2 === 0 ? 'GET /status HTTP/1.1\r\nHost: x\r\nX-Slow: ' : `POST /migrate HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ADMIN}\r\nContent-Length: 1000\r\n\r\n{"dry`);
-            resolve(socket);
-          });
-          socket.on('error', () => {});
-        }),
+      Array.from(
+        { length: 20 },
+        (_, i) =>
+          new Promise<import('node:net').Socket>((resolve) => {
+            const socket = connect(Number(url.port), url.hostname, () => {
+              socket.write(
+                i % 2 === 0
+                  ? 'GET /status HTTP/1.1\r\nHost: x\r\nX-Slow: '
+                  : `POST /migrate HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ADMIN}\r\nContent-Length: 1000\r\n\r\n{"dry`,
+              );
+              resolve(socket);
+            });
+            socket.on('error', () => {});
+          }),
       ),
     );
     try {

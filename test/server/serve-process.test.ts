@@ -7,9 +7,17 @@ import { createTestDatabase, query } from '../harness/db.js';
 import { writeMigrations } from '../harness/migrations.js';
 
 /** Starts `ogel-migrate serve` as a real process and waits for the URL it prints. */
-async function serve(args: string[], env: NodeJS.ProcessEnv, runtime: string[] = [process.execPath], ready = /on (http:\/\/\S+) \(dashboard/): Promise<{ child: ChildProcess; url: string; stderr: () => string; exit: Promise<number | null> }> {
+async function serve(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  runtime: string[] = [process.execPath],
+  ready = /on (http:\/\/\S+) \(dashboard/,
+): Promise<{ child: ChildProcess; url: string; stderr: () => string; exit: Promise<number | null> }> {
   const [command, ...prefix] = runtime;
-  const child = spawn(command!, [...prefix, BIN, 'serve', '--port', '0', '--host', '127.0.0.1', ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command!, [...prefix, BIN, 'serve', '--port', '0', '--host', '127.0.0.1', ...args], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
   const url = await new Promise<string>((resolve, reject) => {
@@ -26,15 +34,25 @@ async function serve(args: string[], env: NodeJS.ProcessEnv, runtime: string[] =
 describe('ogel-migrate serve (process)', () => {
   it('SIGTERM mid-run: the migration finishes, the process exits 0, nothing half-applied', async () => {
     const db = await createTestDatabase();
-    const dir = await writeMigrations({ '001_slow.sql': 'CREATE TABLE slow (id int);\nSELECT pg_sleep(1);\nINSERT INTO slow VALUES (1);', '002_next.sql': 'CREATE TABLE next (id int);' });
+    const dir = await writeMigrations({
+      '001_slow.sql': 'CREATE TABLE slow (id int);\nSELECT pg_sleep(1);\nINSERT INTO slow VALUES (1);',
+      '002_next.sql': 'CREATE TABLE next (id int);',
+    });
     const server = await serve(['--dir', dir, '--database-url', db.url], { OGEL_MIGRATE_TOKEN: 'tok' });
-    const run = fetch(`${server.url}/migrate`, { method: 'POST', headers: { Authorization: 'Bearer tok' }, body: '{}' });
+    const run = fetch(`${server.url}/migrate`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer tok' },
+      body: '{}',
+    });
     await new Promise((r) => setTimeout(r, 300));
     server.child.kill('SIGTERM');
     const response = await run;
     expect(response.status).toBe(200);
     expect(await server.exit).toBe(0);
-    expect(await query(db.url, 'SELECT version FROM platform.schema_migrations ORDER BY 1')).toEqual([{ version: '001' }, { version: '002' }]);
+    expect(await query(db.url, 'SELECT version FROM platform.schema_migrations ORDER BY 1')).toEqual([
+      { version: '001' },
+      { version: '002' },
+    ]);
     expect(await query(db.url, 'SELECT id FROM slow')).toEqual([{ id: 1 }]);
   });
 
@@ -56,8 +74,14 @@ describe('ogel-migrate serve (process)', () => {
     const dir = await writeMigrations({ '001_a.sql': 'CREATE TABLE pooled (id int);' });
     const server = await serve(['--dir', dir, '--database-url', db.url], { OGEL_MIGRATE_TOKEN: 'tok' });
     const auth = { Authorization: 'Bearer tok' };
-    const readers = () => query<{ pid: number }>(db.url, "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'ogel-migrate http reads%'");
-    const statuses = await Promise.all(Array.from({ length: 12 }, () => fetch(`${server.url}/status`, { headers: auth }).then((r) => r.status)));
+    const readers = () =>
+      query<{ pid: number }>(
+        db.url,
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'ogel-migrate http reads%'",
+      );
+    const statuses = await Promise.all(
+      Array.from({ length: 12 }, () => fetch(`${server.url}/status`, { headers: auth }).then((r) => r.status)),
+    );
     expect(statuses.every((code) => code === 200)).toBe(true);
     const kept = await readers();
     expect(kept.length).toBeGreaterThan(0);
@@ -66,7 +90,10 @@ describe('ogel-migrate serve (process)', () => {
     await fetch(`${server.url}/status`, { headers: auth });
     expect((await readers()).map((r) => r.pid).sort()).toEqual(kept.map((r) => r.pid).sort());
     // Lost connections (a restart, a terminated backend) are replaced, and the process stays up.
-    await query(db.url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'ogel-migrate http reads%'");
+    await query(
+      db.url,
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'ogel-migrate http reads%'",
+    );
     await new Promise((r) => setTimeout(r, 200));
     const after = await fetch(`${server.url}/status`, { headers: auth });
     expect(after.status).toBe(200);
@@ -76,7 +103,9 @@ describe('ogel-migrate serve (process)', () => {
     const holder = new pg.Client({ connectionString: db.url });
     await holder.connect();
     await holder.query('SELECT pg_advisory_lock($1, $2)', [LOCK_CLASS, lockObjectId('platform.schema_migrations')]);
-    const waiting = Array.from({ length: 6 }, () => fetch(`${server.url}/migrate?wait=true`, { method: 'POST', headers: auth, body: '{}' }));
+    const waiting = Array.from({ length: 6 }, () =>
+      fetch(`${server.url}/migrate?wait=true`, { method: 'POST', headers: auth, body: '{}' }),
+    );
     await new Promise((r) => setTimeout(r, 300));
     const report = await fetch(`${server.url}/status`, { headers: auth, signal: AbortSignal.timeout(5000) });
     expect(report.status).toBe(200);
@@ -93,7 +122,11 @@ describe('ogel-migrate serve (process)', () => {
     const dir = await writeMigrations({ '001_a.sql': 'CREATE TABLE under_bun (id int);' });
     const server = await serve(['--dir', dir, '--database-url', db.url], { OGEL_MIGRATE_TOKEN: 'tok' }, [BUN]);
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
-    const response = await fetch(`${server.url}/migrate`, { method: 'POST', headers: { Authorization: 'Bearer tok' }, body: '{}' });
+    const response = await fetch(`${server.url}/migrate`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer tok' },
+      body: '{}',
+    });
     expect(response.status).toBe(200);
     server.child.kill('SIGTERM');
     await server.exit;

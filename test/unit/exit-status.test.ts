@@ -12,7 +12,9 @@ it('keeps the exit status a process sets for itself after starting and stopping 
     await server.stop();
     process.exitCode = 3;`;
   const code = await new Promise<number | null>((resolve) => {
-    execFile(process.execPath, ['--input-type=module', '-e', script], (error) => resolve(error ? ((error as { code?: number }).code ?? null) : 0));
+    execFile(process.execPath, ['--input-type=module', '-e', script], (error) =>
+      resolve(error ? ((error as { code?: number }).code ?? null) : 0),
+    );
   });
   expect(code).toBe(3);
 });

@@ -39,7 +39,10 @@ function input(sql: string, options: Options = {}): LintInput {
 function lint(sql: string, options: Options = {}): LintFinding[] {
   return lintMigration(
     input(sql, options),
-    { createdTables: new Set(options.created ?? []), ...(options.serverVersionNum ? { serverVersionNum: options.serverVersionNum } : {}) },
+    {
+      createdTables: new Set(options.created ?? []),
+      ...(options.serverVersionNum ? { serverVersionNum: options.serverVersionNum } : {}),
+    },
     { disabledRules: options.disabledRules ?? [] },
   );
 }
@@ -50,18 +53,42 @@ const NO_TX = '-- ogel:no-transaction\n';
 
 /** [rule, SQL that must trigger it, SQL written the safe way that must not]. */
 const CASES: Array<[string, string, string]> = [
-  ['require-concurrent-index', 'CREATE INDEX i ON t (a);', `${NO_TX}CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);`],
+  [
+    'require-concurrent-index',
+    'CREATE INDEX i ON t (a);',
+    `${NO_TX}CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);`,
+  ],
   ['require-concurrent-index-deletion', 'DROP INDEX i;', `${NO_TX}DROP INDEX CONCURRENTLY IF EXISTS i;`],
-  ['adding-required-field', 'ALTER TABLE t ADD COLUMN a int NOT NULL;', 'ALTER TABLE t ADD COLUMN a int NOT NULL DEFAULT 0;'],
-  ['adding-field-with-volatile-default', 'ALTER TABLE t ADD COLUMN a float8 DEFAULT random();', 'ALTER TABLE t ADD COLUMN a timestamptz DEFAULT now();'],
-  ['changing-column-type', 'ALTER TABLE t ALTER COLUMN a TYPE bigint;', 'ALTER TABLE t ALTER COLUMN a SET STATISTICS 500;'],
+  [
+    'adding-required-field',
+    'ALTER TABLE t ADD COLUMN a int NOT NULL;',
+    'ALTER TABLE t ADD COLUMN a int NOT NULL DEFAULT 0;',
+  ],
+  [
+    'adding-field-with-volatile-default',
+    'ALTER TABLE t ADD COLUMN a float8 DEFAULT random();',
+    'ALTER TABLE t ADD COLUMN a timestamptz DEFAULT now();',
+  ],
+  [
+    'changing-column-type',
+    'ALTER TABLE t ALTER COLUMN a TYPE bigint;',
+    'ALTER TABLE t ALTER COLUMN a SET STATISTICS 500;',
+  ],
   [
     'set-not-null-without-check',
     'ALTER TABLE t ALTER COLUMN a SET NOT NULL;',
     `${NO_TX}ALTER TABLE t ADD CONSTRAINT a_nn CHECK (a IS NOT NULL) NOT VALID;\nALTER TABLE t VALIDATE CONSTRAINT a_nn;\nALTER TABLE t ALTER COLUMN a SET NOT NULL;`,
   ],
-  ['constraint-missing-not-valid', 'ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (u) REFERENCES users (id);', 'ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (u) REFERENCES users (id) NOT VALID;'],
-  ['disallowed-unique-constraint', 'ALTER TABLE t ADD CONSTRAINT u UNIQUE (a);', 'ALTER TABLE t ADD CONSTRAINT u UNIQUE USING INDEX u_idx;'],
+  [
+    'constraint-missing-not-valid',
+    'ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (u) REFERENCES users (id);',
+    'ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (u) REFERENCES users (id) NOT VALID;',
+  ],
+  [
+    'disallowed-unique-constraint',
+    'ALTER TABLE t ADD CONSTRAINT u UNIQUE (a);',
+    'ALTER TABLE t ADD CONSTRAINT u UNIQUE USING INDEX u_idx;',
+  ],
   ['ban-drop-table', 'DROP TABLE t;', 'DROP VIEW v;'],
   ['ban-drop-column', 'ALTER TABLE t DROP COLUMN a;', 'ALTER TABLE t ADD COLUMN b text;'],
   ['ban-drop-schema', 'DROP SCHEMA s;', 'CREATE SCHEMA IF NOT EXISTS s;'],
@@ -71,12 +98,32 @@ const CASES: Array<[string, string, string]> = [
   ['update-without-where', 'UPDATE t SET a = 1;', 'UPDATE t SET a = 1 WHERE id = 1;'],
   ['renaming-table', 'ALTER TABLE t RENAME TO t2;', 'ALTER INDEX i RENAME TO i2;'],
   ['renaming-column', 'ALTER TABLE t RENAME COLUMN a TO b;', 'ALTER TABLE t RENAME CONSTRAINT c TO d;'],
-  ['transaction-nesting', 'BEGIN;\nCREATE TABLE x (id bigint);\nCOMMIT;', `${NO_TX}BEGIN;\nCREATE TABLE x (id bigint);\nCOMMIT;`],
-  ['ban-concurrent-index-creation-in-transaction', `${NO_TX}BEGIN;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\nCOMMIT;`, `${NO_TX}CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);`],
-  ['mixed-transaction-mode', `${NO_TX}ALTER TABLE t ADD COLUMN b text;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);`, `${NO_TX}SET lock_timeout = '5s';\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);`],
+  [
+    'transaction-nesting',
+    'BEGIN;\nCREATE TABLE x (id bigint);\nCOMMIT;',
+    `${NO_TX}BEGIN;\nCREATE TABLE x (id bigint);\nCOMMIT;`,
+  ],
+  [
+    'ban-concurrent-index-creation-in-transaction',
+    `${NO_TX}BEGIN;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\nCOMMIT;`,
+    `${NO_TX}CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);`,
+  ],
+  [
+    'mixed-transaction-mode',
+    `${NO_TX}ALTER TABLE t ADD COLUMN b text;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);`,
+    `${NO_TX}SET lock_timeout = '5s';\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);`,
+  ],
   ['prefer-robust-stmts', `${NO_TX}CREATE INDEX CONCURRENTLY i ON t (a);`, 'CREATE TABLE x (id bigint);'],
-  ['prefer-bigint-over-int', 'CREATE TABLE x (id int PRIMARY KEY);', 'CREATE TABLE x (id bigint PRIMARY KEY, hits int);'],
-  ['prefer-identity', 'CREATE TABLE x (id bigserial PRIMARY KEY);', 'CREATE TABLE x (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);'],
+  [
+    'prefer-bigint-over-int',
+    'CREATE TABLE x (id int PRIMARY KEY);',
+    'CREATE TABLE x (id bigint PRIMARY KEY, hits int);',
+  ],
+  [
+    'prefer-identity',
+    'CREATE TABLE x (id bigserial PRIMARY KEY);',
+    'CREATE TABLE x (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);',
+  ],
   ['ban-char-field', 'CREATE TABLE x (code char(2));', 'CREATE TABLE x (code text);'],
   ['prefer-text-field', 'CREATE TABLE x (name varchar(100));', 'CREATE TABLE x (name varchar, other text);'],
   ['prefer-timestamptz', 'CREATE TABLE x (at timestamp);', 'CREATE TABLE x (at timestamptz);'],
@@ -89,12 +136,20 @@ describe('each rule', () => {
   });
 
   it('has a case here for every statement rule it registers', () => {
-    const covered = new Set([...CASES.map(([rule]) => rule), 'missing-down', 'modified-applied-migration', 'lint-ignore-without-reason', 'lint-ignore-unknown-rule']);
+    const covered = new Set([
+      ...CASES.map(([rule]) => rule),
+      'missing-down',
+      'modified-applied-migration',
+      'lint-ignore-without-reason',
+      'lint-ignore-unknown-rule',
+    ]);
     expect(RULES.map((r) => r.id).filter((id) => !covered.has(id))).toEqual([]);
   });
 
   it('missing-down follows hasDown', () => {
-    expect(only('missing-down', 'SELECT 1;', { hasDown: false })).toMatchObject([{ severity: 'warning', line: 1, column: 1 }]);
+    expect(only('missing-down', 'SELECT 1;', { hasDown: false })).toMatchObject([
+      { severity: 'warning', line: 1, column: 1 },
+    ]);
     expect(only('missing-down', 'SELECT 1;', { hasDown: true })).toEqual([]);
   });
 
@@ -107,34 +162,70 @@ describe('each rule', () => {
 describe('rule details', () => {
   it('severities: errors for locks and data loss, warnings for style', () => {
     const severity = (id: string) => RULES.find((r) => r.id === id)?.severity;
-    for (const id of ['require-concurrent-index', 'ban-drop-table', 'ban-drop-column', 'ban-drop-schema', 'ban-truncate', 'changing-column-type', 'transaction-nesting']) {
+    for (const id of [
+      'require-concurrent-index',
+      'ban-drop-table',
+      'ban-drop-column',
+      'ban-drop-schema',
+      'ban-truncate',
+      'changing-column-type',
+      'transaction-nesting',
+    ]) {
       expect(severity(id), id).toBe('error');
     }
-    for (const id of ['delete-without-where', 'update-without-where', 'prefer-text-field', 'prefer-timestamptz', 'prefer-robust-stmts', 'missing-down']) {
+    for (const id of [
+      'delete-without-where',
+      'update-without-where',
+      'prefer-text-field',
+      'prefer-timestamptz',
+      'prefer-robust-stmts',
+      'missing-down',
+    ]) {
       expect(severity(id), id).toBe('warning');
     }
   });
 
   it('volatile defaults: known volatile functions anywhere in the expression; stable ones pass', () => {
     for (const fn of ['random()', 'clock_timestamp()', 'gen_random_uuid()::text', "nextval('s')"]) {
-      expect(only('adding-field-with-volatile-default', `ALTER TABLE t ADD COLUMN a text DEFAULT ${fn};`), fn).toHaveLength(1);
+      expect(
+        only('adding-field-with-volatile-default', `ALTER TABLE t ADD COLUMN a text DEFAULT ${fn};`),
+        fn,
+      ).toHaveLength(1);
     }
     for (const fn of ['now()', 'CURRENT_TIMESTAMP', "'x'", '0', "jsonb_build_object('a', 1)"]) {
-      expect(only('adding-field-with-volatile-default', `ALTER TABLE t ADD COLUMN a text DEFAULT ${fn};`), fn).toEqual([]);
+      expect(only('adding-field-with-volatile-default', `ALTER TABLE t ADD COLUMN a text DEFAULT ${fn};`), fn).toEqual(
+        [],
+      );
     }
   });
 
   it('volatile defaults: an unknown function is a warning, identity/serial/stored columns are errors, any default before PG 11', () => {
-    expect(only('adding-field-with-volatile-default', 'ALTER TABLE t ADD COLUMN a int DEFAULT my_fn();')).toMatchObject([{ severity: 'warning' }]);
-    expect(only('adding-field-with-volatile-default', 'ALTER TABLE t ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY;')).toMatchObject([{ severity: 'error' }]);
+    expect(only('adding-field-with-volatile-default', 'ALTER TABLE t ADD COLUMN a int DEFAULT my_fn();')).toMatchObject(
+      [{ severity: 'warning' }],
+    );
+    expect(
+      only('adding-field-with-volatile-default', 'ALTER TABLE t ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY;'),
+    ).toMatchObject([{ severity: 'error' }]);
     expect(only('adding-field-with-volatile-default', 'ALTER TABLE t ADD COLUMN id bigserial;')).toHaveLength(1);
-    expect(only('adding-field-with-volatile-default', 'ALTER TABLE t ADD COLUMN d int GENERATED ALWAYS AS (a * 2) STORED;')).toHaveLength(1);
-    expect(only('adding-field-with-volatile-default', 'ALTER TABLE t ADD COLUMN a int DEFAULT 0;', { serverVersionNum: 100000 })).toHaveLength(1);
-    expect(only('adding-field-with-volatile-default', 'ALTER TABLE t ADD COLUMN a int DEFAULT NULL;', { serverVersionNum: 100000 })).toEqual([]);
+    expect(
+      only('adding-field-with-volatile-default', 'ALTER TABLE t ADD COLUMN d int GENERATED ALWAYS AS (a * 2) STORED;'),
+    ).toHaveLength(1);
+    expect(
+      only('adding-field-with-volatile-default', 'ALTER TABLE t ADD COLUMN a int DEFAULT 0;', {
+        serverVersionNum: 100000,
+      }),
+    ).toHaveLength(1);
+    expect(
+      only('adding-field-with-volatile-default', 'ALTER TABLE t ADD COLUMN a int DEFAULT NULL;', {
+        serverVersionNum: 100000,
+      }),
+    ).toEqual([]);
   });
 
   it('adding-required-field accepts NOT NULL columns the server can fill', () => {
-    expect(only('adding-required-field', 'ALTER TABLE t ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY NOT NULL;')).toEqual([]);
+    expect(
+      only('adding-required-field', 'ALTER TABLE t ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY NOT NULL;'),
+    ).toEqual([]);
     expect(only('adding-required-field', 'ALTER TABLE t ADD COLUMN a int PRIMARY KEY;')).toHaveLength(1);
   });
 
@@ -147,7 +238,10 @@ describe('rule details', () => {
   });
 
   it('set-not-null-without-check: a check validated by an earlier pending migration counts', () => {
-    const first = input(`${NO_TX}ALTER TABLE t ADD CONSTRAINT a_nn CHECK (a IS NOT NULL) NOT VALID;\nALTER TABLE t VALIDATE CONSTRAINT a_nn;`, { file: '001_check.sql' });
+    const first = input(
+      `${NO_TX}ALTER TABLE t ADD CONSTRAINT a_nn CHECK (a IS NOT NULL) NOT VALID;\nALTER TABLE t VALIDATE CONSTRAINT a_nn;`,
+      { file: '001_check.sql' },
+    );
     const second = input('ALTER TABLE t ALTER COLUMN a SET NOT NULL;', { file: '002_set.sql' });
     expect(lintMigrations([first, second]).filter((f) => f.rule === 'set-not-null-without-check')).toEqual([]);
     expect(lintMigrations([second]).filter((f) => f.rule === 'set-not-null-without-check')).toHaveLength(1);
@@ -157,20 +251,31 @@ describe('rule details', () => {
     expect(only('constraint-missing-not-valid', 'ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0);')).toHaveLength(1);
     expect(only('constraint-missing-not-valid', 'ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID;')).toEqual([]);
     const sameTx = 'ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID;\nALTER TABLE t VALIDATE CONSTRAINT c;';
-    expect(only('constraint-missing-not-valid', sameTx)).toMatchObject([{ line: 2, message: expect.stringMatching(/same transaction/) }]);
+    expect(only('constraint-missing-not-valid', sameTx)).toMatchObject([
+      { line: 2, message: expect.stringMatching(/same transaction/) },
+    ]);
     expect(only('constraint-missing-not-valid', NO_TX + sameTx)).toEqual([]);
     expect(only('constraint-missing-not-valid', 'ALTER TABLE t VALIDATE CONSTRAINT c;')).toEqual([]);
   });
 
   it('disallowed-unique-constraint also covers PRIMARY KEY and inline UNIQUE on an added column', () => {
     expect(only('disallowed-unique-constraint', 'ALTER TABLE t ADD PRIMARY KEY (id);')).toHaveLength(1);
-    expect(only('disallowed-unique-constraint', 'ALTER TABLE t ADD CONSTRAINT pk PRIMARY KEY USING INDEX pk_idx;')).toEqual([]);
+    expect(
+      only('disallowed-unique-constraint', 'ALTER TABLE t ADD CONSTRAINT pk PRIMARY KEY USING INDEX pk_idx;'),
+    ).toEqual([]);
     expect(only('disallowed-unique-constraint', 'ALTER TABLE t ADD COLUMN code text UNIQUE;')).toHaveLength(1);
   });
 
   it('mixed-transaction-mode fires without the directive too, and ignores statements in an explicit block', () => {
-    expect(only('mixed-transaction-mode', 'CREATE TABLE x (id bigint);\nCREATE INDEX CONCURRENTLY i ON t (a);')).toMatchObject([{ line: 2 }]);
-    expect(only('mixed-transaction-mode', `${NO_TX}BEGIN;\nCREATE TABLE x (id bigint);\nCOMMIT;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);`)).toEqual([]);
+    expect(
+      only('mixed-transaction-mode', 'CREATE TABLE x (id bigint);\nCREATE INDEX CONCURRENTLY i ON t (a);'),
+    ).toMatchObject([{ line: 2 }]);
+    expect(
+      only(
+        'mixed-transaction-mode',
+        `${NO_TX}BEGIN;\nCREATE TABLE x (id bigint);\nCOMMIT;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);`,
+      ),
+    ).toEqual([]);
   });
 
   it('transaction-nesting: a nested BEGIN in a no-transaction file', () => {
@@ -181,7 +286,9 @@ describe('rule details', () => {
   it('prefer-robust-stmts only matters outside a transaction', () => {
     expect(only('prefer-robust-stmts', `${NO_TX}CREATE TABLE x (id bigint);`)).toHaveLength(1);
     expect(only('prefer-robust-stmts', `${NO_TX}CREATE TABLE IF NOT EXISTS x (id bigint);`)).toEqual([]);
-    expect(only('prefer-robust-stmts', `${NO_TX}CREATE INDEX CONCURRENTLY i ON t (a);`)[0]!.hint).toMatch(/INVALID index/);
+    expect(only('prefer-robust-stmts', `${NO_TX}CREATE INDEX CONCURRENTLY i ON t (a);`)[0]!.hint).toMatch(
+      /INVALID index/,
+    );
   });
 
   it('column type rules also check ADD COLUMN and ALTER COLUMN TYPE', () => {
@@ -207,7 +314,8 @@ describe('new tables are not existing tables', () => {
     'DROP TABLE platform.projects;',
     'TRUNCATE platform.projects;',
   ].join('\n');
-  const lockOrLossRules = (findings: LintFinding[]) => findings.filter((f) => f.severity === 'error').map((f) => f.rule);
+  const lockOrLossRules = (findings: LintFinding[]) =>
+    findings.filter((f) => f.severity === 'error').map((f) => f.rule);
 
   it('every statement is flagged on an existing table', () => {
     expect(lockOrLossRules(lint(risky))).toHaveLength(10);
@@ -222,27 +330,39 @@ describe('new tables are not existing tables', () => {
   });
 
   it('a table created by an earlier pending migration is not existing (lintMigrations threads it)', () => {
-    const create = input('CREATE TABLE platform.projects (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, a int);', { file: '001_create.sql' });
+    const create = input(
+      'CREATE TABLE platform.projects (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, a int);',
+      { file: '001_create.sql' },
+    );
     const index = input('CREATE INDEX projects_a ON platform.projects (a);', { file: '002_index.sql' });
     expect(lintMigrations([create, index]).filter((f) => f.rule === 'require-concurrent-index')).toEqual([]);
-    expect(lintMigrations([index, create]).filter((f) => f.rule === 'require-concurrent-index')).toMatchObject([{ file: '002_index.sql' }]);
+    expect(lintMigrations([index, create]).filter((f) => f.rule === 'require-concurrent-index')).toMatchObject([
+      { file: '002_index.sql' },
+    ]);
   });
 
   it('context names: unqualified means public, and case does not matter', () => {
     expect(only('require-concurrent-index', 'CREATE INDEX i ON public.users (a);', { created: ['users'] })).toEqual([]);
     expect(only('require-concurrent-index', 'CREATE INDEX i ON users (a);', { created: ['public.users'] })).toEqual([]);
-    expect(only('require-concurrent-index', 'CREATE INDEX i ON Platform.Projects (a);', { created: ['platform.projects'] })).toEqual([]);
-    expect(only('require-concurrent-index', 'CREATE INDEX i ON other.users (a);', { created: ['users'] })).toHaveLength(1);
+    expect(
+      only('require-concurrent-index', 'CREATE INDEX i ON Platform.Projects (a);', { created: ['platform.projects'] }),
+    ).toEqual([]);
+    expect(only('require-concurrent-index', 'CREATE INDEX i ON other.users (a);', { created: ['users'] })).toHaveLength(
+      1,
+    );
   });
 
   it('a new table renamed is still new', () => {
-    expect(only('require-concurrent-index', 'CREATE TABLE a (x int);\nALTER TABLE a RENAME TO b;\nCREATE INDEX i ON b (x);')).toEqual([]);
+    expect(
+      only('require-concurrent-index', 'CREATE TABLE a (x int);\nALTER TABLE a RENAME TO b;\nCREATE INDEX i ON b (x);'),
+    ).toEqual([]);
   });
 });
 
 describe('suppression and config', () => {
   it('-- ogel:lint-ignore RULE reason disables the rule for the file', () => {
-    const sql = 'TRUNCATE t;\n-- ogel:lint-ignore ban-truncate staging-only lookup table, reloaded by the next step\nTRUNCATE u;';
+    const sql =
+      'TRUNCATE t;\n-- ogel:lint-ignore ban-truncate staging-only lookup table, reloaded by the next step\nTRUNCATE u;';
     expect(ruleIds(sql)).not.toContain('ban-truncate');
     expect(ruleIds(sql)).toEqual([]);
   });
@@ -254,19 +374,25 @@ describe('suppression and config', () => {
   });
 
   it('a suppression naming an unknown rule is a warning', () => {
-    expect(only('lint-ignore-unknown-rule', 'SELECT 1; -- ogel:lint-ignore ban-trunkate typo')).toMatchObject([{ line: 1, column: 11, severity: 'warning' }]);
+    expect(only('lint-ignore-unknown-rule', 'SELECT 1; -- ogel:lint-ignore ban-trunkate typo')).toMatchObject([
+      { line: 1, column: 11, severity: 'warning' },
+    ]);
     expect(only('lint-ignore-unknown-rule', '-- ogel:lint-ignore ban-truncate known\nSELECT 1;')).toEqual([]);
   });
 
   it('the meta rules cannot be suppressed by a comment', () => {
-    expect(ruleIds('-- ogel:lint-ignore lint-ignore-without-reason because\n-- ogel:lint-ignore ban-truncate\nTRUNCATE t;')).toContain('lint-ignore-without-reason');
+    expect(
+      ruleIds('-- ogel:lint-ignore lint-ignore-without-reason because\n-- ogel:lint-ignore ban-truncate\nTRUNCATE t;'),
+    ).toContain('lint-ignore-without-reason');
   });
 
   it('options.disabledRules turns rules off everywhere', () => {
     const sql = 'DELETE FROM t;\nTRUNCATE t;';
     expect(ruleIds(sql)).toEqual(['delete-without-where', 'ban-truncate']);
     expect(ruleIds(sql, { disabledRules: ['ban-truncate'] })).toEqual(['delete-without-where']);
-    expect(ruleIds(sql, { hasDown: false, disabledRules: ['missing-down', 'delete-without-where'] })).toEqual(['ban-truncate']);
+    expect(ruleIds(sql, { hasDown: false, disabledRules: ['missing-down', 'delete-without-where'] })).toEqual([
+      'ban-truncate',
+    ]);
   });
 });
 
@@ -278,14 +404,18 @@ describe('positions', () => {
       '',
       'ALTER TABLE platform.projects',
       '  ADD COLUMN title text,',
-      "  ADD COLUMN \"ünïcödé\" text, ADD COLUMN token uuid DEFAULT gen_random_uuid();",
+      '  ADD COLUMN "ünïcödé" text, ADD COLUMN token uuid DEFAULT gen_random_uuid();',
       '',
       '   DELETE FROM platform.audit;',
       'CREATE INDEX CONCURRENTLY IF NOT EXISTS projects_title ON platform.projects (title);',
     ].join('\n');
     const findings = lint(sql);
     // Column 41 is `token` counted in characters: the parser's byte offset would say 45 after the multibyte name.
-    expect(findings.find((f) => f.rule === 'adding-field-with-volatile-default')).toMatchObject({ line: 6, column: 41, file: '20260101000000_test.sql' });
+    expect(findings.find((f) => f.rule === 'adding-field-with-volatile-default')).toMatchObject({
+      line: 6,
+      column: 41,
+      file: '20260101000000_test.sql',
+    });
     expect(findings.find((f) => f.rule === 'delete-without-where')).toMatchObject({ line: 8, column: 4 });
     expect(findings.find((f) => f.rule === 'mixed-transaction-mode')).toMatchObject({ line: 9, column: 1 });
     // Sorted by position.
@@ -297,12 +427,28 @@ describe('positions', () => {
 describe('isDestructive', () => {
   const destructive = (sql: string) => isDestructive(parseStatements(sql, 'x.sql'));
   it('is true for drops of data, TRUNCATE, unfiltered DELETE/UPDATE and CASCADE', () => {
-    for (const sql of ['DROP TABLE t', 'DROP SCHEMA s', 'ALTER TABLE t DROP COLUMN a', 'TRUNCATE t', 'DELETE FROM t', 'UPDATE t SET a = 1', 'DROP TYPE e CASCADE', 'DROP DATABASE d']) {
+    for (const sql of [
+      'DROP TABLE t',
+      'DROP SCHEMA s',
+      'ALTER TABLE t DROP COLUMN a',
+      'TRUNCATE t',
+      'DELETE FROM t',
+      'UPDATE t SET a = 1',
+      'DROP TYPE e CASCADE',
+      'DROP DATABASE d',
+    ]) {
       expect(destructive(sql), sql).toBe(true);
     }
   });
   it('is false for additive and filtered changes', () => {
-    for (const sql of ['CREATE TABLE t (a int)', 'ALTER TABLE t ADD COLUMN b int', 'DELETE FROM t WHERE a = 1', 'DROP INDEX i', 'DROP VIEW v', 'UPDATE t SET a = 1 WHERE id = 2']) {
+    for (const sql of [
+      'CREATE TABLE t (a int)',
+      'ALTER TABLE t ADD COLUMN b int',
+      'DELETE FROM t WHERE a = 1',
+      'DROP INDEX i',
+      'DROP VIEW v',
+      'UPDATE t SET a = 1 WHERE id = 2',
+    ]) {
       expect(destructive(sql), sql).toBe(false);
     }
   });

@@ -65,8 +65,14 @@ describe('transaction rules', () => {
 describe('session effects', () => {
   const changes = (sql: string) => mayChangeSession(parseStatements(sql, 'x.sql'));
   it('plain DDL and constant DML leave the session alone; anything that can run code or SET does not', () => {
-    expect(changes('CREATE TABLE t (id int DEFAULT nextval(\'s\')); CREATE INDEX i ON t (id); INSERT INTO t VALUES (1);')).toBe(false);
-    expect(changes('ALTER TABLE t ADD COLUMN x int; GRANT SELECT ON t TO r; CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;')).toBe(false);
+    expect(
+      changes("CREATE TABLE t (id int DEFAULT nextval('s')); CREATE INDEX i ON t (id); INSERT INTO t VALUES (1);"),
+    ).toBe(false);
+    expect(
+      changes(
+        'ALTER TABLE t ADD COLUMN x int; GRANT SELECT ON t TO r; CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;',
+      ),
+    ).toBe(false);
     expect(changes('SET search_path = other;')).toBe(true);
     expect(changes('SET LOCAL ROLE app;')).toBe(true);
     expect(changes("SELECT set_config('search_path', 'x', false);")).toBe(true);

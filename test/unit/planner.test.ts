@@ -11,13 +11,28 @@ import { compareVersions, normalizeVersion } from '../../src/core/version.js';
 import { isOgelError } from '../../src/errors.js';
 
 function set(files: Record<string, string>): MigrationSet {
-  const { migrations, ignored, problems } = assembleMigrations(Object.entries(files).map(([file, content]) => ({ file, content })), ['test_*.sql']);
+  const { migrations, ignored, problems } = assembleMigrations(
+    Object.entries(files).map(([file, content]) => ({ file, content })),
+    ['test_*.sql'],
+  );
   expect(problems).toEqual([]);
   return { dir: '/m', migrations, ignored };
 }
 
 function row(version: string, content: string, extra: Partial<AppliedRow> = {}): AppliedRow {
-  return { version, name: 'x', checksum: checksumOf(content), downChecksum: null, kind: 'migration', status: 'applied', appliedAt: new Date(0).toISOString(), appliedBy: 'me', executionMs: 1, error: null, ...extra };
+  return {
+    version,
+    name: 'x',
+    checksum: checksumOf(content),
+    downChecksum: null,
+    kind: 'migration',
+    status: 'applied',
+    appliedAt: new Date(0).toISOString(),
+    appliedBy: 'me',
+    executionMs: 1,
+    error: null,
+    ...extra,
+  };
 }
 
 function codeOf(fn: () => unknown): string | undefined {
@@ -41,22 +56,39 @@ describe('versions', () => {
 describe('file names', () => {
   it('classifies up, down, ignored and invalid names', () => {
     expect(classifyFileName('001_create_users.sql')).toEqual({ type: 'up', version: '001', name: 'create_users' });
-    expect(classifyFileName('001_create_users.down.sql')).toEqual({ type: 'down', version: '001', name: 'create_users' });
+    expect(classifyFileName('001_create_users.down.sql')).toEqual({
+      type: 'down',
+      version: '001',
+      name: 'create_users',
+    });
     expect(classifyFileName('006.1_fix.sql')).toEqual({ type: 'up', version: '006.1', name: 'fix' });
     expect(classifyFileName('test_rls.sql')).toMatchObject({ type: 'ignored' });
     expect(classifyFileName('README.md')).toMatchObject({ type: 'ignored' });
     expect(classifyFileName('006_enable_rls_IMPROVED.sql')).toMatchObject({ type: 'invalid' });
-    expect(classifyFileName('rollback-006.sql')).toMatchObject({ type: 'invalid', reason: expect.stringContaining('version number') });
+    expect(classifyFileName('rollback-006.sql')).toMatchObject({
+      type: 'invalid',
+      reason: expect.stringContaining('version number'),
+    });
     expect(classifyFileName('006.sql')).toMatchObject({ type: 'invalid' });
     expect(classifyFileName('test_rls.sql', [])).toMatchObject({ type: 'invalid' });
   });
 
   it('reports every problem at once: duplicates, orphan downs, mismatched down names', () => {
     const { problems } = assembleMigrations(
-      ['006_a.sql', '006_b.sql', '6_c.sql', '007_x.down.sql', '008_y.sql', '008_z.down.sql', 'Bad.sql'].map((file) => ({ file, content: '' })),
+      ['006_a.sql', '006_b.sql', '6_c.sql', '007_x.down.sql', '008_y.sql', '008_z.down.sql', 'Bad.sql'].map((file) => ({
+        file,
+        content: '',
+      })),
       [],
     );
-    expect(problems.map((p) => p.file)).toEqual(['006_a.sql', '006_b.sql', '007_x.down.sql', '008_z.down.sql', '6_c.sql', 'Bad.sql']);
+    expect(problems.map((p) => p.file)).toEqual([
+      '006_a.sql',
+      '006_b.sql',
+      '007_x.down.sql',
+      '008_z.down.sql',
+      '6_c.sql',
+      'Bad.sql',
+    ]);
   });
 
   it('checksums the exact bytes', () => {
@@ -67,7 +99,9 @@ describe('file names', () => {
 
 describe('directives', () => {
   it('reads no-transaction only from the leading comments', () => {
-    expect(readDirectives('-- header\n-- ogel:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (a);').noTransaction).toBe(true);
+    expect(
+      readDirectives('-- header\n-- ogel:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (a);').noTransaction,
+    ).toBe(true);
     expect(readDirectives('\n\n--ogel:no-transaction\nSELECT 1;').noTransaction).toBe(true);
     expect(readDirectives('SELECT 1;\n-- ogel:no-transaction').noTransaction).toBe(false);
     expect(readDirectives('SELECT 1; -- ogel:lint-ignore drop-table because it is empty').lintIgnores).toEqual([
@@ -80,7 +114,11 @@ describe('status and planning', () => {
   const files = { '001_a.sql': 'A', '001_a.down.sql': 'a', '002_b.sql': 'B', '003_c.sql': 'C', '003_c.down.sql': 'c' };
 
   it('computes states and counts', () => {
-    const report = computeStatus('platform.schema_migrations', set(files), [row('001', 'A'), row('002', 'B-changed'), row('005', 'gone')]);
+    const report = computeStatus('platform.schema_migrations', set(files), [
+      row('001', 'A'),
+      row('002', 'B-changed'),
+      row('005', 'gone'),
+    ]);
     expect(report.migrations.map((m) => [m.version, m.state])).toEqual([
       ['001', 'applied'],
       ['002', 'modified'],
@@ -111,7 +149,12 @@ describe('status and planning', () => {
     expect(codeOf(() => planMigrate(fresh, { to: '004' }))).toBe('UNKNOWN_VERSION');
     expect(codeOf(() => planMigrate(computeStatus('t', set(files), [row('001', 'X')])))).toBe('CHECKSUM_MISMATCH');
     expect(codeOf(() => planMigrate(computeStatus('t', set(files), [row('009', 'X')])))).toBe('MISSING_MIGRATION_FILE');
-    expect(planMigrate(computeStatus('t', set(files), [row('001', 'A'), row('009', 'X')]), { ignoreMissing: true, outOfOrder: true }).map((m) => m.version)).toEqual(['002', '003']);
+    expect(
+      planMigrate(computeStatus('t', set(files), [row('001', 'A'), row('009', 'X')]), {
+        ignoreMissing: true,
+        outOfOrder: true,
+      }).map((m) => m.version),
+    ).toEqual(['002', '003']);
     const gap = computeStatus('t', set(files), [row('001', 'A'), row('003', 'C')]);
     expect(codeOf(() => planMigrate(gap))).toBe('OUT_OF_ORDER');
     expect(planMigrate(gap, { outOfOrder: true }).map((m) => m.version)).toEqual(['002']);

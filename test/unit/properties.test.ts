@@ -12,9 +12,17 @@ import { ensureParser, parseStatements } from '../../src/sql/parser.js';
 
 beforeAll(ensureParser);
 
-const versionArb = fc.array(fc.integer({ min: 0, max: 99999 }), { minLength: 1, maxLength: 3 }).chain((groups) =>
-  fc.tuple(...groups.map((g) => fc.integer({ min: 0, max: 3 }).map((pad) => String(g).padStart(String(g).length + pad, '0')))).map((parts) => parts.join('.')),
-);
+const versionArb = fc
+  .array(fc.integer({ min: 0, max: 99999 }), { minLength: 1, maxLength: 3 })
+  .chain((groups) =>
+    fc
+      .tuple(
+        ...groups.map((g) =>
+          fc.integer({ min: 0, max: 3 }).map((pad) => String(g).padStart(String(g).length + pad, '0')),
+        ),
+      )
+      .map((parts) => parts.join('.')),
+  );
 const nameArb = fc.stringMatching(/^[a-z0-9_]{1,12}$/);
 
 describe('version ordering (properties)', () => {
@@ -23,7 +31,8 @@ describe('version ordering (properties)', () => {
       fc.property(versionArb, versionArb, versionArb, (a, b, c) => {
         expect(Math.sign(compareVersions(a, b))).toBe(-Math.sign(compareVersions(b, a)));
         expect(compareVersions(a, b) === 0).toBe(normalizeVersion(a) === normalizeVersion(b));
-        if (compareVersions(a, b) <= 0 && compareVersions(b, c) <= 0) expect(compareVersions(a, c)).toBeLessThanOrEqual(0);
+        if (compareVersions(a, b) <= 0 && compareVersions(b, c) <= 0)
+          expect(compareVersions(a, c)).toBeLessThanOrEqual(0);
       }),
     );
   });
@@ -44,7 +53,9 @@ describe('version ordering (properties)', () => {
     );
     fc.assert(
       fc.property(fc.array(fc.oneof(plain, versionArb), { maxLength: 60 }), fc.boolean(), (versions, onlyPlain) => {
-        const items = versions.filter((v) => !onlyPlain || /^\d{1,6}$/.test(v)).map((version, position) => ({ version, position }));
+        const items = versions
+          .filter((v) => !onlyPlain || /^\d{1,6}$/.test(v))
+          .map((version, position) => ({ version, position }));
         const expected = [...items].sort((a, b) => compareVersions(a.version, b.version) || a.position - b.position);
         expect(sortByVersion([...items])).toEqual(expected);
       }),
@@ -56,13 +67,18 @@ describe('file discovery (properties)', () => {
   it('every valid name round-trips, and any directory yields sorted unique migrations or named problems', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(versionArb, nameArb, fc.boolean()), { maxLength: 30 }), (entries) => {
-        const files = entries.map(([v, n, down]) => ({ file: `${v}_${n}${down ? '.down' : ''}.sql`, content: `-- ${v}` }));
-        for (const { file } of files) expect(classifyFileName(file, [])).toMatchObject({ type: file.endsWith('.down.sql') ? 'down' : 'up' });
+        const files = entries.map(([v, n, down]) => ({
+          file: `${v}_${n}${down ? '.down' : ''}.sql`,
+          content: `-- ${v}`,
+        }));
+        for (const { file } of files)
+          expect(classifyFileName(file, [])).toMatchObject({ type: file.endsWith('.down.sql') ? 'down' : 'up' });
         const unique = new Map(files.map((f) => [f.file, f]));
         const { migrations, problems } = assembleMigrations([...unique.values()], []);
         const versions = migrations.map((m) => normalizeVersion(m.version));
         expect(new Set(versions).size).toBe(versions.length);
-        for (let i = 1; i < migrations.length; i++) expect(compareVersions(migrations[i - 1]!.version, migrations[i]!.version)).toBeLessThan(0);
+        for (let i = 1; i < migrations.length; i++)
+          expect(compareVersions(migrations[i - 1]!.version, migrations[i]!.version)).toBeLessThan(0);
         // Every file is accounted for: a migration's up/down, or a problem naming it.
         const used = new Set([...migrations.flatMap((m) => [m.file, m.downFile]), ...problems.map((p) => p.file)]);
         for (const file of unique.keys()) expect(used.has(file)).toBe(true);
@@ -78,23 +94,38 @@ describe('file discovery (properties)', () => {
 describe('planner (properties)', () => {
   it('applies exactly the pending migrations, in order, and never an applied one', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.integer({ min: 1, max: 500 }), { minLength: 1, maxLength: 25 }), fc.integer({ min: 0, max: 25 }), (numbers, appliedCount) => {
-        const sorted = [...numbers].sort((a, b) => a - b);
-        const files = sorted.map((n) => ({ file: `${n}_m${n}.sql`, content: `SELECT ${n};` }));
-        const { migrations } = assembleMigrations(files, []);
-        const set: MigrationSet = { dir: '/', migrations, ignored: [] };
-        const applied = migrations.slice(0, Math.min(appliedCount, migrations.length));
-        const rows: AppliedRow[] = applied.map((m) => ({ version: m.version, name: m.name, checksum: checksumOf(m.upSql), downChecksum: null, kind: 'migration', status: 'applied', appliedAt: null, appliedBy: 'x', executionMs: null, error: null }));
-        const report = computeStatus('t', set, rows);
-        expect(report.counts.applied + report.counts.pending).toBe(migrations.length);
-        const plan = planMigrate(report);
-        expect(plan.map((m) => m.version)).toEqual(migrations.slice(applied.length).map((m) => m.version));
-        try {
-          planRollback(report, { steps: 1 });
-        } catch (error) {
-          expect(isOgelError(error, 'DOWN_MISSING')).toBe(applied.length > 0);
-        }
-      }),
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 1, max: 500 }), { minLength: 1, maxLength: 25 }),
+        fc.integer({ min: 0, max: 25 }),
+        (numbers, appliedCount) => {
+          const sorted = [...numbers].sort((a, b) => a - b);
+          const files = sorted.map((n) => ({ file: `${n}_m${n}.sql`, content: `SELECT ${n};` }));
+          const { migrations } = assembleMigrations(files, []);
+          const set: MigrationSet = { dir: '/', migrations, ignored: [] };
+          const applied = migrations.slice(0, Math.min(appliedCount, migrations.length));
+          const rows: AppliedRow[] = applied.map((m) => ({
+            version: m.version,
+            name: m.name,
+            checksum: checksumOf(m.upSql),
+            downChecksum: null,
+            kind: 'migration',
+            status: 'applied',
+            appliedAt: null,
+            appliedBy: 'x',
+            executionMs: null,
+            error: null,
+          }));
+          const report = computeStatus('t', set, rows);
+          expect(report.counts.applied + report.counts.pending).toBe(migrations.length);
+          const plan = planMigrate(report);
+          expect(plan.map((m) => m.version)).toEqual(migrations.slice(applied.length).map((m) => m.version));
+          try {
+            planRollback(report, { steps: 1 });
+          } catch (error) {
+            expect(isOgelError(error, 'DOWN_MISSING')).toBe(applied.length > 0);
+          }
+        },
+      ),
     );
   });
 });
@@ -102,9 +133,18 @@ describe('planner (properties)', () => {
 /** Statements whose text cannot contain a stray top-level semicolon unless the splitter is wrong. */
 const pieceArb = fc.oneof(
   fc.string({ maxLength: 20 }).map((s) => `SELECT '${s.replace(/'/g, "''")}'`),
-  fc.string({ maxLength: 20 }).filter((s) => !s.includes('$q$')).map((s) => `SELECT $q$${s}$q$`),
-  fc.string({ maxLength: 20 }).filter((s) => !s.includes('*/') && !s.includes('/*')).map((s) => `SELECT 1 /* outer /* ${s} */ ; */`),
-  fc.string({ maxLength: 20 }).filter((s) => !/[\n\r]/.test(s)).map((s) => `SELECT 2 -- ${s}\n`),
+  fc
+    .string({ maxLength: 20 })
+    .filter((s) => !s.includes('$q$'))
+    .map((s) => `SELECT $q$${s}$q$`),
+  fc
+    .string({ maxLength: 20 })
+    .filter((s) => !s.includes('*/') && !s.includes('/*'))
+    .map((s) => `SELECT 1 /* outer /* ${s} */ ; */`),
+  fc
+    .string({ maxLength: 20 })
+    .filter((s) => !/[\n\r]/.test(s))
+    .map((s) => `SELECT 2 -- ${s}\n`),
   fc.string({ maxLength: 20 }).map((s) => `SELECT E'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`),
   fc.string({ maxLength: 20 }).map((s) => `SELECT "${s.replace(/"/g, '""').replace(/\u0000/g, '')}" FROM t`),
   fc.constant(`DO $$ BEGIN RAISE NOTICE 'a;b'; END $$`),

@@ -8,7 +8,8 @@ import { runCliProcess } from '../harness/cli.js';
 import { writeMigrations } from '../harness/migrations.js';
 
 const files = {
-  '001_projects.sql': 'CREATE SCHEMA IF NOT EXISTS platform;\nCREATE TABLE platform.projects (id serial PRIMARY KEY, name text NOT NULL);',
+  '001_projects.sql':
+    'CREATE SCHEMA IF NOT EXISTS platform;\nCREATE TABLE platform.projects (id serial PRIMARY KEY, name text NOT NULL);',
   '001_projects.down.sql': 'DROP TABLE platform.projects;',
   '002_members.sql': 'CREATE TABLE platform.members (project_id int REFERENCES platform.projects, user_id uuid);',
 };
@@ -27,9 +28,18 @@ describe('drift', () => {
     expect(report.drifted).toBe(true);
     const descriptions = report.differences.map((d) => d.description);
     expect(descriptions).toContain('column platform.projects.notes exists in the database but no migration creates it');
-    expect(descriptions).toContain('index platform.members_user_idx exists in the database but no migration creates it');
-    expect(descriptions.some((d) => d.startsWith('column platform.projects.name: notNull is false in the database, true per the migrations'))).toBe(true);
-    const scratch = await withAdmin(async (c) => (await c.query("SELECT count(*)::int AS n FROM pg_database WHERE datname LIKE 'ogel_verify%'")).rows[0]);
+    expect(descriptions).toContain(
+      'index platform.members_user_idx exists in the database but no migration creates it',
+    );
+    expect(
+      descriptions.some((d) =>
+        d.startsWith('column platform.projects.name: notNull is false in the database, true per the migrations'),
+      ),
+    ).toBe(true);
+    const scratch = await withAdmin(
+      async (c) =>
+        (await c.query("SELECT count(*)::int AS n FROM pg_database WHERE datname LIKE 'ogel_verify%'")).rows[0],
+    );
     expect(scratch).toEqual({ n: 0 });
   });
 
@@ -38,7 +48,13 @@ describe('drift', () => {
     const staging = await createTestDatabase('stg');
     const dir = await writeMigrations(files);
     const root = await mkdtemp(join(tmpdir(), 'ogel-diff-'));
-    await writeFile(join(root, 'ogel-migrate.config.json'), JSON.stringify({ dir, environments: { dev: { databaseUrl: 'env:DEV' }, staging: { databaseUrl: 'env:STG', after: 'dev' } } }));
+    await writeFile(
+      join(root, 'ogel-migrate.config.json'),
+      JSON.stringify({
+        dir,
+        environments: { dev: { databaseUrl: 'env:DEV' }, staging: { databaseUrl: 'env:STG', after: 'dev' } },
+      }),
+    );
     const cli = (args: string[]) => runCliProcess(args, { cwd: root, env: { DEV: dev.url, STG: staging.url } });
     await cli(['migrate', '--env', 'dev']);
     await cli(['migrate', '--env', 'staging', '--to', '001']);
@@ -46,7 +62,9 @@ describe('drift', () => {
     await query(staging.url, 'CREATE INDEX projects_name_idx ON platform.projects (name)');
     const drift = await cli(['drift', '--env', 'staging']);
     expect(drift.code).toBe(1);
-    expect(drift.stdout).toContain('index platform.projects_name_idx exists in the database but no migration creates it');
+    expect(drift.stdout).toContain(
+      'index platform.projects_name_idx exists in the database but no migration creates it',
+    );
 
     const diff = await cli(['diff', 'dev', 'staging']);
     expect(diff.code).toBe(1);

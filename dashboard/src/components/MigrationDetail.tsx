@@ -6,20 +6,39 @@ import { api, type MigrationDetail } from '../api.js';
 hljs.registerLanguage('pgsql', pgsql);
 
 /** A migration's SQL (up and down, highlighted), its lint findings and its events. */
-export function MigrationDetailPanel({ env, version, refreshKey, onClose }: { env: string; version: string; refreshKey: number; onClose: () => void }) {
+export function MigrationDetailPanel({
+  env,
+  version,
+  refreshKey,
+  onClose,
+}: {
+  env: string;
+  version: string;
+  refreshKey: number;
+  onClose: () => void;
+}) {
   const [detail, setDetail] = useState<MigrationDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     setDetail(null);
-    api<MigrationDetail>(`/migrations/${encodeURIComponent(version)}`, { env }).then(setDetail, (e: Error) => setError(e.message));
+    api<MigrationDetail>(`/migrations/${encodeURIComponent(version)}`, { env }).then(setDetail, (e: Error) =>
+      setError(e.message),
+    );
   }, [env, version, refreshKey]);
   return (
     <section class="detail" aria-label={`Migration ${version}`}>
       <div class="section-head">
-        <h3>{version}{detail ? `_${detail.name}` : ''}</h3>
+        <h3>
+          {version}
+          {detail ? `_${detail.name}` : ''}
+        </h3>
         <button onClick={onClose}>Close</button>
       </div>
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       {detail && (
         <>
           {detail.lint && detail.lint.length > 0 && (
@@ -37,7 +56,8 @@ export function MigrationDetailPanel({ env, version, refreshKey, onClose }: { en
           <ul class="events">
             {detail.events.map((e) => (
               <li key={e.id}>
-                {new Date(e.occurredAt).toLocaleString()} — {e.event} <span class={e.outcome}>{e.outcome}</span> {e.durationMs !== null ? `${e.durationMs} ms` : ''} by {e.actor}
+                {new Date(e.occurredAt).toLocaleString()} — {e.event} <span class={e.outcome}>{e.outcome}</span>{' '}
+                {e.durationMs !== null ? `${e.durationMs} ms` : ''} by {e.actor}
                 {e.error && <pre class="error">{e.error}</pre>}
               </li>
             ))}
@@ -55,7 +75,9 @@ function Sql({ title, sql }: { title: string; sql: string | null }) {
   return (
     <figure>
       <figcaption>{title}</figcaption>
-      <pre class="sql"><code dangerouslySetInnerHTML={{ __html: html }} /></pre>
+      <pre class="sql">
+        <code dangerouslySetInnerHTML={{ __html: html }} />
+      </pre>
     </figure>
   );
 }

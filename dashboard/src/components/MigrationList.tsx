@@ -1,7 +1,16 @@
 import type { Status } from '../api.js';
 
 /** The migrations of one environment; a row opens its SQL and events. */
-export function MigrationList({ status, selected, onSelect }: { status: Status; env: string; selected: string | null; onSelect: (version: string) => void }) {
+export function MigrationList({
+  status,
+  selected,
+  onSelect,
+}: {
+  status: Status;
+  env: string;
+  selected: string | null;
+  onSelect: (version: string) => void;
+}) {
   return (
     <table class="migrations">
       <thead>
@@ -18,16 +27,30 @@ export function MigrationList({ status, selected, onSelect }: { status: Status; 
       </thead>
       <tbody>
         {status.migrations.map((m) => (
-          <tr key={m.version} class={selected === m.version ? 'selected' : ''} data-version={m.version} data-state={m.state}>
+          <tr
+            key={m.version}
+            class={selected === m.version ? 'selected' : ''}
+            data-version={m.version}
+            data-state={m.state}
+          >
             <td>
-              <button class="link" onClick={() => onSelect(m.version)} aria-label={`Show migration ${m.version}`}>{m.version}</button>
+              <button class="link" onClick={() => onSelect(m.version)} aria-label={`Show migration ${m.version}`}>
+                {m.version}
+              </button>
             </td>
             <td>{m.name}</td>
-            <td><span class={`badge ${m.state}`}>{m.state}{m.kind === 'baseline' ? ' (baseline)' : ''}</span></td>
+            <td>
+              <span class={`badge ${m.state}`}>
+                {m.state}
+                {m.kind === 'baseline' ? ' (baseline)' : ''}
+              </span>
+            </td>
             <td>{m.appliedAt ? new Date(m.appliedAt).toLocaleString() : m.kind === 'baseline' ? 'unknown' : ''}</td>
             <td>{m.appliedBy?.split(' ')[0] ?? ''}</td>
             <td>{m.executionMs !== null ? `${m.executionMs} ms` : ''}</td>
-            <td><code>{m.checksum.replace('sha256:', '').slice(0, 8)}</code></td>
+            <td>
+              <code>{m.checksum.replace('sha256:', '').slice(0, 8)}</code>
+            </td>
             <td>{m.reversible ? 'yes' : 'no'}</td>
           </tr>
         ))}

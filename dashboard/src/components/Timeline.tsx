@@ -8,7 +8,10 @@ export function Timeline({ env, refreshKey }: { env: string; refreshKey: number 
   const [kind, setKind] = useState('');
   const [outcome, setOutcome] = useState('');
   const [pages, setPages] = useState<Array<number | undefined>>([undefined]);
-  const [page, setPage] = useState<{ events: HistoryEvent[]; nextBefore: number | null }>({ events: [], nextBefore: null });
+  const [page, setPage] = useState<{ events: HistoryEvent[]; nextBefore: number | null }>({
+    events: [],
+    nextBefore: null,
+  });
   const before = pages.at(-1);
   useEffect(() => setPages([undefined]), [env, kind, outcome, refreshKey]);
   useEffect(() => {
@@ -16,7 +19,9 @@ export function Timeline({ env, refreshKey }: { env: string; refreshKey: number 
     if (before !== undefined) query.set('before', String(before));
     if (kind) query.set('event', kind);
     if (outcome) query.set('outcome', outcome);
-    void api<{ events: HistoryEvent[]; nextBefore: number | null }>(`/history?${query}`, { env }).then(setPage).catch(() => setPage({ events: [], nextBefore: null }));
+    void api<{ events: HistoryEvent[]; nextBefore: number | null }>(`/history?${query}`, { env })
+      .then(setPage)
+      .catch(() => setPage({ events: [], nextBefore: null }));
   }, [env, before, kind, outcome, refreshKey]);
   return (
     <section aria-label="History">
@@ -25,7 +30,11 @@ export function Timeline({ env, refreshKey }: { env: string; refreshKey: number 
         <label>
           Event{' '}
           <select value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value)}>
-            {KINDS.map((k) => <option key={k} value={k}>{k || 'all'}</option>)}
+            {KINDS.map((k) => (
+              <option key={k} value={k}>
+                {k || 'all'}
+              </option>
+            ))}
           </select>
         </label>
         <label>
@@ -40,16 +49,21 @@ export function Timeline({ env, refreshKey }: { env: string; refreshKey: number 
       <ol class="timeline">
         {page.events.map((e) => (
           <li key={e.id} class={e.outcome}>
-            <time dateTime={e.occurredAt}>{new Date(e.occurredAt).toLocaleString()}</time> <strong>{e.event}</strong> {e.version ? `${e.version}_${e.name}` : ''}{' '}
-            <span class={e.outcome}>{e.outcome}</span> {e.durationMs !== null ? `${e.durationMs} ms` : ''} <span class="muted">{e.actor}</span>
+            <time dateTime={e.occurredAt}>{new Date(e.occurredAt).toLocaleString()}</time> <strong>{e.event}</strong>{' '}
+            {e.version ? `${e.version}_${e.name}` : ''} <span class={e.outcome}>{e.outcome}</span>{' '}
+            {e.durationMs !== null ? `${e.durationMs} ms` : ''} <span class="muted">{e.actor}</span>
             {e.error && <pre class="error">{e.error}</pre>}
           </li>
         ))}
         {page.events.length === 0 && <li class="muted">No events.</li>}
       </ol>
       <div class="pager">
-        <button disabled={pages.length <= 1} onClick={() => setPages((p) => p.slice(0, -1))}>Newer</button>
-        <button disabled={page.nextBefore === null} onClick={() => setPages((p) => [...p, page.nextBefore!])}>Older</button>
+        <button disabled={pages.length <= 1} onClick={() => setPages((p) => p.slice(0, -1))}>
+          Newer
+        </button>
+        <button disabled={page.nextBefore === null} onClick={() => setPages((p) => [...p, page.nextBefore!])}>
+          Older
+        </button>
       </div>
     </section>
   );

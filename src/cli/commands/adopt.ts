@@ -10,7 +10,9 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 export function registerAdopt(program: Command, ctx: CliContext): void {
   program
     .command('adopt <legacy-dir>')
-    .description('turn an existing, messy migrations directory into a clean one, with a report of every file and problem')
+    .description(
+      'turn an existing, messy migrations directory into a clean one, with a report of every file and problem',
+    )
     .requiredOption('--out <dir>', 'where to write the clean migrations directory')
     .option('--aside <file>', 'move this file aside (e.g. a production-only seed); repeatable', collect)
     .option('--include <file>', 'adopt this file although it is marked DO NOT APPLY; repeatable', collect)
@@ -18,24 +20,49 @@ export function registerAdopt(program: Command, ctx: CliContext): void {
     .option('--renumber', 'renumber 001, 002, … (a mapping is in the report) instead of 006, 006.1, …')
     .option('--force', 'write into a non-empty --out directory')
     .option('--json', 'print the report as JSON')
-    .action(async (legacyDir: string, options: { out: string; aside?: string[]; include?: string[]; pair?: string[]; renumber?: boolean; force?: boolean; json?: boolean }) => {
-      const pairs: Record<string, string> = {};
-      for (const pair of options.pair ?? []) {
-        const [rollback, up] = pair.split('=');
-        if (!rollback || !up) throw new OgelError('USAGE', `--pair must look like rollback-006.sql=006_add_audit_log.sql (got "${pair}")`);
-        pairs[rollback] = up;
-      }
-      const result = await adoptDirectory(legacyDir, options.out, {
-        ...(options.aside ? { aside: options.aside } : {}),
-        ...(options.include ? { include: options.include } : {}),
-        pairs,
-        renumber: options.renumber,
-        force: options.force,
-      });
-      // Files are written either way; errors (secrets, unparseable files, unpaired rollbacks) need a human.
-      if (result.problems.some((p) => p.severity === 'error')) ctx.exitCode = 1;
-      if (options.json) return printJson(ctx.output, { from: result.from, out: result.out, entries: result.entries.map(({ content: _c, ...e }) => e), problems: result.problems });
-      ctx.output.out(formatAdoptReport(result, 'text'));
-      ctx.output.out(`\nReport written to ${result.out}/ADOPTION.md. Next: ogel-migrate validate --dir ${options.out}, then baseline --introspect.`);
-    });
+    .action(
+      async (
+        legacyDir: string,
+        options: {
+          out: string;
+          aside?: string[];
+          include?: string[];
+          pair?: string[];
+          renumber?: boolean;
+          force?: boolean;
+          json?: boolean;
+        },
+      ) => {
+        const pairs: Record<string, string> = {};
+        for (const pair of options.pair ?? []) {
+          const [rollback, up] = pair.split('=');
+          if (!rollback || !up)
+            throw new OgelError(
+              'USAGE',
+              `--pair must look like rollback-006.sql=006_add_audit_log.sql (got "${pair}")`,
+            );
+          pairs[rollback] = up;
+        }
+        const result = await adoptDirectory(legacyDir, options.out, {
+          ...(options.aside ? { aside: options.aside } : {}),
+          ...(options.include ? { include: options.include } : {}),
+          pairs,
+          renumber: options.renumber,
+          force: options.force,
+        });
+        // Files are written either way; errors (secrets, unparseable files, unpaired rollbacks) need a human.
+        if (result.problems.some((p) => p.severity === 'error')) ctx.exitCode = 1;
+        if (options.json)
+          return printJson(ctx.output, {
+            from: result.from,
+            out: result.out,
+            entries: result.entries.map(({ content: _c, ...e }) => e),
+            problems: result.problems,
+          });
+        ctx.output.out(formatAdoptReport(result, 'text'));
+        ctx.output.out(
+          `\nReport written to ${result.out}/ADOPTION.md. Next: ogel-migrate validate --dir ${options.out}, then baseline --introspect.`,
+        );
+      },
+    );
 }

@@ -16,18 +16,24 @@ interface BackupFlags extends CommonOptions {
 export function registerBackups(program: Command, ctx: CliContext): void {
   addCommonOptions(program.command('backup'))
     .description('take a logical backup with pg_dump and record it')
-    .option('--backup-dir <dir>', 'where backups are stored (default: ./backups, $OGEL_MIGRATE_BACKUP_DIR, config backupDir)')
+    .option(
+      '--backup-dir <dir>',
+      'where backups are stored (default: ./backups, $OGEL_MIGRATE_BACKUP_DIR, config backupDir)',
+    )
     .option('--format <format>', 'custom (one file) or directory (parallel with --jobs)', 'custom')
     .option('--jobs <n>', 'parallel pg_dump jobs (directory format)')
     .option('--keep <n>', 'retention: keep the newest N backups')
     .option('--keep-days <d>', 'retention: delete backups older than D days')
     .action(async (options: BackupFlags) => {
-      if (options.format !== 'custom' && options.format !== 'directory') throw new OgelError('USAGE', `--format must be custom or directory (got "${options.format}")`);
+      if (options.format !== 'custom' && options.format !== 'directory')
+        throw new OgelError('USAGE', `--format must be custom or directory (got "${options.format}")`);
       const workspace = await openCliWorkspace(options, ctx);
       const service = backupServiceFor(workspace, ctx.env, ctx.cwd, flags(options));
       const backup = await service.create({ format: options.format, jobs: parseInteger(options.jobs, '--jobs', 1) });
       if (options.json) return printJson(ctx.output, backup);
-      ctx.output.out(`${paint(ctx.output, 'green', 'Backup')} ${backup.id}: version ${backup.version ?? '(none)'}, ${formatBytes(backup.sizeBytes)} in ${backup.durationMs} ms → ${backup.path}`);
+      ctx.output.out(
+        `${paint(ctx.output, 'green', 'Backup')} ${backup.id}: version ${backup.version ?? '(none)'}, ${formatBytes(backup.sizeBytes)} in ${backup.durationMs} ms → ${backup.path}`,
+      );
       if (backup.pruned.length > 0) ctx.output.out(`Pruned by retention: ${backup.pruned.join(', ')}`);
     });
 
@@ -39,7 +45,10 @@ export function registerBackups(program: Command, ctx: CliContext): void {
       const backups = await backupServiceFor(workspace, ctx.env, ctx.cwd, flags(options)).list();
       if (options.json) return printJson(ctx.output, backups);
       if (backups.length === 0) return ctx.output.out('No backups.');
-      for (const b of backups) ctx.output.out(`${b.id}  ${b.createdAt}  version ${b.version ?? '—'}  ${formatBytes(b.sizeBytes)}  ${b.durationMs} ms  ${b.env ?? ''}  ${b.path}`);
+      for (const b of backups)
+        ctx.output.out(
+          `${b.id}  ${b.createdAt}  version ${b.version ?? '—'}  ${formatBytes(b.sizeBytes)}  ${b.durationMs} ms  ${b.env ?? ''}  ${b.path}`,
+        );
     });
 
   addCommonOptions(program.command('restore <id>'))
@@ -52,16 +61,26 @@ export function registerBackups(program: Command, ctx: CliContext): void {
       const workspace = await openCliWorkspace(options, ctx);
       if (!options.toDatabase) await confirmProtected(workspace, ctx, options.yes, `Replace it with backup ${id}?`);
       const service = backupServiceFor(workspace, ctx.env, ctx.cwd, flags(options));
-      const result = await service.restore(id, { ...(options.toDatabase ? { toDatabaseUrl: options.toDatabase } : {}), confirmed: options.yes === true, jobs: parseInteger(options.jobs, '--jobs', 1) });
+      const result = await service.restore(id, {
+        ...(options.toDatabase ? { toDatabaseUrl: options.toDatabase } : {}),
+        confirmed: options.yes === true,
+        jobs: parseInteger(options.jobs, '--jobs', 1),
+      });
       if (options.json) return printJson(ctx.output, result);
-      ctx.output.out(`${paint(ctx.output, 'green', 'Restored')} ${result.id} into ${result.database}: version ${result.version ?? '(none)'} in ${result.durationMs} ms`);
+      ctx.output.out(
+        `${paint(ctx.output, 'green', 'Restored')} ${result.id} into ${result.database}: version ${result.version ?? '(none)'} in ${result.durationMs} ms`,
+      );
     });
 }
 
 function flags(options: BackupFlags): { backupDir?: string; keep?: number; keepDays?: number } {
   const keep = parseInteger(options.keep, '--keep', 1);
   const keepDays = parseInteger(options.keepDays, '--keep-days', 0);
-  return { ...(options.backupDir ? { backupDir: options.backupDir } : {}), ...(keep !== undefined ? { keep } : {}), ...(keepDays !== undefined ? { keepDays } : {}) };
+  return {
+    ...(options.backupDir ? { backupDir: options.backupDir } : {}),
+    ...(keep !== undefined ? { keep } : {}),
+    ...(keepDays !== undefined ? { keepDays } : {}),
+  };
 }
 
 function formatBytes(bytes: number): string {

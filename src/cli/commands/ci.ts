@@ -42,13 +42,21 @@ export function registerCi(program: Command, ctx: CliContext): void {
       if (options.json) return printJson(ctx.output, report);
       const github = (options.format ?? (ctx.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text')) === 'github';
       const v = report.validate;
-      ctx.output.out(`${paint(ctx.output, v.ok ? 'green' : 'red', 'validate')}: ${v.migrations} migration(s), ${v.problems.length} problem(s)`);
+      ctx.output.out(
+        `${paint(ctx.output, v.ok ? 'green' : 'red', 'validate')}: ${v.migrations} migration(s), ${v.problems.length} problem(s)`,
+      );
       for (const p of v.problems) ctx.output.out(`  [${p.code}] ${p.message}`);
       if (report.lint) {
-        ctx.output.out(`${paint(ctx.output, report.lint.errors === 0 ? 'green' : 'red', 'lint')}: ${report.lint.files.length} file(s), ${report.lint.errors} error(s), ${report.lint.warnings} warning(s)`);
-        if (report.lint.findings.length > 0) ctx.output.out(github ? formatGithub(report.lint.findings) : formatText(report.lint.findings));
+        ctx.output.out(
+          `${paint(ctx.output, report.lint.errors === 0 ? 'green' : 'red', 'lint')}: ${report.lint.files.length} file(s), ${report.lint.errors} error(s), ${report.lint.warnings} warning(s)`,
+        );
+        if (report.lint.findings.length > 0)
+          ctx.output.out(github ? formatGithub(report.lint.findings) : formatText(report.lint.findings));
       }
-      if (report.verify && 'results' in report.verify) ctx.output.out(`${paint(ctx.output, report.verify.ok ? 'green' : 'red', 'verify')}:\n${formatVerify(ctx, report.verify)}`);
+      if (report.verify && 'results' in report.verify)
+        ctx.output.out(
+          `${paint(ctx.output, report.verify.ok ? 'green' : 'red', 'verify')}:\n${formatVerify(ctx, report.verify)}`,
+        );
       else if (report.verify) ctx.output.out(`${paint(ctx.output, 'red', 'verify')}: ${report.verify.error}`);
       ctx.output.out(report.ok ? paint(ctx.output, 'green', 'ci: passed') : paint(ctx.output, 'red', 'ci: failed'));
     });

@@ -10,14 +10,24 @@ import { paint, printJson } from '../output.js';
 export function registerDrift(program: Command, ctx: CliContext): void {
   addCommonOptions(program.command('drift'))
     .description("compare the database's real schema with what its applied migrations produce; exit 1 on drift")
-    .option('--embedded', 'replay the migrations on a private embedded PostgreSQL instead of a scratch database on the same server')
+    .option(
+      '--embedded',
+      'replay the migrations on a private embedded PostgreSQL instead of a scratch database on the same server',
+    )
     .action(async (options: CommonOptions & { embedded?: boolean }) => {
       const { runner } = await openCliWorkspace(options, ctx);
       const report = await runner.drift({ embedded: options.embedded });
       if (report.drifted) ctx.exitCode = 1;
       if (options.json) return printJson(ctx.output, report);
       const lines = report.drifted
-        ? [paint(ctx.output, 'red', `Drift: ${report.differences.length} difference(s) from the schema migrations up to ${report.version ?? '(none)'} produce:`), ...report.differences.map((d) => `  ${d.description}`)]
+        ? [
+            paint(
+              ctx.output,
+              'red',
+              `Drift: ${report.differences.length} difference(s) from the schema migrations up to ${report.version ?? '(none)'} produce:`,
+            ),
+            ...report.differences.map((d) => `  ${d.description}`),
+          ]
         : [paint(ctx.output, 'green', `No drift: the schema matches migrations up to ${report.version ?? '(none)'}.`)];
       for (const caveat of report.caveats) lines.push(paint(ctx.output, 'yellow', `  note: ${caveat}`));
       ctx.output.out(lines.join('\n'));
@@ -32,7 +42,16 @@ export function registerDiff(program: Command, ctx: CliContext): void {
       const side = (name: string) => {
         if (/^postgres(ql)?:\/\//.test(name)) {
           validateDatabaseUrl(name);
-          return { label: describeUrl(name), runner: runnerFor(workspace, { name, databaseUrl: name, after: undefined, protected: false, settings: { databaseUrl: name } }) };
+          return {
+            label: describeUrl(name),
+            runner: runnerFor(workspace, {
+              name,
+              databaseUrl: name,
+              after: undefined,
+              protected: false,
+              settings: { databaseUrl: name },
+            }),
+          };
         }
         return { label: name, runner: runnerFor(workspace, resolveEnvironment(workspace.loaded, name, ctx.env)) };
       };
@@ -44,11 +63,18 @@ export function registerDiff(program: Command, ctx: CliContext): void {
 }
 
 function formatDiff(ctx: CliContext, diff: EnvironmentDiff): string {
-  if (diff.same) return paint(ctx.output, 'green', `${diff.left} and ${diff.right} have the same migrations and schema.`);
+  if (diff.same)
+    return paint(ctx.output, 'green', `${diff.left} and ${diff.right} have the same migrations and schema.`);
   const lines: string[] = [];
   if (diff.migrations.length > 0) {
-    const cell = (s: { status: string; checksum: string } | null) => (s ? `${s.status} ${shortChecksum(s.checksum)}` : '—');
-    const rows = diff.migrations.map((m) => [`${m.version}_${m.name}`, cell(m.left), cell(m.right), m.reason === 'checksum' ? 'different checksum' : '']);
+    const cell = (s: { status: string; checksum: string } | null) =>
+      s ? `${s.status} ${shortChecksum(s.checksum)}` : '—';
+    const rows = diff.migrations.map((m) => [
+      `${m.version}_${m.name}`,
+      cell(m.left),
+      cell(m.right),
+      m.reason === 'checksum' ? 'different checksum' : '',
+    ]);
     const header = ['MIGRATION', diff.left, diff.right, ''];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     lines.push('Migrations:', `  ${header.map((h, i) => h.padEnd(widths[i]!)).join('  ')}`.trimEnd());
@@ -59,7 +85,14 @@ function formatDiff(ctx: CliContext, diff: EnvironmentDiff): string {
     for (const d of diff.schema) {
       if (d.kind === 'removed') lines.push(paint(ctx.output, 'red', `  - ${d.identity}  only in ${diff.left}`));
       else if (d.kind === 'added') lines.push(paint(ctx.output, 'green', `  + ${d.identity}  only in ${diff.right}`));
-      else lines.push(paint(ctx.output, 'yellow', `  ~ ${d.identity}: ${d.attribute} ${JSON.stringify(d.before)} | ${JSON.stringify(d.after)}`));
+      else
+        lines.push(
+          paint(
+            ctx.output,
+            'yellow',
+            `  ~ ${d.identity}: ${d.attribute} ${JSON.stringify(d.before)} | ${JSON.stringify(d.after)}`,
+          ),
+        );
     }
   }
   return lines.join('\n');

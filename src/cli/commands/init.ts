@@ -9,7 +9,9 @@ import { printJson } from '../output.js';
 
 export function registerInit(program: Command, ctx: CliContext): void {
   addCommonOptions(program.command('init'))
-    .description('write a commented starter config, create the migrations directory and (given a database) the tracking tables')
+    .description(
+      'write a commented starter config, create the migrations directory and (given a database) the tracking tables',
+    )
     .option('--format <format>', 'config file format: mjs (commented), ts or json', 'mjs')
     .option('--skip-config', 'do not write a config file')
     .action(async (options: CommonOptions & { format: string; skipConfig?: boolean }) => {
@@ -17,7 +19,8 @@ export function registerInit(program: Command, ctx: CliContext): void {
         dir: resolve(ctx.cwd, options.dir ?? ctx.env.OGEL_MIGRATE_DIR ?? 'migrations'),
       };
       if (!options.skipConfig) {
-        if (!['mjs', 'ts', 'json'].includes(options.format)) throw new OgelError('USAGE', `--format must be mjs, ts or json (got "${options.format}")`);
+        if (!['mjs', 'ts', 'json'].includes(options.format))
+          throw new OgelError('USAGE', `--format must be mjs, ts or json (got "${options.format}")`);
         const existing = await findConfigFile(ctx.cwd);
         if (existing) throw new OgelError('USAGE', `A config file already exists: ${existing}`);
         result.configFile = join(ctx.cwd, `ogel-migrate.config.${options.format}`);

@@ -21,11 +21,15 @@ export function registerLint(program: Command, ctx: CliContext): void {
         ctx.output.out(RULES.map((r) => `${r.id.padEnd(36)} ${r.severity.padEnd(7)} ${r.description}`).join('\n'));
         return;
       }
-      const format = options.json ? 'json' : options.format ?? 'text';
-      if (!['text', 'json', 'github'].includes(format)) throw new OgelError('USAGE', `--format must be text, json or github (got "${format}")`);
+      const format = options.json ? 'json' : (options.format ?? 'text');
+      if (!['text', 'json', 'github'].includes(format))
+        throw new OgelError('USAGE', `--format must be text, json or github (got "${format}")`);
       const workspace = await openCliWorkspace(options, ctx);
       const disabledRules = workspace.loaded.config.lint?.disabledRules;
-      const report = await workspace.runner.lint({ offline: options.all || !workspace.runnerOptions.databaseUrl, ...(disabledRules ? { disabledRules } : {}) });
+      const report = await workspace.runner.lint({
+        offline: options.all || !workspace.runnerOptions.databaseUrl,
+        ...(disabledRules ? { disabledRules } : {}),
+      });
       if (report.errors > 0) ctx.exitCode = 1;
       if (format === 'json') return printJson(ctx.output, report);
       if (format === 'github') return ctx.output.out(formatGithub(report.findings) || 'No findings.');

@@ -27,7 +27,16 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
     .option('--ignore-missing', 'proceed although applied versions have no file')
     .action(async (options: MigrateOptions) => {
       const { runner } = await openCliWorkspace(options, ctx);
-      render(ctx, options, await runner.migrate({ to: options.to, outOfOrder: options.outOfOrder, ignoreMissing: options.ignoreMissing, dryRun: true }));
+      render(
+        ctx,
+        options,
+        await runner.migrate({
+          to: options.to,
+          outOfOrder: options.outOfOrder,
+          ignoreMissing: options.ignoreMissing,
+          dryRun: true,
+        }),
+      );
     });
   addCommonOptions(program.command('migrate').alias('up'))
     .description('apply pending migrations, each in its own transaction with its tracking row')
@@ -36,7 +45,10 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
     .option('--out-of-order', 'allow pending versions lower than the current one')
     .option('--ignore-missing', 'proceed although applied versions have no file')
     .option('-y, --yes', 'confirm changes to a protected environment')
-    .option('--force-promotion <reason>', 'apply although the upstream environment has not (reason goes into the event log)')
+    .option(
+      '--force-promotion <reason>',
+      'apply although the upstream environment has not (reason goes into the event log)',
+    )
     .option('--no-backup', 'skip the automatic backup (protected environments, destructive migrations)')
     .option('--backup-dir <dir>', 'where the automatic backup goes (default: ./backups, config backupDir)')
     .action(async (options: MigrateOptions) => {
@@ -49,13 +61,23 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
         // Show the plan, then hold the run to exactly what was confirmed.
         const plan = await runner.migrate({ ...planOptions, dryRun: true });
         if (!options.json) ctx.output.err(formatMigrate(ctx.output, plan));
-        if (plan.planned.length > 0) await confirmProtected(workspace, ctx, options.yes, `Apply ${plan.planned.length} migration(s) to it?`);
+        if (plan.planned.length > 0)
+          await confirmProtected(workspace, ctx, options.yes, `Apply ${plan.planned.length} migration(s) to it?`);
         confirmed = samePlanGate(plan.planned.map((p) => p.version));
       }
-      const policy = workspace.environment?.settings.backupPolicy ?? workspace.loaded.config.backupPolicy ?? 'destructive';
-      const backups = options.backup === false || !workspace.runnerOptions.databaseUrl ? undefined : backupGate(backupServiceFor(workspace, ctx.env, ctx.cwd, options.backupDir ? { backupDir: options.backupDir } : {}), policy, workspace.environment?.protected ?? false, (id, reason) => {
-        if (!options.json) ctx.output.err(`backup ${id} taken (${reason})`);
-      });
+      const policy =
+        workspace.environment?.settings.backupPolicy ?? workspace.loaded.config.backupPolicy ?? 'destructive';
+      const backups =
+        options.backup === false || !workspace.runnerOptions.databaseUrl
+          ? undefined
+          : backupGate(
+              backupServiceFor(workspace, ctx.env, ctx.cwd, options.backupDir ? { backupDir: options.backupDir } : {}),
+              policy,
+              workspace.environment?.protected ?? false,
+              (id, reason) => {
+                if (!options.json) ctx.output.err(`backup ${id} taken (${reason})`);
+              },
+            );
       const gate = chainGates(promotionGate(workspace, ctx.env, options.forcePromotion), confirmed, backups);
       render(ctx, options, await runner.migrate({ ...planOptions, beforeApply: gate }));
     });

@@ -25,13 +25,25 @@ export function registerNew(program: Command, ctx: CliContext): void {
       const dir = resolve(ctx.cwd, options.dir ?? ctx.env.OGEL_MIGRATE_DIR ?? 'migrations');
       await mkdir(dir, { recursive: true });
       const set = await new FileMigrationSource(dir).load();
-      const version = nextVersion(set.migrations.map((m) => m.version), new Date(), options.timestamp ? 'timestamp' : undefined);
+      const version = nextVersion(
+        set.migrations.map((m) => m.version),
+        new Date(),
+        options.timestamp ? 'timestamp' : undefined,
+      );
       const up = join(dir, `${version}_${slug}.sql`);
       const files = [up];
-      await writeFile(up, `-- ${name}\n-- Runs in one transaction with its tracking row. Add \`-- ogel:no-transaction\` as the first line for CREATE INDEX CONCURRENTLY.\n\n`, { flag: 'wx' });
+      await writeFile(
+        up,
+        `-- ${name}\n-- Runs in one transaction with its tracking row. Add \`-- ogel:no-transaction\` as the first line for CREATE INDEX CONCURRENTLY.\n\n`,
+        { flag: 'wx' },
+      );
       if (options.down) {
         const down = join(dir, `${version}_${slug}.down.sql`);
-        await writeFile(down, `-- Reverts ${version}_${slug}.sql: after it runs, the schema must equal the one before the up ran (\`ogel-migrate verify\` checks).\n\n`, { flag: 'wx' });
+        await writeFile(
+          down,
+          `-- Reverts ${version}_${slug}.sql: after it runs, the schema must equal the one before the up ran (\`ogel-migrate verify\` checks).\n\n`,
+          { flag: 'wx' },
+        );
         files.push(down);
       }
       if (options.json) printJson(ctx.output, { version, files });

@@ -13,7 +13,8 @@ export function registerRollback(program: Command, ctx: CliContext): void {
     .option('--dry-run', 'print what would be reverted without changing anything')
     .option('-y, --yes', 'confirm changes to a protected environment')
     .action(async (options: CommonOptions & { steps?: string; to?: string; dryRun?: boolean; yes?: boolean }) => {
-      if (options.steps !== undefined && options.to !== undefined) throw new OgelError('USAGE', 'Give either --steps or --to, not both');
+      if (options.steps !== undefined && options.to !== undefined)
+        throw new OgelError('USAGE', 'Give either --steps or --to, not both');
       const workspace = await openCliWorkspace(options, ctx, true);
       const planOptions = { steps: parseInteger(options.steps, '--steps', 1), to: options.to };
       const plan = await workspace.runner.rollback({ ...planOptions, dryRun: true });
@@ -27,7 +28,9 @@ export function registerRollback(program: Command, ctx: CliContext): void {
       if (result.dryRun) {
         ctx.output.out(formatPlan(ctx.output, 'revert', result.planned));
       } else {
-        ctx.output.out(`${paint(ctx.output, 'green', 'Reverted')} ${result.reverted.length} migration(s); current version ${result.current ?? '(none)'}.`);
+        ctx.output.out(
+          `${paint(ctx.output, 'green', 'Reverted')} ${result.reverted.length} migration(s); current version ${result.current ?? '(none)'}.`,
+        );
       }
     });
 }

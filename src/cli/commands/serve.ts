@@ -32,30 +32,55 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const pools: pg.Pool[] = [];
       const withReadPool = (name: string, runner: MigrationRunner, url: string | undefined): MigrationRunner => {
         if (!url) return runner;
-        const pool = new pg.Pool({ connectionString: url, max: READ_POOL_SIZE, idleTimeoutMillis: 30_000, application_name: `ogel-migrate http reads p=${process.pid}` });
+        const pool = new pg.Pool({
+          connectionString: url,
+          max: READ_POOL_SIZE,
+          idleTimeoutMillis: 30_000,
+          application_name: `ogel-migrate http reads p=${process.pid}`,
+        });
         // An idle connection the server dropped (a restart, a terminated backend) is replaced on the next
         // request; unhandled, its error would end the process.
-        pool.on('error', (error) => ctx.output.err(`environment ${name}: a pooled connection was lost: ${maskUrl(error.message)}`));
+        pool.on('error', (error) =>
+          ctx.output.err(`environment ${name}: a pooled connection was lost: ${maskUrl(error.message)}`),
+        );
         pools.push(pool);
         return runner.withPool(pool);
       };
       const names = environmentNames(workspace.loaded.config);
-      const defaultEnvironment = workspace.environment?.name ?? (names.length > 0 && !options.databaseUrl ? (workspace.loaded.config.defaultEnv ?? names[0]!) : 'default');
+      const defaultEnvironment =
+        workspace.environment?.name ??
+        (names.length > 0 && !options.databaseUrl ? (workspace.loaded.config.defaultEnv ?? names[0]!) : 'default');
       if (names.length > 0 && !options.databaseUrl) {
         for (const name of names) {
           try {
             const environment = resolveEnvironment(workspace.loaded, name, ctx.env);
             const runner = runnerFor(workspace, environment);
             runners.set(name, withReadPool(name, runner, environment.databaseUrl));
-            backups.set(name, backupServiceFor({ ...workspace, runner, environment, runnerOptions: { ...workspace.runnerOptions, databaseUrl: environment.databaseUrl } }, ctx.env, ctx.cwd));
+            backups.set(
+              name,
+              backupServiceFor(
+                {
+                  ...workspace,
+                  runner,
+                  environment,
+                  runnerOptions: { ...workspace.runnerOptions, databaseUrl: environment.databaseUrl },
+                },
+                ctx.env,
+                ctx.cwd,
+              ),
+            );
             if (environment.protected) protectedEnvironments.add(name);
           } catch (error) {
             ctx.output.err(`environment ${name} skipped: ${(error as Error).message}`);
           }
         }
       } else {
-        runners.set(defaultEnvironment, withReadPool(defaultEnvironment, workspace.runner, workspace.runnerOptions.databaseUrl));
-        if (workspace.runnerOptions.databaseUrl) backups.set(defaultEnvironment, backupServiceFor(workspace, ctx.env, ctx.cwd));
+        runners.set(
+          defaultEnvironment,
+          withReadPool(defaultEnvironment, workspace.runner, workspace.runnerOptions.databaseUrl),
+        );
+        if (workspace.runnerOptions.databaseUrl)
+          backups.set(defaultEnvironment, backupServiceFor(workspace, ctx.env, ctx.cwd));
       }
       const port = parseInteger(options.port ?? ctx.env.PORT ?? '8080', '--port')!;
       const { startServer } = await import('../../http/serve.js');
@@ -69,13 +94,19 @@ export function registerServe(program: Command, ctx: CliContext): void {
         adminToken: ctx.env.OGEL_MIGRATE_TOKEN,
         readToken: ctx.env.OGEL_MIGRATE_READ_TOKEN,
       });
-      ctx.output.err(`ogel-migrate serving ${[...runners.keys()].join(', ')} on ${server.url} (dashboard: ${server.url}/)`);
-      if (server.generatedToken) ctx.output.err(`No OGEL_MIGRATE_TOKEN set: generated admin token (shown once): ${server.state.adminToken}`);
+      ctx.output.err(
+        `ogel-migrate serving ${[...runners.keys()].join(', ')} on ${server.url} (dashboard: ${server.url}/)`,
+      );
+      if (server.generatedToken)
+        ctx.output.err(`No OGEL_MIGRATE_TOKEN set: generated admin token (shown once): ${server.state.adminToken}`);
       await new Promise<void>((resolve) => {
-        const stop = () => void server.shutdown().then(() => Promise.all(pools.map((pool) => pool.end()))).then(() => resolve());
+        const stop = () =>
+          void server
+            .shutdown()
+            .then(() => Promise.all(pools.map((pool) => pool.end())))
+            .then(() => resolve());
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);
       });
     });
 }
-

@@ -26,10 +26,16 @@ export function registerVerify(program: Command, ctx: CliContext): void {
   addCommonOptions(program.command('verify'))
     .description('rollback testing on a scratch database: up, down (schema must match), up again (must match)')
     .option('--from <version>', 'start from a database already at this version; test only later migrations')
-    .option('--schema-from <url>', "clone this database's schema (pg_dump --schema-only) and test its pending migrations")
+    .option(
+      '--schema-from <url>',
+      "clone this database's schema (pg_dump --schema-only) and test its pending migrations",
+    )
     .option('--embedded', 'use a private embedded PostgreSQL instead of CREATE DATABASE on the target server')
     .option('--require-down', 'fail when a migration has no down file')
-    .option('--jobs <n>', `scratch databases testing segments in parallel (default ${DEFAULT_VERIFY_JOBS}; 1 = one connection)`)
+    .option(
+      '--jobs <n>',
+      `scratch databases testing segments in parallel (default ${DEFAULT_VERIFY_JOBS}; 1 = one connection)`,
+    )
     .action(async (options: VerifyOptions) => {
       const { runner } = await openCliWorkspace(options, ctx);
       const report = await runner.verify({
@@ -38,7 +44,12 @@ export function registerVerify(program: Command, ctx: CliContext): void {
         embedded: options.embedded,
         requireDown: options.requireDown,
         jobs: parseInteger(options.jobs, '--jobs', 1),
-        onProgress: options.json ? undefined : (r, i, total) => ctx.output.err(`${paint(ctx.output, 'gray', `[${i + 1}/${total}]`)} ${r.version}_${r.name}: ${paint(ctx.output, COLOUR[r.outcome], r.outcome)}`),
+        onProgress: options.json
+          ? undefined
+          : (r, i, total) =>
+              ctx.output.err(
+                `${paint(ctx.output, 'gray', `[${i + 1}/${total}]`)} ${r.version}_${r.name}: ${paint(ctx.output, COLOUR[r.outcome], r.outcome)}`,
+              ),
       });
       if (!report.ok) ctx.exitCode = 1;
       if (options.json) printJson(ctx.output, report);
@@ -55,6 +66,8 @@ export function formatVerify(ctx: CliContext, report: VerifyReport): string {
   }
   const count = (o: VerifyOutcome) => report.results.filter((r) => r.outcome === o).length;
   const failed = report.results.length - count('ok') - count('irreversible') - count('not-run');
-  lines.push(`${count('ok')} ok, ${count('irreversible')} irreversible, ${failed} failed, ${count('not-run')} not run (${report.durationMs} ms)`);
+  lines.push(
+    `${count('ok')} ok, ${count('irreversible')} irreversible, ${failed} failed, ${count('not-run')} not run (${report.durationMs} ms)`,
+  );
   return lines.join('\n');
 }

@@ -7,7 +7,10 @@ import { runnerFor } from '../runners.js';
 import { trackRun, type ServerState } from '../state.js';
 import { readBody, readQuery } from '../validate.js';
 
-const createBody = z.strictObject({ format: z.enum(['custom', 'directory']).optional(), jobs: z.number().int().min(1).max(32).optional() });
+const createBody = z.strictObject({
+  format: z.enum(['custom', 'directory']).optional(),
+  jobs: z.number().int().min(1).max(32).optional(),
+});
 const restoreBody = z.strictObject({ confirm: z.literal(true), jobs: z.number().int().min(1).max(32).optional() });
 const backupId = z.string().regex(/^[\w.-]{1,80}$/, 'a backup id as listed by GET /backups');
 
@@ -33,6 +36,11 @@ export function backupRoutes(app: Hono<{ Variables: { role: Role } }>, state: Se
     if (!id.success) throw new OgelError('USAGE', 'Invalid backup id');
     const service = serviceFor(readQuery(c, envQuery).env);
     const body = await readBody(c, restoreBody);
-    return c.json(await trackRun(state, service.restore(id.data, { confirmed: body.confirm, ...(body.jobs ? { jobs: body.jobs } : {}) })));
+    return c.json(
+      await trackRun(
+        state,
+        service.restore(id.data, { confirmed: body.confirm, ...(body.jobs ? { jobs: body.jobs } : {}) }),
+      ),
+    );
   });
 }

@@ -13,7 +13,12 @@ import { lintTargets } from '../../runner/lint-migrations.js';
 /** Read-only endpoints: status, history, lock holder, one migration's SQL and events, the session. */
 export function readRoutes(app: Hono<{ Variables: { role: Role } }>, state: ServerState): void {
   app.get('/session', (c) =>
-    c.json({ role: c.get('role'), environments: [...state.runners.keys()], defaultEnvironment: state.defaultEnvironment, protectedEnvironments: [...state.protectedEnvironments] }),
+    c.json({
+      role: c.get('role'),
+      environments: [...state.runners.keys()],
+      defaultEnvironment: state.defaultEnvironment,
+      protectedEnvironments: [...state.protectedEnvironments],
+    }),
   );
 
   app.get('/status', async (c) => {
@@ -25,7 +30,13 @@ export function readRoutes(app: Hono<{ Variables: { role: Role } }>, state: Serv
     const query = readQuery(c, historyQuery);
     const { runner } = runnerFor(state, query.env);
     const limit = query.limit ?? 50;
-    const events = await runner.history({ limit, ...(query.before ? { before: query.before } : {}), ...(query.event ? { event: query.event } : {}), ...(query.outcome ? { outcome: query.outcome } : {}), ...(query.version ? { version: query.version } : {}) });
+    const events = await runner.history({
+      limit,
+      ...(query.before ? { before: query.before } : {}),
+      ...(query.event ? { event: query.event } : {}),
+      ...(query.outcome ? { outcome: query.outcome } : {}),
+      ...(query.version ? { version: query.version } : {}),
+    });
     return c.json({ events, nextBefore: events.length === limit ? events.at(-1)!.id : null });
   });
 
@@ -43,7 +54,9 @@ export function readRoutes(app: Hono<{ Variables: { role: Role } }>, state: Serv
     if (!entry) throw new OgelError('NOT_FOUND', `No migration ${parsed.data}`);
     const events = await runner.history({ limit: 100, version: entry.version });
     await ensureParser();
-    const lint = entry.migration ? lintTargets([{ migration: entry.migration, modified: entry.state === 'modified' }], undefined, false).findings : [];
+    const lint = entry.migration
+      ? lintTargets([{ migration: entry.migration, modified: entry.state === 'modified' }], undefined, false).findings
+      : [];
     return c.json({
       version: entry.version,
       name: entry.name,

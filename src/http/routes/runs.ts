@@ -12,7 +12,8 @@ import { readBody, readQuery } from '../validate.js';
  */
 export function runRoutes(app: Hono<{ Variables: { role: Role } }>, state: ServerState): void {
   const refuseWhileStopping = () => {
-    if (state.shuttingDown) throw new OgelError('DB_CONNECTION', 'The server is shutting down; retry on another replica');
+    if (state.shuttingDown)
+      throw new OgelError('DB_CONNECTION', 'The server is shutting down; retry on another replica');
   };
 
   app.post('/migrate', async (c) => {
@@ -20,7 +21,11 @@ export function runRoutes(app: Hono<{ Variables: { role: Role } }>, state: Serve
     const body = await readBody(c, migrateBody);
     refuseWhileStopping();
     const { runner } = runnerFor(state, query.env);
-    const run = runner.migrate({ ...(body.to ? { to: body.to } : {}), dryRun: body.dryRun, ...(query.wait === 'true' ? {} : { lockWaitMs: 0 }) });
+    const run = runner.migrate({
+      ...(body.to ? { to: body.to } : {}),
+      dryRun: body.dryRun,
+      ...(query.wait === 'true' ? {} : { lockWaitMs: 0 }),
+    });
     return c.json(await trackRun(state, run));
   });
 

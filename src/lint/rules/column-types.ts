@@ -6,7 +6,12 @@ import { definedColumns, type DefinedColumn } from './walk.js';
  * Column types that age badly, as in Squawk's prefer-* rules. Style, so warnings; they apply to new tables
  * too, since that is the cheap moment to choose the type.
  */
-function typeRule(id: string, description: string, hint: string, message: (c: DefinedColumn, type: string) => string | undefined): LintRule {
+function typeRule(
+  id: string,
+  description: string,
+  hint: string,
+  message: (c: DefinedColumn, type: string) => string | undefined,
+): LintRule {
   return {
     id,
     severity: 'warning',
@@ -56,12 +61,15 @@ export const preferTextField = typeRule(
   'prefer-text-field',
   'varchar(n): raising the limit later needs an ACCESS EXCLUSIVE lock.',
   'Use text with a CHECK (length(…) <= n) constraint, which can be replaced NOT VALID without a long lock.',
-  (c, type) => (type === 'varchar' && hasTypmods(c.column) ? `${label(c)} is varchar(n): changing the limit later locks the table` : undefined),
+  (c, type) =>
+    type === 'varchar' && hasTypmods(c.column)
+      ? `${label(c)} is varchar(n): changing the limit later locks the table`
+      : undefined,
 );
 
 export const preferTimestamptz = typeRule(
   'prefer-timestamptz',
   'timestamp without time zone stores a wall-clock reading, not an instant.',
-  'Use timestamptz: it stores an instant and converts to each session\'s time zone.',
+  "Use timestamptz: it stores an instant and converts to each session's time zone.",
   (c, type) => (type === 'timestamp' ? `${label(c)} is timestamp without time zone` : undefined),
 );

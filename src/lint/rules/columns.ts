@@ -17,8 +17,11 @@ export const addingRequiredField: LintRule = {
       const column = addedColumn(cmd);
       const constraints = columnConstraints(column);
       const notNull = constraints.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY');
-      const filled = SERIAL_TYPES.has(columnType(column)) ||
-        constraints.some((c) => c.contype === 'CONSTR_DEFAULT' || c.contype === 'CONSTR_IDENTITY' || c.contype === 'CONSTR_GENERATED');
+      const filled =
+        SERIAL_TYPES.has(columnType(column)) ||
+        constraints.some(
+          (c) => c.contype === 'CONSTR_DEFAULT' || c.contype === 'CONSTR_IDENTITY' || c.contype === 'CONSTR_GENERATED',
+        );
       if (notNull && !filled) {
         reports.push({
           statement: index,
@@ -39,10 +42,12 @@ export const addingRequiredField: LintRule = {
 export const addingFieldWithVolatileDefault: LintRule = {
   id: 'adding-field-with-volatile-default',
   severity: 'error',
-  description: 'ADD COLUMN whose value is computed per row (volatile DEFAULT, identity, serial, STORED generated) rewrites the table.',
+  description:
+    'ADD COLUMN whose value is computed per row (volatile DEFAULT, identity, serial, STORED generated) rewrites the table.',
   check(target) {
     const reports: RuleReport[] = [];
-    const hint = 'Add the column without a default (or with a constant or now()), backfill it in batches, then ALTER COLUMN … SET DEFAULT for new rows.';
+    const hint =
+      'Add the column without a default (or with a constant or now()), backfill it in batches, then ALTER COLUMN … SET DEFAULT for new rows.';
     for (const { index, cmd, table, existing } of alterTableCommands(target)) {
       if (cmd.subtype !== 'AT_AddColumn' || !existing) continue;
       const column = addedColumn(cmd);
@@ -52,17 +57,24 @@ export const addingFieldWithVolatileDefault: LintRule = {
         reports.push({ statement: index, node: column, message, hint, ...(severity ? { severity } : {}) });
       const constraints = columnConstraints(column);
       const type = columnType(column);
-      if (SERIAL_TYPES.has(type)) report(`ADD COLUMN ${name} ${type} fills every existing row from a sequence, which ${rewrite}`);
-      else if (constraints.some((c) => c.contype === 'CONSTR_IDENTITY')) report(`ADD COLUMN ${name} … AS IDENTITY numbers every existing row, which ${rewrite}`);
+      if (SERIAL_TYPES.has(type))
+        report(`ADD COLUMN ${name} ${type} fills every existing row from a sequence, which ${rewrite}`);
+      else if (constraints.some((c) => c.contype === 'CONSTR_IDENTITY'))
+        report(`ADD COLUMN ${name} … AS IDENTITY numbers every existing row, which ${rewrite}`);
       else if (constraints.some((c) => c.contype === 'CONSTR_GENERATED' && c.generated_kind !== 'v')) {
         report(`ADD COLUMN ${name} GENERATED … STORED computes the value for every existing row, which ${rewrite}`);
       }
       for (const constraint of constraints.filter((c) => c.contype === 'CONSTR_DEFAULT')) {
         const volatility = defaultVolatility(constraint.raw_expr);
         if (volatility.kind === 'volatile') {
-          report(`ADD COLUMN ${name} DEFAULT ${volatility.fn}(): a volatile default is computed per row, which ${rewrite}`);
+          report(
+            `ADD COLUMN ${name} DEFAULT ${volatility.fn}(): a volatile default is computed per row, which ${rewrite}`,
+          );
         } else if (volatility.kind === 'unknown') {
-          report(`ADD COLUMN ${name} DEFAULT ${volatility.fn}(…): if that function is VOLATILE the statement ${rewrite}`, 'warning');
+          report(
+            `ADD COLUMN ${name} DEFAULT ${volatility.fn}(…): if that function is VOLATILE the statement ${rewrite}`,
+            'warning',
+          );
         } else if ((target.context.serverVersionNum ?? Infinity) < 110000 && !isNullDefault(constraint.raw_expr)) {
           report(`ADD COLUMN ${name} with a DEFAULT before PostgreSQL 11 ${rewrite}`);
         }

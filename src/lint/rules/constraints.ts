@@ -1,5 +1,13 @@
 import type { ParsedStatement } from '../../sql/parser.js';
-import { addedColumn, addedConstraint, alterCommands, columnConstraints, rangeVarKey, strings, type Node } from '../ast.js';
+import {
+  addedColumn,
+  addedConstraint,
+  alterCommands,
+  columnConstraints,
+  rangeVarKey,
+  strings,
+  type Node,
+} from '../ast.js';
 import type { LintRule, RuleReport } from '../types.js';
 import { alterTableCommands } from './walk.js';
 
@@ -11,7 +19,8 @@ import { alterTableCommands } from './walk.js';
 export const constraintMissingNotValid: LintRule = {
   id: 'constraint-missing-not-valid',
   severity: 'error',
-  description: 'ADD FOREIGN KEY / ADD CHECK on an existing table without NOT VALID, or validated in the same transaction.',
+  description:
+    'ADD FOREIGN KEY / ADD CHECK on an existing table without NOT VALID, or validated in the same transaction.',
   check(target) {
     const reports: RuleReport[] = [];
     const addedNotValid = new Set<string>();
@@ -19,10 +28,16 @@ export const constraintMissingNotValid: LintRule = {
       const key = `${rangeVarKey(statement.node.relation)}|${String(cmd.name ?? '')}`;
       if (cmd.subtype === 'AT_AddConstraint') {
         const constraint = addedConstraint(cmd);
-        const kind = constraint.contype === 'CONSTR_FOREIGN' ? 'FOREIGN KEY' : constraint.contype === 'CONSTR_CHECK' ? 'CHECK' : undefined;
+        const kind =
+          constraint.contype === 'CONSTR_FOREIGN'
+            ? 'FOREIGN KEY'
+            : constraint.contype === 'CONSTR_CHECK'
+              ? 'CHECK'
+              : undefined;
         if (!kind) continue;
         if (constraint.skip_validation) {
-          if (constraint.conname) addedNotValid.add(`${rangeVarKey(statement.node.relation)}|${String(constraint.conname)}`);
+          if (constraint.conname)
+            addedNotValid.add(`${rangeVarKey(statement.node.relation)}|${String(constraint.conname)}`);
         } else if (existing) {
           reports.push({
             statement: index,
@@ -43,22 +58,30 @@ export const constraintMissingNotValid: LintRule = {
   },
 };
 
-const INDEX_BACKED: Record<string, string> = { CONSTR_UNIQUE: 'UNIQUE', CONSTR_PRIMARY: 'PRIMARY KEY', CONSTR_EXCLUSION: 'EXCLUDE' };
+const INDEX_BACKED: Record<string, string> = {
+  CONSTR_UNIQUE: 'UNIQUE',
+  CONSTR_PRIMARY: 'PRIMARY KEY',
+  CONSTR_EXCLUSION: 'EXCLUDE',
+};
 
 /** UNIQUE, PRIMARY KEY and EXCLUDE build their index under ACCESS EXCLUSIVE: no reads or writes meanwhile. */
 export const disallowedUniqueConstraint: LintRule = {
   id: 'disallowed-unique-constraint',
   severity: 'error',
-  description: 'ADD UNIQUE / PRIMARY KEY / EXCLUDE on an existing table builds its index under an ACCESS EXCLUSIVE lock.',
+  description:
+    'ADD UNIQUE / PRIMARY KEY / EXCLUDE on an existing table builds its index under an ACCESS EXCLUSIVE lock.',
   check(target) {
     const reports: RuleReport[] = [];
-    const hint = 'CREATE UNIQUE INDEX CONCURRENTLY in a `-- ogel:no-transaction` migration, then ALTER TABLE … ADD CONSTRAINT … UNIQUE (or PRIMARY KEY) USING INDEX.';
+    const hint =
+      'CREATE UNIQUE INDEX CONCURRENTLY in a `-- ogel:no-transaction` migration, then ALTER TABLE … ADD CONSTRAINT … UNIQUE (or PRIMARY KEY) USING INDEX.';
     for (const { index, cmd, table, existing } of alterTableCommands(target)) {
       if (!existing) continue;
       const candidates =
-        cmd.subtype === 'AT_AddConstraint' ? [addedConstraint(cmd)]
-        : cmd.subtype === 'AT_AddColumn' ? columnConstraints(addedColumn(cmd))
-        : [];
+        cmd.subtype === 'AT_AddConstraint'
+          ? [addedConstraint(cmd)]
+          : cmd.subtype === 'AT_AddColumn'
+            ? columnConstraints(addedColumn(cmd))
+            : [];
       for (const constraint of candidates) {
         const kind = INDEX_BACKED[String(constraint.contype)];
         if (!kind || constraint.indexname) continue;
@@ -66,7 +89,10 @@ export const disallowedUniqueConstraint: LintRule = {
           statement: index,
           node: constraint,
           message: `Adding a ${kind} constraint to ${table} builds its index while holding an ACCESS EXCLUSIVE lock that blocks reads and writes`,
-          hint: kind === 'EXCLUDE' ? 'There is no concurrent way to add an EXCLUDE constraint; schedule it for a maintenance window.' : hint,
+          hint:
+            kind === 'EXCLUDE'
+              ? 'There is no concurrent way to add an EXCLUDE constraint; schedule it for a maintenance window.'
+              : hint,
         });
       }
     }
@@ -81,30 +107,42 @@ export const disallowedUniqueConstraint: LintRule = {
 export const setNotNullWithoutCheck: LintRule = {
   id: 'set-not-null-without-check',
   severity: 'error',
-  description: 'SET NOT NULL on an existing table without a validated CHECK (column IS NOT NULL) scans it under ACCESS EXCLUSIVE.',
+  description:
+    'SET NOT NULL on an existing table without a validated CHECK (column IS NOT NULL) scans it under ACCESS EXCLUSIVE.',
   check(target) {
     const reports: RuleReport[] = [];
-    trackNotNullChecks(target.input.statements, target.context.notNullChecked ?? new Set(), (index, statement, column, node) => {
-      if (!target.isExistingTable(statement.node.relation, index)) return;
-      reports.push({
-        statement: index,
-        node,
-        message: `SET NOT NULL on ${column} scans the whole table under an ACCESS EXCLUSIVE lock that blocks reads and writes`,
-        hint: 'First ADD CONSTRAINT … CHECK (column IS NOT NULL) NOT VALID, then VALIDATE CONSTRAINT in a later migration; SET NOT NULL after that skips the scan (PostgreSQL 12+). Validated in an applied migration already? Suppress with `-- ogel:lint-ignore set-not-null-without-check <reason>`.',
-      });
-    });
+    trackNotNullChecks(
+      target.input.statements,
+      target.context.notNullChecked ?? new Set(),
+      (index, statement, column, node) => {
+        if (!target.isExistingTable(statement.node.relation, index)) return;
+        reports.push({
+          statement: index,
+          node,
+          message: `SET NOT NULL on ${column} scans the whole table under an ACCESS EXCLUSIVE lock that blocks reads and writes`,
+          hint: 'First ADD CONSTRAINT … CHECK (column IS NOT NULL) NOT VALID, then VALIDATE CONSTRAINT in a later migration; SET NOT NULL after that skips the scan (PostgreSQL 12+). Validated in an applied migration already? Suppress with `-- ogel:lint-ignore set-not-null-without-check <reason>`.',
+        });
+      },
+    );
     return reports;
   },
 };
 
 /** `table.column` pairs proven NOT NULL by a validated check once these statements have run. */
-export function notNullCheckedAfter(statements: readonly ParsedStatement[], initial: ReadonlySet<string> = new Set()): Set<string> {
+export function notNullCheckedAfter(
+  statements: readonly ParsedStatement[],
+  initial: ReadonlySet<string> = new Set(),
+): Set<string> {
   return trackNotNullChecks(statements, initial, () => {});
 }
 
 type Unproven = (index: number, statement: ParsedStatement, column: string, node: unknown) => void;
 
-function trackNotNullChecks(statements: readonly ParsedStatement[], initial: ReadonlySet<string>, onUnproven: Unproven): Set<string> {
+function trackNotNullChecks(
+  statements: readonly ParsedStatement[],
+  initial: ReadonlySet<string>,
+  onUnproven: Unproven,
+): Set<string> {
   const checked = new Set(initial);
   const notValid = new Map<string, string>();
   statements.forEach((statement, index) => {
@@ -118,7 +156,8 @@ function trackNotNullChecks(statements: readonly ParsedStatement[], initial: Rea
         const key = `${table}.${column}`;
         if (constraint.skip_validation) notValid.set(`${table}|${String(constraint.conname)}`, key);
         else {
-          if (constraint.contype === 'CONSTR_NOTNULL' && !checked.has(key)) onUnproven(index, statement, key, constraint);
+          if (constraint.contype === 'CONSTR_NOTNULL' && !checked.has(key))
+            onUnproven(index, statement, key, constraint);
           checked.add(key);
         }
       } else if (cmd.subtype === 'AT_ValidateConstraint') {

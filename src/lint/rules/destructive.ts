@@ -59,7 +59,9 @@ function dropRule(id: string, removeType: string, what: string, hint: string): L
 
 function droppedNames(node: Node): string[] {
   const objects = (node.objects as Node[] | undefined) ?? [];
-  return objects.map((object) => (object.String ? strings([object]) : strings((object.List as Node | undefined)?.items)).join('.'));
+  return objects.map((object) =>
+    (object.String ? strings([object]) : strings((object.List as Node | undefined)?.items)).join('.'),
+  );
 }
 
 function existing(target: LintTarget, name: string, index: number): boolean {
@@ -68,10 +70,21 @@ function existing(target: LintTarget, name: string, index: number): boolean {
   return target.isExistingTable(relation, index);
 }
 
-const RETIRE_FIRST = 'Stop using it in a deployed release first, make sure a backup exists, then suppress with `-- ogel:lint-ignore RULE <reason>`.';
+const RETIRE_FIRST =
+  'Stop using it in a deployed release first, make sure a backup exists, then suppress with `-- ogel:lint-ignore RULE <reason>`.';
 
-export const banDropTable = dropRule('ban-drop-table', 'OBJECT_TABLE', 'DROP TABLE', RETIRE_FIRST.replace('RULE', 'ban-drop-table'));
-export const banDropSchema = dropRule('ban-drop-schema', 'OBJECT_SCHEMA', 'DROP SCHEMA', RETIRE_FIRST.replace('RULE', 'ban-drop-schema'));
+export const banDropTable = dropRule(
+  'ban-drop-table',
+  'OBJECT_TABLE',
+  'DROP TABLE',
+  RETIRE_FIRST.replace('RULE', 'ban-drop-table'),
+);
+export const banDropSchema = dropRule(
+  'ban-drop-schema',
+  'OBJECT_SCHEMA',
+  'DROP SCHEMA',
+  RETIRE_FIRST.replace('RULE', 'ban-drop-schema'),
+);
 
 export const banDropColumn: LintRule = {
   id: 'ban-drop-column',
@@ -100,7 +113,13 @@ export const banDropDatabase: LintRule = {
   check(target) {
     return target.input.statements.flatMap((statement, index) =>
       statement.kind === 'DropdbStmt'
-        ? [{ statement: index, message: `DROP DATABASE ${String(statement.node.dbname)} in a migration`, hint: 'Drop databases by hand, never from a migration.' }]
+        ? [
+            {
+              statement: index,
+              message: `DROP DATABASE ${String(statement.node.dbname)} in a migration`,
+              hint: 'Drop databases by hand, never from a migration.',
+            },
+          ]
         : [],
     );
   },
@@ -134,16 +153,28 @@ function withoutWhere(id: string, kind: 'DeleteStmt' | 'UpdateStmt', verb: strin
     check(target) {
       return target.input.statements.flatMap((statement, index) =>
         statement.kind === kind && !statement.node.whereClause && target.isExistingTable(statement.node.relation, index)
-          ? [{
-              statement: index,
-              message: `${verb} ${writtenName(statement.node.relation)} without WHERE ${effect}`,
-              hint: 'Add a WHERE clause (batch large backfills by key range); if every row is really meant, suppress with a reason.',
-            }]
+          ? [
+              {
+                statement: index,
+                message: `${verb} ${writtenName(statement.node.relation)} without WHERE ${effect}`,
+                hint: 'Add a WHERE clause (batch large backfills by key range); if every row is really meant, suppress with a reason.',
+              },
+            ]
           : [],
       );
     },
   };
 }
 
-export const deleteWithoutWhere = withoutWhere('delete-without-where', 'DeleteStmt', 'DELETE FROM', 'deletes every row');
-export const updateWithoutWhere = withoutWhere('update-without-where', 'UpdateStmt', 'UPDATE', 'rewrites every row in one long transaction');
+export const deleteWithoutWhere = withoutWhere(
+  'delete-without-where',
+  'DeleteStmt',
+  'DELETE FROM',
+  'deletes every row',
+);
+export const updateWithoutWhere = withoutWhere(
+  'update-without-where',
+  'UpdateStmt',
+  'UPDATE',
+  'rewrites every row in one long transaction',
+);

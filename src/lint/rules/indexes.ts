@@ -33,7 +33,8 @@ export const requireConcurrentIndexDeletion: LintRule = {
       if (statement.kind !== 'DropStmt' || node.removeType !== 'OBJECT_INDEX' || node.concurrent) return;
       reports.push({
         statement: index,
-        message: 'DROP INDEX without CONCURRENTLY locks the indexed table against reads and writes, and waits behind every running query on it',
+        message:
+          'DROP INDEX without CONCURRENTLY locks the indexed table against reads and writes, and waits behind every running query on it',
         hint: 'Use DROP INDEX CONCURRENTLY IF EXISTS in a migration of its own that starts with `-- ogel:no-transaction`.',
       });
     });

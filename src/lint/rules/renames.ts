@@ -18,7 +18,10 @@ function renameRule(id: string, renameType: string, what: string): LintRule {
         if (statement.kind !== 'RenameStmt' || node.renameType !== renameType) return;
         if (renameType === 'OBJECT_COLUMN' && node.relationType !== 'OBJECT_TABLE') return;
         if (!target.isExistingTable(node.relation, index)) return;
-        const old = renameType === 'OBJECT_COLUMN' ? `${writtenName(node.relation)}.${String(node.subname)}` : writtenName(node.relation);
+        const old =
+          renameType === 'OBJECT_COLUMN'
+            ? `${writtenName(node.relation)}.${String(node.subname)}`
+            : writtenName(node.relation);
         reports.push({
           statement: index,
           message: `Renaming ${what} ${old} to ${String(node.newname)} breaks every running query that still uses the old name`,

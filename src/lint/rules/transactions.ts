@@ -16,7 +16,8 @@ function insideExplicitBlock(statements: readonly ParsedStatement[]): boolean[] 
   });
 }
 
-const reasonOf = (target: LintTarget, statement: ParsedStatement) => nonTransactionalReason(statement, target.context.serverVersionNum);
+const reasonOf = (target: LintTarget, statement: ParsedStatement) =>
+  nonTransactionalReason(statement, target.context.serverVersionNum);
 
 /** Session settings and transaction control carry no schema change of their own. */
 const isBookkeeping = (statement: ParsedStatement) =>
@@ -41,7 +42,8 @@ export const transactionNesting: LintRule = {
       } else if (inside[index] && OPENS.has(String(statement.node.kind))) {
         reports.push({
           statement: index,
-          message: 'BEGIN inside a transaction the file already opened: PostgreSQL ignores it, so the first COMMIT ends both',
+          message:
+            'BEGIN inside a transaction the file already opened: PostgreSQL ignores it, so the first COMMIT ends both',
           hint: 'Close the first transaction before opening another; use SAVEPOINT for nesting.',
         });
       }
@@ -53,13 +55,20 @@ export const transactionNesting: LintRule = {
 export const banConcurrentIndexCreationInTransaction: LintRule = {
   id: 'ban-concurrent-index-creation-in-transaction',
   severity: 'error',
-  description: 'CREATE INDEX CONCURRENTLY (or another statement that refuses transactions) inside an explicit BEGIN … COMMIT.',
+  description:
+    'CREATE INDEX CONCURRENTLY (or another statement that refuses transactions) inside an explicit BEGIN … COMMIT.',
   check(target) {
     const inside = insideExplicitBlock(target.input.statements);
     return target.input.statements.flatMap((statement, index) => {
       const reason = reasonOf(target, statement);
       return reason && inside[index]
-        ? [{ statement: index, message: `${reason}, but this file runs it between its own BEGIN and COMMIT`, hint: 'Move the statement out of the BEGIN … COMMIT block.' }]
+        ? [
+            {
+              statement: index,
+              message: `${reason}, but this file runs it between its own BEGIN and COMMIT`,
+              hint: 'Move the statement out of the BEGIN … COMMIT block.',
+            },
+          ]
         : [];
     });
   },
@@ -80,11 +89,13 @@ export const mixedTransactionMode: LintRule = {
     if (first === -1) return [];
     const others = statements.filter((s, i) => !inside[i] && !isBookkeeping(s) && reasonOf(target, s) === undefined);
     if (others.length === 0) return [];
-    return [{
-      statement: first,
-      message: `${reasonOf(target, statements[first]!)}, so the file's ${others.length} other statement(s) run without a transaction: if one fails, the ones before it stay applied`,
-      hint: 'Put each CONCURRENTLY statement in a migration of its own that starts with `-- ogel:no-transaction`, and keep the other statements in a transactional migration.',
-    }];
+    return [
+      {
+        statement: first,
+        message: `${reasonOf(target, statements[first]!)}, so the file's ${others.length} other statement(s) run without a transaction: if one fails, the ones before it stay applied`,
+        hint: 'Put each CONCURRENTLY statement in a migration of its own that starts with `-- ogel:no-transaction`, and keep the other statements in a transactional migration.',
+      },
+    ];
   },
 };
 
@@ -95,7 +106,8 @@ export const mixedTransactionMode: LintRule = {
 export const preferRobustStmts: LintRule = {
   id: 'prefer-robust-stmts',
   severity: 'warning',
-  description: 'In a migration that runs outside a transaction, statements that fail when re-run (CREATE without IF NOT EXISTS, …).',
+  description:
+    'In a migration that runs outside a transaction, statements that fail when re-run (CREATE without IF NOT EXISTS, …).',
   check(target) {
     if (target.transactional) return [];
     const inside = insideExplicitBlock(target.input.statements);
@@ -103,13 +115,15 @@ export const preferRobustStmts: LintRule = {
       const reason = inside[index] ? undefined : statementEffects(statement).notIdempotent;
       if (!reason) return [];
       const concurrentIndex = statement.kind === 'IndexStmt' && statement.node.concurrent;
-      return [{
-        statement: index,
-        message: `${reason}: this file runs outside a transaction, so re-running it after a partial failure fails here`,
-        hint: concurrentIndex
-          ? 'Use DROP INDEX CONCURRENTLY IF EXISTS, then CREATE INDEX CONCURRENTLY IF NOT EXISTS: a failed concurrent build leaves an INVALID index behind.'
-          : 'Add IF NOT EXISTS / OR REPLACE (or a DROP … IF EXISTS guard) so the statement can run twice.',
-      }];
+      return [
+        {
+          statement: index,
+          message: `${reason}: this file runs outside a transaction, so re-running it after a partial failure fails here`,
+          hint: concurrentIndex
+            ? 'Use DROP INDEX CONCURRENTLY IF EXISTS, then CREATE INDEX CONCURRENTLY IF NOT EXISTS: a failed concurrent build leaves an INVALID index behind.'
+            : 'Add IF NOT EXISTS / OR REPLACE (or a DROP … IF EXISTS guard) so the statement can run twice.',
+        },
+      ];
     });
   },
 };

@@ -1,5 +1,13 @@
 import type { ParsedStatement } from '../../sql/parser.js';
-import { addedColumn, alterCommands, columnConstraints, strings, tableElements, writtenName, type Node } from '../ast.js';
+import {
+  addedColumn,
+  alterCommands,
+  columnConstraints,
+  strings,
+  tableElements,
+  writtenName,
+  type Node,
+} from '../ast.js';
 import type { LintTarget } from '../types.js';
 
 /** One ALTER TABLE subcommand with what rules ask about it. */
@@ -40,7 +48,9 @@ export function* definedColumns(target: LintTarget): Generator<DefinedColumn> {
     if (statement.kind !== 'CreateStmt') continue;
     const table = writtenName(statement.node.relation);
     const { columns, constraints } = tableElements(statement.node);
-    const keyColumns = new Set(constraints.filter((c) => c.contype === 'CONSTR_PRIMARY').flatMap((c) => strings(c.keys)));
+    const keyColumns = new Set(
+      constraints.filter((c) => c.contype === 'CONSTR_PRIMARY').flatMap((c) => strings(c.keys)),
+    );
     for (const column of columns) {
       const name = String(column.colname);
       yield { index, table, column, name, primaryKey: keyColumns.has(name) || isInlinePrimaryKey(column) };
@@ -56,4 +66,5 @@ export function* definedColumns(target: LintTarget): Generator<DefinedColumn> {
   }
 }
 
-const isInlinePrimaryKey = (column: Node): boolean => columnConstraints(column).some((c) => c.contype === 'CONSTR_PRIMARY');
+const isInlinePrimaryKey = (column: Node): boolean =>
+  columnConstraints(column).some((c) => c.contype === 'CONSTR_PRIMARY');

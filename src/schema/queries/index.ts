@@ -20,7 +20,11 @@ export const SNAPSHOT_SQL = snapshotSql(WHOLE_SHAPE);
 
 /** SNAPSHOT_SQL, or a variant planned for a few relations (see SnapshotShape). Same parameters and columns. */
 export function snapshotSql(shape: SnapshotShape): string {
-  const queries = [...(shape.relationsOnly ? [] : OBJECT_QUERIES), ...RELATION_QUERIES, ...privilegeQueries(shape.relationsOnly)];
+  const queries = [
+    ...(shape.relationsOnly ? [] : OBJECT_QUERIES),
+    ...RELATION_QUERIES,
+    ...privilegeQueries(shape.relationsOnly),
+  ];
   return `WITH RECURSIVE ${scopeCtes(shape)},${privilegeCtes(shape.relationsOnly)}
 SELECT * FROM (
 ${queries.map((sql) => `(${sql.trim()})`).join('\nUNION ALL\n')}

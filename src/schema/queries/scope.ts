@@ -119,7 +119,10 @@ rel AS (
   WHERE ${scopedOnly ? 'c.oid = ANY (ARRAY(SELECT oid FROM scoped_rel)) AND' : ''} c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S', 'i', 'I')
     AND c.oid NOT IN (SELECT oid FROM excluded_rel)
     AND ${notExtensionMember('pg_class', 'c.oid')}
-)${relationsOnly ? '' : `,
+)${
+    relationsOnly
+      ? ''
+      : `,
 fn AS (
   -- regprocedure prints the argument types only (no names, no OUT args), exactly what identifies a routine.
   SELECT p.*, CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END AS object_type,
@@ -135,5 +138,6 @@ typ AS (
   LEFT JOIN pg_class tc ON tc.oid = t.typrelid
   WHERE (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND tc.relkind = 'c'))
     AND ${notExtensionMember('pg_type', 't.oid')}
-)`}`;
+)`
+  }`;
 }
