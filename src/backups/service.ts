@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
+import { connectClient, queryServerVersion } from '../db/connect.js';
 import { describeUrl, maskUrl } from '../db/url.js';
 import { splitPassword } from '../verify/clone-schema.js';
 import { OgelError } from '../errors.js';
@@ -161,11 +162,9 @@ export class BackupService {
       );
     }
     const started = performance.now();
-    const client = new pg.Client({ connectionString: target });
-    client.on('error', () => {});
-    await client.connect();
+    const client = await connectClient(target, { purpose: 'restore' });
     try {
-      const serverVersion = Number((await client.query<{ v: string }>('SHOW server_version_num')).rows[0]?.v ?? 0);
+      const serverVersion = await queryServerVersion(client);
       checkToolVersion('pg_restore', await toolMajor(toolPath('pg_restore', this.options.pgBinDir)), serverVersion);
       // Empty the user schemas first: pg_restore --clean would leave objects created after the backup behind.
       await client.query(EMPTY_DATABASE_SQL);
@@ -223,7 +222,7 @@ BEGIN
   CREATE SCHEMA public;
 END $$`;
 
-async function readCurrentVersion(client: pg.Client, table: string): Promise<string | null> {
+async function readCurrentVersion(client: pg.ClientBase, table: string): Promise<string | null> {
   const exists = await client.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [table]);
   if (!exists.rows[0]?.ok) return null;
   const rows = (

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { withClient } from '../db/connect.js';
 import { startEmbeddedPostgres } from '../db/embedded.js';
 import { MigrationRunner } from '../runner/runner.js';
 import { attachProgress } from '../cli/progress.js';
@@ -18,10 +18,7 @@ import { join } from 'node:path';
  */
 const examples = fileURLToPath(new URL('../../examples/ogelbase/migrations', import.meta.url));
 const database = await startEmbeddedPostgres();
-const admin = new pg.Client({ connectionString: database.url });
-await admin.connect();
-await admin.query('CREATE DATABASE ogelbase');
-await admin.end();
+await withClient(database.url, (admin) => admin.query('CREATE DATABASE ogelbase'));
 const runner = new MigrationRunner({ databaseUrl: database.urlFor('ogelbase'), dir: examples, clientName: 'demo' });
 attachProgress(runner, processOutput);
 processOutput.out(`Embedded PostgreSQL on port ${database.port}; applying ${examples}`);

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { connectClient, withClient } from '../db/connect.js';
 import type { StatusReport } from '../core/status.js';
 import type { ExecutionSettings } from '../db/execute-script.js';
 import { runUntracked } from '../db/execute-script.js';
@@ -42,9 +42,7 @@ export async function detectDrift(options: {
         ? `${m.version}_${m.name} has no file: its objects will show as added by hand`
         : `${m.version}_${m.name} changed since it ran: compared using the current file`,
     );
-  const scratch = new pg.Client({ connectionString: options.scratch.url });
-  scratch.on('error', () => {});
-  await scratch.connect();
+  const scratch = await connectClient(options.scratch.url, { purpose: 'scratch database' });
   let expected;
   try {
     await scratch.query(options.trackingSql);
@@ -66,15 +64,7 @@ export async function detectDrift(options: {
   } finally {
     await scratch.end().catch(() => {});
   }
-  const live = new pg.Client({ connectionString: options.databaseUrl });
-  live.on('error', () => {});
-  await live.connect();
-  let actual;
-  try {
-    actual = await snapshotSchema(live, options.snapshot);
-  } finally {
-    await live.end().catch(() => {});
-  }
+  const actual = await withClient(options.databaseUrl, (live) => snapshotSchema(live, options.snapshot));
   const differences = diffSnapshots(expected, actual)
     .filter((d) => d.severity === 'error')
     .map((d) => ({ ...d, description: describeDifference(d, 'drift') }));

@@ -6,7 +6,7 @@ import { cloneSchema } from './clone-schema.js';
 import { createEmbeddedScratch, createScratchOnServer, withScratch } from './scratch.js';
 import { verifyMigrations, type MigrationVerification, type VerifyReport } from './verify.js';
 import { compareVersions } from '../core/version.js';
-import pg from 'pg';
+import { withClient } from '../db/connect.js';
 
 export interface RunVerifyOptions {
   /** Test only migrations above this version; the ones up to it are applied first without checks. */
@@ -76,17 +76,10 @@ export async function runVerify(
 }
 
 async function currentVersionOf(url: string, tracking: QualifiedTracking): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: url });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    const rows = await readAppliedRows(client, tracking);
-    return rows
-      .filter((r) => r.status === 'applied')
-      .map((r) => r.version)
-      .sort(compareVersions)
-      .at(-1);
-  } finally {
-    await client.end().catch(() => {});
-  }
+  const rows = await withClient(url, (client) => readAppliedRows(client, tracking), { purpose: '--schema-from' });
+  return rows
+    .filter((r) => r.status === 'applied')
+    .map((r) => r.version)
+    .sort(compareVersions)
+    .at(-1);
 }

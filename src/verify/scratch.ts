@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../db/embedded.js';
+import { withClient } from '../db/connect.js';
 import { maskUrl, validateDatabaseUrl } from '../db/url.js';
 import { OgelError } from '../errors.js';
 
@@ -28,20 +28,16 @@ export async function createScratchOnServer(serverUrl: string, prefix = 'ogel_ve
   validateDatabaseUrl(serverUrl);
   const created: string[] = [];
   const run = async (sql: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    client.on('error', () => {});
     try {
-      await client.connect();
-      await client.query(sql);
+      await withClient(serverUrl, (client) => client.query(sql), { purpose: 'scratch database' });
     } catch (error) {
+      if (error instanceof OgelError) throw error;
       throw new OgelError(
         'DB_CONNECTION',
         `Scratch database: ${maskUrl((error as Error).message)} (${sql.split(' ').slice(0, 3).join(' ')} on ${maskUrl(serverUrl)})`,
         {},
         { cause: error },
       );
-    } finally {
-      await client.end().catch(() => {});
     }
   };
   const make = async (namePrefix: string) => {

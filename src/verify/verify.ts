@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { connectClient } from '../db/connect.js';
 import type { Migration, MigrationSet } from '../core/migration.js';
 import { compareVersions } from '../core/version.js';
 import {
@@ -140,11 +141,8 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
   }
 }
 
-async function connect(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url });
-  client.on('error', () => {});
-  await client.connect();
-  return client;
+function connect(url: string): Promise<pg.Client> {
+  return connectClient(url, { purpose: 'scratch database' });
 }
 
 interface VerifyPlan {

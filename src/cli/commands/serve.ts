@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import pg from 'pg';
-import { maskUrl } from '../../db/url.js';
+import type pg from 'pg';
+import { createPool } from '../../db/connect.js';
 import { environmentNames, resolveEnvironment } from '../../config/resolve.js';
 import { runnerFor } from '../../environments/workspace.js';
 import type { MigrationRunner } from '../../runner/runner.js';
@@ -32,17 +32,11 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const pools: pg.Pool[] = [];
       const withReadPool = (name: string, runner: MigrationRunner, url: string | undefined): MigrationRunner => {
         if (!url) return runner;
-        const pool = new pg.Pool({
-          connectionString: url,
+        const pool = createPool(url, {
           max: READ_POOL_SIZE,
-          idleTimeoutMillis: 30_000,
-          application_name: `ogel-migrate http reads p=${process.pid}`,
+          applicationName: `ogel-migrate http reads p=${process.pid}`,
+          onError: (error) => ctx.output.err(`environment ${name}: a pooled connection was lost: ${error.message}`),
         });
-        // An idle connection the server dropped (a restart, a terminated backend) is replaced on the next
-        // request; unhandled, its error would end the process.
-        pool.on('error', (error) =>
-          ctx.output.err(`environment ${name}: a pooled connection was lost: ${maskUrl(error.message)}`),
-        );
         pools.push(pool);
         return runner.withPool(pool);
       };
