@@ -21,7 +21,10 @@ export type ErrorCode =
   | 'DB_CONNECTION'
   | 'NOT_FOUND'
   | 'CONFIRMATION_REQUIRED'
+  | 'PLAN_CHANGED'
   | 'PROMOTION_REFUSED'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
   | 'VERIFY_FAILED'
   | 'LINT_FAILED'
   | 'BACKUP_FAILED'
@@ -77,8 +80,12 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   UNKNOWN_VERSION: 400,
   NOT_FOUND: 404,
   LOCK_TIMEOUT: 409,
-  CONFIRMATION_REQUIRED: 409,
+  // Precondition Required: the request must carry a confirmation bound to a plan id.
+  CONFIRMATION_REQUIRED: 428,
+  PLAN_CHANGED: 409,
   PROMOTION_REFUSED: 409,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
   CHECKSUM_MISMATCH: 409,
   MISSING_MIGRATION_FILE: 409,
   OUT_OF_ORDER: 409,

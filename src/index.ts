@@ -30,5 +30,32 @@ export { lintMigrations, formatGithub, formatText, RULES } from './lint/index.js
 export type { LintFinding, LintInput } from './lint/index.js';
 export type { VerifyReport, MigrationVerification, VerifyOutcome } from './verify/verify.js';
 export type { DriftReport } from './verify/drift.js';
-export { startServer } from './http/serve.js';
-export type { StartOptions, RunningServer } from './http/serve.js';
+
+// The application layer: the rules every surface (CLI, HTTP, dashboard) enforces, for embedders too.
+export { openTarget, openTargets, openUpstream, backupsOf } from './app/target.js';
+export type { Target, TargetContext, Overrides } from './app/target.js';
+export { migrateTarget, rollbackTarget, repairTarget, baselineTarget } from './app/operations.js';
+export type {
+  GuardedRequest,
+  MigrateRequest,
+  RollbackRequest,
+  RepairRequest,
+  BaselineRequest,
+  Guarded,
+  GuardHooks,
+  ForcedPromotion,
+} from './app/operations.js';
+export { planRestore, restoreTarget } from './app/restore.js';
+export type { RestoreRequest, RestorePlan } from './app/restore.js';
+export { introspectTarget } from './app/introspect.js';
+export type { Review, Confirmation, BackupTaken } from './app/guards.js';
+export { authorize, LIBRARY } from './app/access.js';
+export type { Principal, Access } from './app/access.js';
+export { resolveTokens } from './app/tokens.js';
+export type { TokenGrant } from './app/tokens.js';
+export { loadConfig } from './config/load.js';
+export type { LoadedConfig } from './config/load.js';
+export type { OgelConfig } from './config/schema.js';
+export { planIdOf } from './core/plan-id.js';
+export type { PlanItem } from './core/plan-id.js';
+// The HTTP service is its own entry point: import { startServer } from 'ogel-migrate/server'.

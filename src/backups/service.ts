@@ -43,6 +43,8 @@ export interface RestoreOptions {
   /** Restoring over the backed-up database replaces it: it needs an explicit yes. */
   confirmed?: boolean;
   jobs?: number;
+  /** Recorded in the restore event's details (who asked, what they confirmed). */
+  audit?: Record<string, unknown>;
 }
 
 export interface RestoreResult {
@@ -205,7 +207,7 @@ export class BackupService {
     const restoredRunner = options.toDatabaseUrl ? this.options.runner.forDatabase(target) : this.options.runner;
     await restoredRunner.recordEvent('restore', {
       version: record.version ?? undefined,
-      details: { id, durationMs, from: record.database },
+      details: { ...options.audit, id, durationMs, from: record.database },
     });
     return { id, database: describeUrl(target), version: record.version, durationMs };
   }

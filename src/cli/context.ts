@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
-import type { MigrationRunner } from '../runner/runner.js';
 import { OgelError } from '../errors.js';
-import { openWorkspace, type Workspace } from '../environments/workspace.js';
+import { loadConfig } from '../config/load.js';
+import { openTarget, type Overrides, type Target } from '../app/target.js';
+import type { Principal } from '../app/access.js';
+import { currentIdentity } from '../db/identity.js';
 import { attachProgress } from './progress.js';
 import type { Output } from './output.js';
 
@@ -27,6 +29,7 @@ export interface CommonOptions {
   statementTimeout?: string;
   lockWait?: string;
   ignore?: string[];
+  backupDir?: string;
   env?: string;
   config?: string;
 }
@@ -58,38 +61,39 @@ export function parseInteger(value: string | undefined, flag: string, min = 0): 
   return Number(value);
 }
 
-/** Config file, `--env` and flags resolved into a runner (with progress output when asked). */
-export async function openCliWorkspace(
+/** Config file, `--env` and flags resolved into a target (with progress output when asked). */
+export async function openCliTarget(
   options: CommonOptions,
   ctx: CliContext,
-  progress = false,
-  clientName = 'cli',
-): Promise<Workspace> {
-  const workspace = await openWorkspace({
-    cwd: ctx.cwd,
+  settings: { progress?: boolean; database?: 'required' | 'optional'; clientName?: string } = {},
+): Promise<Target> {
+  const loaded = await loadConfig(ctx.cwd, options.config ?? ctx.env.OGEL_MIGRATE_CONFIG);
+  const target = openTarget(loaded, options.env ?? ctx.env.OGEL_MIGRATE_ENV, overridesFrom(options), {
     env: ctx.env,
-    configFile: options.config,
-    envName: options.env,
-    clientName,
-    overrides: {
-      databaseUrl: options.databaseUrl,
-      dir: options.dir,
-      schema: options.schema,
-      table: options.table,
-      ignore: options.ignore,
-      lockTimeoutMs: parseInteger(options.lockTimeout, '--lock-timeout', 1),
-      statementTimeoutMs: parseInteger(options.statementTimeout, '--statement-timeout'),
-      lockWaitMs: parseInteger(options.lockWait, '--lock-wait'),
-    },
+    cwd: ctx.cwd,
+    clientName: settings.clientName ?? 'cli',
+    database: settings.database ?? 'required',
   });
-  if (progress && !options.json) attachProgress(workspace.runner, ctx.output);
-  return workspace;
+  if (settings.progress && !options.json) attachProgress(target.runner, ctx.output);
+  return target;
 }
 
-export async function createRunner(
-  options: CommonOptions,
-  ctx: CliContext,
-  progress = false,
-): Promise<MigrationRunner> {
-  return (await openCliWorkspace(options, ctx, progress)).runner;
+/** The flags every database command shares, as target overrides. */
+export function overridesFrom(options: CommonOptions): Overrides {
+  return {
+    databaseUrl: options.databaseUrl,
+    dir: options.dir,
+    schema: options.schema,
+    table: options.table,
+    ignore: options.ignore,
+    lockTimeoutMs: parseInteger(options.lockTimeout, '--lock-timeout', 1),
+    statementTimeoutMs: parseInteger(options.statementTimeout, '--statement-timeout'),
+    lockWaitMs: parseInteger(options.lockWait, '--lock-wait'),
+    backupDir: options.backupDir,
+  };
+}
+
+/** The person at the terminal: the CLI holds the database credentials, so it may act on every environment. */
+export function cliPrincipal(): Principal {
+  return { actor: currentIdentity('cli').client, role: 'admin' };
 }

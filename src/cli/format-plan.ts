@@ -1,3 +1,4 @@
+import type { Review } from '../app/guards.js';
 import type { PlannedMigration } from '../runner/runner.js';
 import { paint, type Output } from './output.js';
 
@@ -24,6 +25,22 @@ export function formatPlan(output: Output, verb: string, planned: readonly Plann
         `      ${f.hint}`,
       );
     }
+  }
+  return lines.join('\n');
+}
+
+/** The rules that apply to a plan: plan id, protection, what the upstream lacks, the backup that comes first. */
+export function formatReview(output: Output, planId: string, review: Review, planned: number): string {
+  const lines = [`${paint(output, 'gray', 'plan id')} ${planId}  (${review.environment})`];
+  if (review.promotion && review.promotion.violations.length > 0) {
+    const missing = review.promotion.violations.map((v) => `${v.version}_${v.name} (${v.reason})`).join(', ');
+    lines.push(paint(output, 'red', `behind upstream: ${review.promotion.upstream} has not run ${missing}`));
+  }
+  if (review.backup) lines.push(`backup first: ${review.backup.reason}`);
+  if (review.protected && planned > 0) {
+    lines.push(
+      paint(output, 'yellow', `${review.environment} is protected: confirm this plan with --yes (or --plan ${planId})`),
+    );
   }
   return lines.join('\n');
 }

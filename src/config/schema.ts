@@ -34,6 +34,20 @@ export const configSchema = z
     pgBinDir: z.string().optional(),
     lint: z.strictObject({ disabledRules: z.array(z.string()).optional() }).optional(),
     defaultEnv: z.string().optional(),
+    /**
+     * Tokens of the HTTP service besides $OGEL_MIGRATE_TOKEN / $OGEL_MIGRATE_READ_TOKEN: each a secret
+     * reference, a role, and optionally the environments it is limited to (a CI token that deploys staging).
+     */
+    tokens: z
+      .record(
+        z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'token names are lower-case'),
+        z.strictObject({
+          token: z.string().regex(/^env:[A-Za-z_][A-Za-z0-9_]*$/, 'a token is a reference, e.g. "env:CI_TOKEN"'),
+          role: z.enum(['admin', 'read']),
+          environments: z.array(z.string()).min(1).optional(),
+        }),
+      )
+      .optional(),
     environments: z
       .record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'environment names are lower-case'), environmentSchema)
       .optional(),
@@ -54,6 +68,17 @@ export const configSchema = z
           path: ['environments', name, 'after'],
           message: 'an environment cannot come after itself',
         });
+    }
+    for (const [token, grant] of Object.entries(config.tokens ?? {})) {
+      for (const [index, env] of (grant.environments ?? []).entries()) {
+        if (!names.includes(env)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tokens', token, 'environments', index],
+            message: `names unknown environment "${env}"`,
+          });
+        }
+      }
     }
     if (config.defaultEnv !== undefined && !names.includes(config.defaultEnv)) {
       ctx.addIssue({

@@ -56,3 +56,20 @@ export function describeUrl(url: string): string {
     return maskUrl(url);
   }
 }
+
+/**
+ * Whether two URLs name the same database (host, port, database and role; the password and other parameters
+ * do not matter): how a URL given on the command line is recognised as a configured environment's.
+ */
+export function sameDatabase(a: string, b: string): boolean {
+  const key = (url: string) => {
+    try {
+      const parsed = new URL(url);
+      const host = (parsed.hostname || parsed.searchParams.get('host') || 'localhost').toLowerCase();
+      return `${decodeURIComponent(parsed.username)}@${host}:${parsed.port || '5432'}/${databaseNameOf(url)}`;
+    } catch {
+      return `unparsable:${url}`;
+    }
+  };
+  return key(a) === key(b);
+}

@@ -1,48 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { requireAuth, type Role } from './auth.js';
+import { ROUTES, type RouteSpec } from '../contract/routes.js';
+import { openApiDocument } from '../contract/openapi.js';
+import type { AuthVariables } from './auth.js';
 import { dashboardRoutes } from './dashboard-assets.js';
 import { errorBody, respondError } from './errors.js';
-import { openApiDocument } from './openapi.js';
+import { implement } from './implement.js';
+import { backupRoutes } from './routes/backups.js';
+import { checkRoutes } from './routes/checks.js';
 import { eventRoutes } from './routes/events.js';
 import { readRoutes } from './routes/read.js';
 import { runRoutes } from './routes/runs.js';
-import { backupRoutes } from './routes/backups.js';
-import { checkRoutes } from './routes/checks.js';
-import { runnerFor } from './runners.js';
-import { envQuery } from './schemas.js';
 import type { ServerState } from './state.js';
-import { readQuery } from './validate.js';
+import { targetFor } from './targets.js';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
-/** Paths and the methods they answer; anything else on them is a 405 with an Allow header. */
-const METHODS: Record<string, string[]> = {
-  '/health': ['GET'],
-  '/ready': ['GET'],
-  '/session': ['GET'],
-  '/status': ['GET'],
-  '/history': ['GET'],
-  '/lock': ['GET'],
-  '/events': ['GET'],
-  '/metrics': ['GET'],
-  '/openapi.json': ['GET'],
-  '/migrate': ['POST'],
-  '/rollback': ['POST'],
-  '/migrations/:version': ['GET'],
-  '/backups': ['GET', 'POST'],
-  '/backups/:id/restore': ['POST'],
-  '/drift': ['GET'],
-  '/verify': ['GET', 'POST'],
-};
-
 /**
- * The HTTP service as a Hono app: a thin shell over MigrationRunner. It validates input, calls the runner
- * and renders its typed results and errors; no migration logic lives here.
+ * The HTTP service as a Hono app: a thin shell over the application layer. Routes come from the contract
+ * (src/contract/routes.ts): it validates input with the contract's schemas, calls the app layer and renders
+ * its typed results and errors; no migration rule lives here.
  */
-export function createApp(state: ServerState): Hono<{ Variables: { role: Role; requestId: string } }> {
-  const app = new Hono<{ Variables: { role: Role; requestId: string } }>();
+export function createApp(state: ServerState): Hono<{ Variables: AuthVariables }> {
+  const app = new Hono<{ Variables: AuthVariables }>();
 
   app.use('*', async (c, next) => {
     const given = c.req.header('x-request-id');
@@ -54,6 +35,7 @@ export function createApp(state: ServerState): Hono<{ Variables: { role: Role; r
     const route = c.req.routePath || 'unmatched';
     state.metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
     if (c.req.path !== '/health') {
+      const actor = c.get('principal')?.actor;
       state.logger.info(
         {
           requestId,
@@ -61,6 +43,7 @@ export function createApp(state: ServerState): Hono<{ Variables: { role: Role; r
           path: c.req.path,
           status: c.res.status,
           ms: Math.round(performance.now() - started),
+          ...(actor ? { actor } : {}),
         },
         'request',
       );
@@ -70,51 +53,73 @@ export function createApp(state: ServerState): Hono<{ Variables: { role: Role; r
     '*',
     bodyLimit({
       maxSize: BODY_LIMIT_BYTES,
-      onError: (c) => c.json(errorBody('PAYLOAD_TOO_LARGE', `Body over ${BODY_LIMIT_BYTES} bytes`), 413),
+      onError: (c) =>
+        c.json(errorBody('PAYLOAD_TOO_LARGE', `Body over ${BODY_LIMIT_BYTES} bytes`, { limit: BODY_LIMIT_BYTES }), 413),
     }),
   );
 
-  app.get('/health', (c) => c.json({ ok: true, shuttingDown: state.shuttingDown }, state.shuttingDown ? 503 : 200));
-  app.get('/ready', async (c) => {
-    const { env, runner } = runnerFor(state, readQuery(c, envQuery).env);
-    await runner.withSession((session) => session.client.query('SELECT 1'));
-    return c.json({ ok: true, env });
+  implement(app, state, ROUTES.health, ({ c }) => {
+    c.status(state.shuttingDown ? 503 : 200);
+    return { ok: true, shuttingDown: state.shuttingDown };
+  });
+  implement(app, state, ROUTES.ready, async ({ query }) => {
+    const target = targetFor(state, query.env, null, 'read');
+    try {
+      await target.runner.withSession((session) => session.client.query('SELECT 1'));
+    } catch {
+      // Unauthenticated: say that the database does not answer, never what it answered (a role name, a host).
+      return Response.json(
+        errorBody('DB_CONNECTION', `The database of ${target.name} does not answer`, { env: target.name }),
+        { status: 503 },
+      );
+    }
+    return { ok: true, env: target.name };
   });
   dashboardRoutes(app);
 
-  const secured = new Hono<{ Variables: { role: Role } }>();
-  secured.use('*', requireAuth(state));
-  secured.get('/openapi.json', (c) => c.json(openApiDocument()));
-  secured.get('/metrics', async (c) => {
-    await state.metrics.refreshPending(state.runners);
-    return c.text(await state.metrics.registry.metrics(), 200, { 'Content-Type': state.metrics.registry.contentType });
-  });
-  readRoutes(secured, state);
-  runRoutes(secured, state);
-  eventRoutes(secured, state);
-  backupRoutes(secured, state);
-  checkRoutes(secured, state);
-  for (const [path, allowed] of Object.entries(METHODS)) {
-    app.on(
-      ['PUT', 'PATCH', 'DELETE', 'POST', 'GET', 'HEAD', 'OPTIONS'].filter(
-        (m) => !allowed.includes(m) && !(m === 'HEAD' && allowed.includes('GET')),
-      ),
-      path,
-      (c) => {
-        c.header('Allow', allowed.join(', '));
-        return c.json(
-          errorBody('METHOD_NOT_ALLOWED', `${c.req.method} is not allowed on ${path}; use ${allowed.join(', ')}`),
-          405,
-        );
-      },
-    );
-  }
-  app.route('/', secured);
+  implement(app, state, ROUTES.openapi, () => openApiDocument());
+  implement(
+    app,
+    state,
+    ROUTES.metrics,
+    async ({ c }) => {
+      await state.metrics.refreshPending(state.targets);
+      return c.text(await state.metrics.registry.metrics(), 200, {
+        'Content-Type': state.metrics.registry.contentType,
+      });
+    },
+    { raw: true },
+  );
+  readRoutes(app, state);
+  runRoutes(app, state);
+  eventRoutes(app, state);
+  backupRoutes(app, state);
+  checkRoutes(app, state);
 
-  app.notFound((c) => c.json(errorBody('NOT_FOUND', `No route ${c.req.method} ${c.req.path}`), 404));
+  for (const [path, allowed] of methodsByPath()) {
+    const others = ['PUT', 'PATCH', 'DELETE', 'POST', 'GET', 'HEAD', 'OPTIONS'].filter(
+      (m) => !allowed.includes(m) && !(m === 'HEAD' && allowed.includes('GET')),
+    );
+    app.on(others, path, (c) => {
+      c.header('Allow', allowed.join(', '));
+      return c.json(
+        errorBody('METHOD_NOT_ALLOWED', `${c.req.method} is not allowed on ${path}; use ${allowed.join(', ')}`, {
+          allowed,
+        }),
+        405,
+      );
+    });
+  }
+
+  app.notFound((c) =>
+    c.json(
+      errorBody('NOT_FOUND', `No route ${c.req.method} ${c.req.path}`, { method: c.req.method, path: c.req.path }),
+      404,
+    ),
+  );
   app.onError((error, c) => {
     const response = respondError(c, error);
-    if (response.status >= 500)
+    if (response.status >= 500) {
       state.logger.error(
         {
           requestId: c.get('requestId'),
@@ -122,7 +127,16 @@ export function createApp(state: ServerState): Hono<{ Variables: { role: Role; r
         },
         'request failed',
       );
+    }
     return response;
   });
   return app;
+}
+
+/** The methods each path answers, from the contract: anything else on it is a 405 with an Allow header. */
+function methodsByPath(): Map<string, string[]> {
+  const methods = new Map<string, string[]>();
+  for (const spec of Object.values(ROUTES) as RouteSpec[])
+    methods.set(spec.path, [...(methods.get(spec.path) ?? []), spec.method]);
+  return methods;
 }

@@ -1,9 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
+import type { Principal } from '../app/access.js';
 import type { ServerState } from './state.js';
 import { errorBody } from './errors.js';
-
-export type Role = 'admin' | 'read';
 
 /** Compares digests, so neither the length nor a prefix of a token leaks through timing. */
 export function tokensEqual(given: string, expected: string): boolean {
@@ -16,27 +15,45 @@ export function generateToken(): string {
   return randomBytes(24).toString('base64url');
 }
 
-export function roleOf(state: ServerState, header: string | undefined): Role | null {
+/** The principal a bearer header stands for, or null. Every grant is compared, so timing says nothing. */
+export function principalOf(state: ServerState, header: string | undefined): Principal | null {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   if (!match) return null;
-  const token = match[1]!;
-  if (tokensEqual(token, state.adminToken)) return 'admin';
-  if (state.readToken && tokensEqual(token, state.readToken)) return 'read';
-  return null;
+  let found: Principal | null = null;
+  for (const grant of state.tokens) if (tokensEqual(match[1]!, grant.secret) && !found) found = grant.principal;
+  return found;
 }
 
-/** Every endpoint but /health, /ready and the dashboard's static files needs a token; reads need at least `read`. */
-export function requireAuth(state: ServerState): MiddlewareHandler<{ Variables: { role: Role } }> {
+export type AuthVariables = { principal: Principal; requestId: string };
+
+/**
+ * Every endpoint but /health, /ready and the dashboard's static files needs a token; which environments and
+ * what role it may use is decided by the application layer (src/app/access.ts), the same rule for every
+ * surface. Here only a missing token (401) and a read token sent to a changing endpoint (403) are answered.
+ */
+export function requireAuth(
+  state: ServerState,
+  access: 'read' | 'write',
+): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
-    const role = roleOf(state, c.req.header('authorization'));
-    if (!role) {
+    const principal = principalOf(state, c.req.header('authorization'));
+    if (!principal) {
       c.header('WWW-Authenticate', 'Bearer realm="ogel-migrate"');
       return c.json(errorBody('UNAUTHORIZED', 'Missing or invalid bearer token'), 401);
     }
-    if (role === 'read' && c.req.method !== 'GET' && c.req.method !== 'HEAD') {
-      return c.json(errorBody('FORBIDDEN', 'The read token can only GET; use the admin token to change things'), 403);
+    if (access === 'write' && principal.role !== 'admin') {
+      return c.json(
+        errorBody(
+          'FORBIDDEN',
+          `${principal.actor} has the read role: it can only read; use a token with the admin role to change things`,
+          {
+            role: principal.role,
+          },
+        ),
+        403,
+      );
     }
-    c.set('role', role);
+    c.set('principal', principal);
     await next();
   };
 }

@@ -4,15 +4,16 @@ import { httpStatusFor, OgelError } from '../errors.js';
 import { maskUrl } from '../db/url.js';
 
 export interface ErrorBody {
-  error: { code: string; message: string; details?: Record<string, unknown> };
+  error: { code: string; message: string; details: Record<string, unknown> };
 }
 
-export function errorBody(code: string, message: string, details?: Record<string, unknown>): ErrorBody {
+/** Every error body has the same three keys; details are masked like the message. */
+export function errorBody(code: string, message: string, details: Record<string, unknown> = {}): ErrorBody {
   return {
     error: {
       code,
       message: maskUrl(message),
-      ...(details ? { details: JSON.parse(maskUrl(JSON.stringify(details))) as Record<string, unknown> } : {}),
+      details: JSON.parse(maskUrl(JSON.stringify(details))) as Record<string, unknown>,
     },
   };
 }

@@ -1,12 +1,13 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { MigrationRunner } from '../runner/runner.js';
+import type { Target } from '../app/target.js';
 
 /** Prometheus metrics fed by the runners' event streams; a private registry, not prom-client's global one. */
 export interface Metrics {
   registry: Registry;
   httpRequests: Counter<'method' | 'route' | 'status'>;
   observe(env: string, runner: MigrationRunner): void;
-  refreshPending(runners: Map<string, MigrationRunner>): Promise<void>;
+  refreshPending(targets: ReadonlyMap<string, Target>): Promise<void>;
 }
 
 export function createMetrics(): Metrics {
@@ -67,11 +68,11 @@ export function createMetrics(): Metrics {
       runner.events.on('lock:waiting', () => lockWaits.inc({ env }));
       runner.events.on('lock:acquired', (e) => lockWaitSeconds.observe({ env }, e.waitedMs / 1000));
     },
-    async refreshPending(runners) {
+    async refreshPending(targets) {
       await Promise.all(
-        [...runners].map(async ([env, runner]) => {
+        [...targets].map(async ([env, target]) => {
           try {
-            pending.set({ env }, (await runner.status()).counts.pending);
+            pending.set({ env }, (await target.runner.status()).counts.pending);
           } catch {
             pending.remove({ env });
           }

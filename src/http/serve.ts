@@ -1,32 +1,38 @@
 import { serve, type ServerType } from '@hono/node-server';
 import pino, { type Logger } from 'pino';
-import type { MigrationRunner } from '../runner/runner.js';
-import type { BackupService } from '../backups/service.js';
+import type { Target } from '../app/target.js';
+import { checkToken, type TokenGrant } from '../app/tokens.js';
+import { OgelError } from '../errors.js';
 import { generateToken } from './auth.js';
 import { createApp } from './app.js';
 import { createMetrics } from './metrics.js';
 import type { ServerState } from './state.js';
 
 export interface StartOptions {
-  runners: Map<string, MigrationRunner>;
-  backups?: Map<string, BackupService>;
-  defaultEnvironment: string;
-  protectedEnvironments?: Set<string>;
+  /** One target per environment (src/app/target.ts: openTarget / openTargets). */
+  targets: Map<string, Target>;
+  /** The environment a request without `?env=` means (default: the first target). */
+  defaultEnvironment?: string;
   port: number;
   host: string;
-  adminToken?: string;
-  readToken?: string;
+  /**
+   * Who may call: grants from resolveTokens (src/app/tokens.ts). Without an admin grant one is generated and
+   * returned once, so there is never a server anyone can drive.
+   */
+  tokens?: TokenGrant[];
   logger?: Logger;
   /** How long shutdown waits for a running migration before closing anyway. */
   shutdownGraceMs?: number;
+  /** Parse every success against the contract's response schema (tests). */
+  checkResponses?: boolean;
 }
 
 export interface RunningServer {
   url: string;
   port: number;
   state: ServerState;
-  /** True when the admin token was generated (the caller prints it once). */
-  generatedToken: boolean;
+  /** The admin token generated because none was configured (the caller prints it once), or null. */
+  generatedToken: string | null;
   /** Stops accepting, lets running migrations finish (bounded), closes. Safe to call twice. */
   shutdown(): Promise<void>;
 }
@@ -40,20 +46,32 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       redact: { paths: ['req.headers.authorization', '*.authorization', '*.token', '*.password'], censor: '****' },
     });
   const metrics = createMetrics();
-  for (const [env, runner] of options.runners) metrics.observe(env, runner);
+  for (const [env, target] of options.targets) metrics.observe(env, target.runner);
+  const tokens = [...(options.tokens ?? [])];
+  for (const grant of tokens) checkToken(grant.secret, grant.principal.actor);
+  const generatedToken = tokens.some((g) => g.principal.role === 'admin' && !g.principal.environments)
+    ? null
+    : generateToken();
+  if (generatedToken) tokens.push({ secret: generatedToken, principal: { actor: 'token admin', role: 'admin' } });
+  const defaultEnvironment = options.defaultEnvironment ?? [...options.targets.keys()][0] ?? null;
+  if (defaultEnvironment !== null && !options.targets.has(defaultEnvironment)) {
+    throw new OgelError('CONFIG_INVALID', `The default environment "${defaultEnvironment}" is not served`, {
+      env: defaultEnvironment,
+    });
+  }
   const state: ServerState = {
-    runners: options.runners,
-    backups: options.backups ?? new Map(),
-    defaultEnvironment: options.defaultEnvironment,
-    protectedEnvironments: options.protectedEnvironments ?? new Set(),
-    adminToken: options.adminToken || generateToken(),
-    readToken: options.readToken || undefined,
+    targets: options.targets,
+    defaultEnvironment,
+    tokens,
     logger,
     metrics,
     activeRuns: new Set(),
     shuttingDown: false,
     shutdownListeners: new Set(),
     lastVerify: new Map(),
+    lastDrift: new Map(),
+    driftInFlight: new Map(),
+    checkResponses: options.checkResponses ?? false,
   };
   const app = createApp(state);
   const server = await new Promise<ServerType>((resolve, reject) => {
@@ -67,7 +85,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       },
       () => resolve(s),
     );
-    s.on('error', reject);
+    s.on('error', (error) => reject(listenError(error as NodeJS.ErrnoException, options.host, options.port)));
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
@@ -77,7 +95,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     url: `http://${shownHost}:${port}`,
     port,
     state,
-    generatedToken: !options.adminToken,
+    generatedToken,
     shutdown() {
       stopping ??= (async () => {
         state.shuttingDown = true;
@@ -98,4 +116,31 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       return stopping;
     },
   };
+}
+
+/** Why the port cannot be opened, as a usage error that says what to do instead of a stack trace. */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): OgelError {
+  const where = `${host}:${port}`;
+  if (error.code === 'EADDRINUSE') {
+    return new OgelError(
+      'USAGE',
+      `Port ${port} is already in use (${where}): stop what listens there, or pass --port N (or PORT=N)`,
+      { host, port, reason: 'in-use' },
+    );
+  }
+  if (error.code === 'EACCES') {
+    return new OgelError(
+      'USAGE',
+      `Not allowed to listen on ${where} (ports below 1024 need privileges): pass --port N above 1023`,
+      { host, port, reason: 'denied' },
+    );
+  }
+  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
+    return new OgelError('USAGE', `Cannot listen on ${where}: no such local address (check --host)`, {
+      host,
+      port,
+      reason: 'address',
+    });
+  }
+  return new OgelError('USAGE', `Cannot listen on ${where}: ${error.message}`, { host, port });
 }

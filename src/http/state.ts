@@ -1,28 +1,31 @@
 import type { Logger } from 'pino';
-import type { MigrationRunner } from '../runner/runner.js';
-import type { BackupService } from '../backups/service.js';
+import type { Target } from '../app/target.js';
+import type { TokenGrant } from '../app/tokens.js';
 import type { VerifyReport } from '../verify/verify.js';
+import type { DriftReport } from '../verify/drift.js';
 import type { Metrics } from './metrics.js';
 
-/** What every route can reach: one runner per environment, the tokens, and the runs in flight. */
+/** What every route can reach: one target per environment, the tokens, and the runs in flight. */
 export interface ServerState {
-  runners: Map<string, MigrationRunner>;
-  /** Backup services by environment (absent: backups not available there). */
-  backups: Map<string, BackupService>;
-  defaultEnvironment: string;
-  /** Environments marked `protected` in the config: the dashboard warns before acting on them. */
-  protectedEnvironments: Set<string>;
-  adminToken: string;
-  readToken: string | undefined;
+  targets: Map<string, Target>;
+  /** The environment a request without `?env=` means; null when there is none to default to. */
+  defaultEnvironment: string | null;
+  tokens: TokenGrant[];
   logger: Logger;
   metrics: Metrics;
-  /** Migrations and rollbacks in progress; shutdown waits for them. */
+  /** Migrations, rollbacks, restores, checks in progress; shutdown waits for them. */
   activeRuns: Set<Promise<unknown>>;
   shuttingDown: boolean;
   /** Called when shutdown starts (open SSE streams end themselves). */
   shutdownListeners: Set<() => void>;
   /** The last rollback-test report per environment (shown before a rollback in the dashboard). */
   lastVerify: Map<string, VerifyReport>;
+  /** The last drift result per environment (the overview's cards show it). */
+  lastDrift: Map<string, boolean>;
+  /** A drift check in flight per environment: concurrent requests share it (one scratch database, not three). */
+  driftInFlight: Map<string, Promise<DriftReport>>;
+  /** Check every success against the contract's response schema (tests). */
+  checkResponses: boolean;
 }
 
 /** Tracks a run so graceful shutdown can let it finish. */

@@ -17,6 +17,8 @@ export interface RunContext {
   holderApplicationName: string;
   /** A script that may have changed session state ran last: reset the session before the next one. */
   sessionDirty: boolean;
+  /** Recorded in the details of every event of this run (confirmation, force reason, …). */
+  audit: Record<string, unknown>;
 }
 
 /** `applied_by` / event actor text after the database role: host, client and process. */

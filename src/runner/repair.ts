@@ -1,19 +1,27 @@
-import type { StatusReport } from '../core/status.js';
+import type { MigrationStatus, StatusReport } from '../core/status.js';
+import type { PlanItem } from '../core/plan-id.js';
 import { deleteRowSql, upsertRowSql } from '../db/tracking-store.js';
 import { OgelError } from '../errors.js';
 import type { RunContext } from './context.js';
 import { eventSql, rowValues } from './run-script.js';
 import type { RepairResult } from './types.js';
 
+export type RepairAction = 'mark-applied' | 'remove-failed' | 'realign-checksum' | 'remove-missing';
+
+/** One change `repair` makes to one tracking row. */
+export interface PlannedRepair {
+  action: RepairAction;
+  entry: MigrationStatus;
+}
+
 /**
- * What `repair` writes after a human fixed things by hand: failed rows are forgotten (so migrate re-runs them)
- * or marked applied, changed checksums are accepted, missing versions optionally forgotten — each with an event.
+ * What `repair` changes after a human fixed things by hand: failed rows are forgotten (so migrate re-runs them)
+ * or marked applied, changed checksums are accepted, missing versions optionally forgotten. Pure.
  */
 export function planRepair(
-  ctx: RunContext,
   report: StatusReport,
   options: { markApplied?: string[]; removeMissing?: boolean },
-): { result: RepairResult; writes: string[] } {
+): PlannedRepair[] {
   const markApplied = new Set(options.markApplied ?? []);
   for (const version of markApplied) {
     if (!report.migrations.some((m) => m.version === version && m.state === 'failed' && m.migration)) {
@@ -23,51 +31,71 @@ export function planRepair(
       );
     }
   }
-  const result: RepairResult = {
-    runId: ctx.runId,
-    removedFailed: [],
-    markedApplied: [],
-    realigned: [],
-    removedMissing: [],
-  };
-  const writes: string[] = [];
+  const planned: PlannedRepair[] = [];
   for (const entry of report.migrations) {
     if (entry.state === 'failed' && entry.migration && markApplied.has(entry.version)) {
-      writes.push(
-        upsertRowSql(ctx.tracking, rowValues(ctx, entry.migration, 'applied', entry.row?.executionMs ?? null)),
-      );
-      writes.push(
-        eventSql(ctx, 'repair', 'success', entry, null, null, { action: 'mark-applied', previousError: entry.error }),
-      );
-      result.markedApplied.push(entry.version);
-    } else if (entry.state === 'failed') {
-      writes.push(deleteRowSql(ctx.tracking, entry.row!.version));
-      writes.push(
-        eventSql(ctx, 'repair', 'success', entry, null, null, { action: 'remove-failed', previousError: entry.error }),
-      );
-      result.removedFailed.push(entry.version);
-    } else if (entry.state === 'modified') {
-      writes.push(
-        upsertRowSql(ctx.tracking, {
-          ...rowValues(ctx, entry.migration!, 'applied', entry.row!.executionMs, null, entry.row!.kind),
-          appliedAt: 'now',
-        }),
-      );
-      writes.push(
-        eventSql(ctx, 'repair', 'success', entry, null, null, {
-          action: 'realign-checksum',
-          from: entry.row!.checksum,
-          to: entry.checksum,
-        }),
-      );
-      result.realigned.push(entry.version);
-    } else if (entry.state === 'missing' && options.removeMissing) {
-      writes.push(deleteRowSql(ctx.tracking, entry.row!.version));
-      writes.push(
-        eventSql(ctx, 'repair', 'success', entry, null, null, { action: 'remove-missing', checksum: entry.checksum }),
-      );
-      result.removedMissing.push(entry.version);
-    }
+      planned.push({ action: 'mark-applied', entry });
+    } else if (entry.state === 'failed') planned.push({ action: 'remove-failed', entry });
+    else if (entry.state === 'modified') planned.push({ action: 'realign-checksum', entry });
+    else if (entry.state === 'missing' && options.removeMissing) planned.push({ action: 'remove-missing', entry });
   }
-  return { result, writes };
+  return planned;
+}
+
+export function repairPlanItems(planned: readonly PlannedRepair[]): PlanItem[] {
+  return planned.map(({ action, entry }) => ({ version: entry.version, checksum: entry.checksum, action }));
+}
+
+/** The result `repair` reports, for a dry run or a real one. */
+export function repairResult(
+  runId: string,
+  dryRun: boolean,
+  planId: string,
+  planned: readonly PlannedRepair[],
+): RepairResult {
+  const versions = (action: RepairAction) => planned.filter((p) => p.action === action).map((p) => p.entry.version);
+  return {
+    runId,
+    dryRun,
+    planId,
+    removedFailed: versions('remove-failed'),
+    markedApplied: versions('mark-applied'),
+    realigned: versions('realign-checksum'),
+    removedMissing: versions('remove-missing'),
+  };
+}
+
+/** The tracking writes of a repair, each change with its event. */
+export function repairWrites(ctx: RunContext, planned: readonly PlannedRepair[]): string[] {
+  return planned.flatMap(({ action, entry }) => {
+    switch (action) {
+      case 'mark-applied':
+        return [
+          upsertRowSql(ctx.tracking, rowValues(ctx, entry.migration!, 'applied', entry.row?.executionMs ?? null)),
+          eventSql(ctx, 'repair', 'success', entry, null, null, { action, previousError: entry.error }),
+        ];
+      case 'remove-failed':
+        return [
+          deleteRowSql(ctx.tracking, entry.row!.version),
+          eventSql(ctx, 'repair', 'success', entry, null, null, { action, previousError: entry.error }),
+        ];
+      case 'realign-checksum':
+        return [
+          upsertRowSql(ctx.tracking, {
+            ...rowValues(ctx, entry.migration!, 'applied', entry.row!.executionMs, null, entry.row!.kind),
+            appliedAt: 'now',
+          }),
+          eventSql(ctx, 'repair', 'success', entry, null, null, {
+            action,
+            from: entry.row!.checksum,
+            to: entry.checksum,
+          }),
+        ];
+      case 'remove-missing':
+        return [
+          deleteRowSql(ctx.tracking, entry.row!.version),
+          eventSql(ctx, 'repair', 'success', entry, null, null, { action, checksum: entry.checksum }),
+        ];
+    }
+  });
 }

@@ -181,6 +181,6 @@ export function eventSql(
     runId: ctx.runId,
     actor: actorOf(ctx.identity),
     host: ctx.identity.host,
-    details: { client: ctx.identity.client, pid: ctx.identity.pid, ...details },
+    details: { client: ctx.identity.client, pid: ctx.identity.pid, ...ctx.audit, ...details },
   });
 }

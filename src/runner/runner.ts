@@ -7,7 +7,7 @@ import {
   type MigratePlanOptions,
   type RollbackPlanOptions,
 } from '../core/plan.js';
-import { computeStatus, type StatusReport } from '../core/status.js';
+import { computeStatus, type MigrationStatus, type StatusReport } from '../core/status.js';
 import type { Migration, MigrationSet } from '../core/migration.js';
 import { DEFAULT_IGNORE } from '../core/file-names.js';
 import { AdvisoryLock, lockObjectId, readLockHolder, type LockHolder } from '../db/advisory-lock.js';
@@ -43,7 +43,8 @@ import { createEmbeddedScratch, createScratchOnServer, withScratch } from '../ve
 import { RunnerEventEmitter, type Operation } from './events.js';
 import { eventSql, rowValues, runScript } from './run-script.js';
 import { describePlanned, describeSteps } from './plan-details.js';
-import { planRepair } from './repair.js';
+import { planRepair, repairPlanItems, repairResult, repairWrites } from './repair.js';
+import { planIdOf, type PlanItem } from '../core/plan-id.js';
 import { validateMigrations } from './validate.js';
 import type {
   AppliedMigration,
@@ -131,10 +132,19 @@ export class MigrationRunner {
           steps: describeSteps(s.script),
           findings: findings.filter((f) => f.file === s.script.file),
         }));
-        return { runId: randomUUID(), dryRun: true, planned, applied: [], current: report.current, lockWaitMs: 0 };
+        const planId = this.planId('migrate', applyItems(scripts.map((s) => s.migration)), report);
+        return {
+          runId: randomUUID(),
+          dryRun: true,
+          planId,
+          planned,
+          applied: [],
+          current: report.current,
+          lockWaitMs: 0,
+        };
       });
     }
-    return this.withLock('migrate', options.lockWaitMs, async (ctx, lockWaitMs) => {
+    return this.withLock('migrate', options, async (ctx, lockWaitMs) => {
       const report = await this.readStatus(ctx.session, set);
       const migrations = planMigrate(report, options);
       // Parse everything before running anything: a syntax error in the fifth file must not leave four applied.
@@ -142,7 +152,13 @@ export class MigrationRunner {
         migration: m,
         script: prepareScript(m.file, m.upSql, ctx.session.serverVersionNum),
       }));
-      if (migrations.length > 0) await options.beforeApply?.(migrations, ctx.runId);
+      const planId = this.planId('migrate', applyItems(migrations), report);
+      if (migrations.length > 0) {
+        absorb(
+          ctx,
+          await options.beforeApply?.({ runId: ctx.runId, operation: 'migrate', migrations, report, planId }),
+        );
+      }
       this.events.emit('run:start', {
         runId: ctx.runId,
         operation: 'migrate',
@@ -187,6 +203,7 @@ export class MigrationRunner {
       return {
         runId: ctx.runId,
         dryRun: false,
+        planId,
         planned: scripts.map(describePlanned),
         applied,
         current: applied.at(-1)?.version ?? report.current,
@@ -207,23 +224,28 @@ export class MigrationRunner {
     if (options.dryRun) {
       return this.withSession(async (session) => {
         const report = computeStatus(this.tracking.display, set, await readAppliedRows(session.client, this.tracking));
+        const scripts = plan(session, report);
         return {
           runId: randomUUID(),
           dryRun: true,
-          planned: plan(session, report).map((s) => ({ ...describePlanned(s), steps: describeSteps(s.script) })),
+          planId: this.planId('rollback', revertItems(scripts.map((s) => s.migration)), report),
+          planned: scripts.map((s) => ({ ...describePlanned(s), steps: describeSteps(s.script) })),
           reverted: [],
           current: report.current,
         };
       });
     }
-    return this.withLock('rollback', options.lockWaitMs, async (ctx) => {
+    return this.withLock('rollback', options, async (ctx) => {
       const report = await this.readStatus(ctx.session, set);
       const scripts = plan(ctx.session, report);
-      if (scripts.length > 0)
-        await options.beforeApply?.(
-          scripts.map((s) => s.migration),
-          ctx.runId,
+      const migrations = scripts.map((s) => s.migration);
+      const planId = this.planId('rollback', revertItems(migrations), report);
+      if (scripts.length > 0) {
+        absorb(
+          ctx,
+          await options.beforeApply?.({ runId: ctx.runId, operation: 'rollback', migrations, report, planId }),
         );
+      }
       this.events.emit('run:start', {
         runId: ctx.runId,
         operation: 'rollback',
@@ -259,6 +281,7 @@ export class MigrationRunner {
       return {
         runId: ctx.runId,
         dryRun: false,
+        planId,
         planned: scripts.map(describePlanned),
         reverted,
         current: after.current,
@@ -270,16 +293,39 @@ export class MigrationRunner {
    * Records every pending migration up to `to` as applied (kind `baseline`) without running it: how an existing
    * database whose migrations ran by hand is adopted. applied_at stays NULL: we don't know when they ran.
    */
-  async baseline(options: { to: string }): Promise<BaselineResult> {
+  async baseline(options: { to: string } & RunOptions): Promise<BaselineResult> {
+    if (options.to === undefined) throw new OgelError('USAGE', 'baseline needs the version to record up to (--to V)');
     const set = await this.source.load();
-    return this.withLock('baseline', undefined, async (ctx) => {
-      const entries = planBaseline(await this.readStatus(ctx.session, set), options.to);
+    const result = (runId: string, dryRun: boolean, planId: string, entries: MigrationStatus[]) => ({
+      runId,
+      dryRun,
+      planId,
+      baselined: entries.map(({ version, name }) => ({ version, name })),
+    });
+    if (options.dryRun) {
+      return this.withSession(async (session) => {
+        const report = await this.readStatus(session, set);
+        const entries = planBaseline(report, options.to);
+        return result(randomUUID(), true, this.planId('baseline', baselineItems(entries), report), entries);
+      });
+    }
+    return this.withLock('baseline', options, async (ctx) => {
+      const report = await this.readStatus(ctx.session, set);
+      const entries = planBaseline(report, options.to);
+      const planId = this.planId('baseline', baselineItems(entries), report);
+      const migrations = entries.map((entry) => entry.migration!);
+      if (entries.length > 0) {
+        absorb(
+          ctx,
+          await options.beforeApply?.({ runId: ctx.runId, operation: 'baseline', migrations, report, planId }),
+        );
+      }
       const writes = entries.flatMap((entry) => [
         upsertRowSql(ctx.tracking, rowValues(ctx, entry.migration!, 'applied', null, null, 'baseline')),
         eventSql(ctx, 'baseline', 'success', entry, null),
       ]);
       if (writes.length > 0) await ctx.session.client.query(joinSql(['BEGIN', ...writes, 'COMMIT']));
-      return { runId: ctx.runId, baselined: entries.map(({ version, name }) => ({ version, name })) };
+      return result(ctx.runId, false, planId, entries);
     });
   }
 
@@ -288,7 +334,7 @@ export class MigrationRunner {
    * With `applyPlan`, records the fully applied ones as baseline rows (applied_at unknown) and nothing else.
    */
   async baselineIntrospect(
-    options: { applyPlan?: boolean } = {},
+    options: { applyPlan?: boolean } & Pick<RunOptions, 'actor' | 'audit' | 'lockWaitMs'> = {},
   ): Promise<{ runId: string | null; results: IntrospectResult[]; baselined: string[] }> {
     const set = await this.source.load();
     const classify = async (session: Session) => {
@@ -297,7 +343,7 @@ export class MigrationRunner {
       return { report, pending, results: await introspectMigrations(session.client, pending) };
     };
     if (!options.applyPlan) return { runId: null, results: (await this.withSession(classify)).results, baselined: [] };
-    return this.withLock('baseline', undefined, async (ctx) => {
+    return this.withLock('baseline', options, async (ctx) => {
       const { pending, results } = await classify(ctx.session);
       const applied = results.filter((r) => r.state === 'applied');
       const writes = applied.flatMap((r) => {
@@ -316,13 +362,26 @@ export class MigrationRunner {
    * After a human fixed things by hand: forgets failed rows (so migrate re-runs them) or marks them applied,
    * accepts changed files' checksums, and optionally forgets applied versions that have no file.
    */
-  async repair(options: { markApplied?: string[]; removeMissing?: boolean } = {}): Promise<RepairResult> {
+  async repair(options: { markApplied?: string[]; removeMissing?: boolean } & RunOptions = {}): Promise<RepairResult> {
     const set = await this.source.load();
-    return this.withLock('repair', undefined, async (ctx) => {
+    if (options.dryRun) {
+      return this.withSession(async (session) => {
+        const report = await this.readStatus(session, set);
+        const planned = planRepair(report, options);
+        return repairResult(randomUUID(), true, this.planId('repair', repairPlanItems(planned), report), planned);
+      });
+    }
+    return this.withLock('repair', options, async (ctx) => {
       const report = await this.readStatus(ctx.session, set);
-      const { result, writes } = planRepair(ctx, report, options);
+      const planned = planRepair(report, options);
+      const planId = this.planId('repair', repairPlanItems(planned), report);
+      if (planned.length > 0) {
+        const migrations = planned.flatMap((p) => (p.entry.migration ? [p.entry.migration] : []));
+        absorb(ctx, await options.beforeApply?.({ runId: ctx.runId, operation: 'repair', migrations, report, planId }));
+      }
+      const writes = repairWrites(ctx, planned);
       if (writes.length > 0) await ctx.session.client.query(joinSql(['BEGIN', ...writes, 'COMMIT']));
-      return result;
+      return repairResult(ctx.runId, false, planId, planned);
     });
   }
 
@@ -444,7 +503,7 @@ export class MigrationRunner {
 
   /** Creates the tracking table and event log if they don't exist (every mutating operation does this too). */
   async init(): Promise<{ table: string; eventsTable: string }> {
-    await this.withLock('init', undefined, async () => undefined);
+    await this.withLock('init', {}, async () => undefined);
     return {
       table: this.tracking.display,
       eventsTable: `${this.tracking.names.schema}.${this.tracking.names.eventsTable}`,
@@ -493,19 +552,27 @@ export class MigrationRunner {
     return computeStatus(this.tracking.display, set, await readAppliedRows(session.client, this.tracking));
   }
 
+  /** The id of a plan against this database: see planIdOf. */
+  private planId(operation: Operation, items: PlanItem[], report: StatusReport): string {
+    const rows = report.migrations.flatMap((m) => (m.row ? [m.row] : []));
+    return planIdOf({ scope: this.options.name ?? this.tracking.display, operation, items, rows });
+  }
+
   private async withLock<T>(
     operation: Operation,
-    lockWaitMs: number | undefined,
+    options: Pick<RunOptions, 'lockWaitMs' | 'actor' | 'audit'>,
     fn: (ctx: RunContext, lockWaitMs: number) => Promise<T>,
   ): Promise<T> {
     const runId = randomUUID();
     const started = performance.now();
-    const session = await openSession(this.requireConnection('run'), this.identity);
-    const lock = new AdvisoryLock(session.client, this.tracking.display, this.identity);
+    // The run is recorded as the one who asked for it (a token's name, a CLI user), on this host and process.
+    const identity = options.actor ? { ...this.identity, client: options.actor } : this.identity;
+    const session = await openSession(this.requireConnection('run'), identity);
+    const lock = new AdvisoryLock(session.client, this.tracking.display, identity);
     let count = 0;
     let broken = false;
     try {
-      const { waitedMs } = await lock.acquire(lockWaitMs ?? this.lockWaitMs, (holder) =>
+      const { waitedMs } = await lock.acquire(options.lockWaitMs ?? this.lockWaitMs, (holder) =>
         this.events.emit('lock:waiting', { runId, holder }),
       );
       this.events.emit('lock:acquired', { runId, waitedMs });
@@ -515,11 +582,12 @@ export class MigrationRunner {
         operation,
         session,
         tracking: this.tracking,
-        identity: this.identity,
+        identity,
         settings: this.settings,
         events: this.events,
         holderApplicationName: lock.applicationName!,
         sessionDirty: false,
+        audit: { ...options.audit },
       };
       const result = await fn(ctx, waitedMs);
       count = countOf(result);
@@ -548,6 +616,18 @@ export class MigrationRunner {
     }
   }
 }
+
+/** Details a `beforeApply` hook returned (a backup's id) go into every later event of the run. */
+function absorb(ctx: RunContext, returned: void | { audit?: Record<string, unknown> }): void {
+  if (returned?.audit) Object.assign(ctx.audit, returned.audit);
+}
+
+const applyItems = (migrations: readonly Migration[]): PlanItem[] =>
+  migrations.map((m) => ({ version: m.version, checksum: m.checksum, action: 'apply' }));
+const revertItems = (migrations: readonly Migration[]): PlanItem[] =>
+  migrations.map((m) => ({ version: m.version, checksum: m.downChecksum ?? null, action: 'revert' }));
+const baselineItems = (entries: readonly MigrationStatus[]): PlanItem[] =>
+  entries.map((m) => ({ version: m.version, checksum: m.checksum, action: 'baseline' }));
 
 function countOf(result: unknown): number {
   const r = result as Partial<MigrateResult & RollbackResult & BaselineResult>;

@@ -1,5 +1,7 @@
 import type pg from 'pg';
 import type { Migration } from '../core/migration.js';
+import type { StatusReport } from '../core/status.js';
+import type { Operation } from './events.js';
 import type { MigrationSource } from '../source/file-source.js';
 import type { LintFinding } from '../lint/index.js';
 
@@ -33,6 +35,11 @@ export interface MigrationRunnerOptions {
   lockWaitMs?: number;
   /** Names the runner in `applied_by` and events: `cli`, `http`, … (default `library`). */
   clientName?: string;
+  /**
+   * What this database is called (an environment name such as `prod`). Plan ids are scoped to it, so a plan
+   * reviewed for staging can never confirm a run on prod. Default: the tracking table's name.
+   */
+  name?: string;
 }
 
 /** Per-call options of the operations that change the database. */
@@ -43,10 +50,29 @@ export interface RunOptions {
   beforeApply?: BeforeApply;
   /** Overrides the runner's lock wait for this call (0: fail at once with LOCK_TIMEOUT if another run holds it). */
   lockWaitMs?: number;
+  /** Who asked for this run (`token ci-staging`, `cli:alice`); recorded in applied_by and every event of the run. */
+  actor?: string;
+  /** Recorded in the details of every event of the run: the confirmation given, a force reason, … */
+  audit?: Record<string, unknown>;
 }
 
-/** Called under the lock with what is about to run; throwing aborts the run before anything changes. */
-export type BeforeApply = (migrations: Migration[], runId: string) => Promise<void>;
+/** What a run is about to do, handed to `beforeApply` under the migration lock. */
+export interface BeforeApplyContext {
+  runId: string;
+  operation: Operation;
+  /** What is about to run or be recorded, in order (for rollback: newest first). */
+  migrations: Migration[];
+  /** The tracking table as read under the lock. */
+  report: StatusReport;
+  /** The id of this plan (see planIdOf): equal to the dry run's id when nothing changed in between. */
+  planId: string;
+}
+
+/**
+ * Called under the lock with what is about to run; throwing aborts the run before anything changes. It may
+ * return details (a backup's id) to record in every event of the run.
+ */
+export type BeforeApply = (context: BeforeApplyContext) => Promise<void | { audit?: Record<string, unknown> }>;
 
 export interface PlannedMigration {
   version: string;
@@ -72,6 +98,8 @@ export interface AppliedMigration {
 export interface MigrateResult {
   runId: string;
   dryRun: boolean;
+  /** The plan's id: what a confirmation of a protected environment names. */
+  planId: string;
   /** What ran (or, for a dry run, what would run), in order. */
   planned: PlannedMigration[];
   applied: AppliedMigration[];
@@ -82,6 +110,7 @@ export interface MigrateResult {
 export interface RollbackResult {
   runId: string;
   dryRun: boolean;
+  planId: string;
   planned: PlannedMigration[];
   reverted: AppliedMigration[];
   current: string | null;
@@ -89,11 +118,15 @@ export interface RollbackResult {
 
 export interface BaselineResult {
   runId: string;
+  dryRun: boolean;
+  planId: string;
   baselined: Array<{ version: string; name: string }>;
 }
 
 export interface RepairResult {
   runId: string;
+  dryRun: boolean;
+  planId: string;
   removedFailed: string[];
   markedApplied: string[];
   realigned: string[];

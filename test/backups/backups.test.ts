@@ -161,16 +161,22 @@ describe('backups over HTTP', () => {
       const listed = await (await server.fetch('/backups', { token: READ })).json();
       expect(listed.backups.map((b: { id: string }) => b.id)).toEqual([created.id]);
       await query(db.url, 'DELETE FROM keep');
-      expect((await server.fetch(`/backups/${created.id}/restore`, { method: 'POST', body: '{}' })).status).toBe(400);
+      // Restoring replaces the database: the request must name the environment and the restore plan's id.
+      const unconfirmed = await server.fetch(`/backups/${created.id}/restore`, { method: 'POST', body: '{}' });
+      expect(unconfirmed.status).toBe(428);
+      const { error } = await unconfirmed.json();
+      expect(error.code).toBe('CONFIRMATION_REQUIRED');
+      const plan = await (await server.fetch(`/plan?operation=restore&backup=${created.id}`)).json();
+      expect(plan.planId).toBe(error.details.planId);
       expect(
-        (await server.fetch('/backups/..%2Fetc/restore', { method: 'POST', body: '{"confirm":true}' })).status,
+        (await server.fetch('/backups/..%2Fetc/restore', { method: 'POST', body: '{"confirm":"default"}' })).status,
       ).toBe(400);
-      expect((await server.fetch('/backups/nope/restore', { method: 'POST', body: '{"confirm":true}' })).status).toBe(
-        404,
-      );
+      expect(
+        (await server.fetch('/backups/nope/restore', { method: 'POST', body: '{"confirm":"default"}' })).status,
+      ).toBe(404);
       const restored = await server.fetch(`/backups/${created.id}/restore`, {
         method: 'POST',
-        body: '{"confirm":true}',
+        body: JSON.stringify({ confirm: 'default', plan: plan.planId }),
       });
       expect(restored.status).toBe(200);
       expect(await query(db.url, 'SELECT count(*)::int AS n FROM keep')).toEqual([{ n: 2 }]);

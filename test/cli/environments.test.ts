@@ -82,7 +82,7 @@ describe('environments', () => {
     expect(yes.code).toBe(0);
     const unconfirmed = await p.cli(['rollback', '--env', 'prod']);
     expect(unconfirmed.code).toBe(1);
-    expect(unconfirmed.stderr).toContain('[CONFIRMATION_REQUIRED] prod is protected: Revert 002?');
+    expect(unconfirmed.stderr).toMatch(/\[CONFIRMATION_REQUIRED\] prod is protected: plan plan_\w+ \(002\)/);
     const rolled = await p.cli(['rollback', '--env', 'prod', '-y']);
     expect(rolled.stderr).toContain('reverting 002_b');
     expect(rolled.code).toBe(0);

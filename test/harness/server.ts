@@ -1,23 +1,31 @@
 import pino from 'pino';
 import { Writable } from 'node:stream';
-import { MigrationRunner, type MigrationRunnerOptions } from '../../src/index.js';
+import type { MigrationRunner } from '../../src/index.js';
+import { openTarget, type Target } from '../../src/app/target.js';
+import { resolveTokens } from '../../src/app/tokens.js';
+import type { LoadedConfig } from '../../src/config/load.js';
+import type { OgelConfig } from '../../src/config/schema.js';
 import { startServer, type RunningServer } from '../../src/http/serve.js';
-import { BackupService } from '../../src/backups/service.js';
 
 export const ADMIN = 'admin-token-for-tests';
 export const READ = 'read-token-for-tests';
 
-/** A real server on an ephemeral port, with its log lines captured for secret checks. */
+export type TestServer = RunningServer & {
+  logs: string[];
+  runner: MigrationRunner;
+  targets: Map<string, Target>;
+  fetch: (path: string, init?: RequestInit & { token?: string | null }) => Promise<Response>;
+};
+
+/**
+ * A real server on an ephemeral port, with its log lines captured for secret checks. Every success response is
+ * checked against the HTTP contract's schema. One database (`databaseUrl`, served as `default`), or a config's
+ * environments (`config`, with `env` holding the variables its `env:` references read).
+ */
 export async function startTestServer(
-  options: MigrationRunnerOptions,
+  options: { databaseUrl?: string; dir: string; config?: OgelConfig; env?: NodeJS.ProcessEnv },
   extra: { shutdownGraceMs?: number; backupDir?: string } = {},
-): Promise<
-  RunningServer & {
-    logs: string[];
-    runner: MigrationRunner;
-    fetch: (path: string, init?: RequestInit & { token?: string | null }) => Promise<Response>;
-  }
-> {
+): Promise<TestServer> {
   const logs: string[] = [];
   const logger = pino(
     { redact: { paths: ['req.headers.authorization'], censor: '****' } },
@@ -28,28 +36,39 @@ export async function startTestServer(
       },
     }),
   );
-  const runner = new MigrationRunner({ clientName: 'http', ...options });
-  const { backupDir, ...rest } = extra;
-  const backups = new Map(
-    backupDir && options.databaseUrl
-      ? [['default', new BackupService({ runner, databaseUrl: options.databaseUrl, backupDir })]]
-      : [],
-  );
+  const env = { ...options.env, OGEL_TEST_DATABASE_URL: options.databaseUrl ?? '' };
+  const config: OgelConfig = options.config ?? {
+    ...(extra.backupDir ? { backupDir: extra.backupDir } : {}),
+    environments: { default: { databaseUrl: 'env:OGEL_TEST_DATABASE_URL' } },
+  };
+  if (extra.backupDir) config.backupDir ??= extra.backupDir;
+  const loaded: LoadedConfig = { config, file: null, baseDir: process.cwd() };
+  const targets = new Map<string, Target>();
+  for (const name of Object.keys(config.environments ?? {})) {
+    const target = openTarget(
+      loaded,
+      name,
+      { dir: options.dir },
+      { env, cwd: process.cwd(), clientName: 'http', database: 'required' },
+    );
+    targets.set(name, target);
+  }
+  const tokens = resolveTokens(loaded, env, { admin: ADMIN, read: READ });
+  const { shutdownGraceMs } = extra;
   const server = await startServer({
-    runners: new Map([['default', runner]]),
-    backups,
-    defaultEnvironment: 'default',
+    targets,
     port: 0,
     host: '127.0.0.1',
-    adminToken: ADMIN,
-    readToken: READ,
+    tokens,
     logger,
-    ...rest,
+    checkResponses: true,
+    ...(shutdownGraceMs !== undefined ? { shutdownGraceMs } : {}),
   });
   return {
     ...server,
     logs,
-    runner,
+    targets,
+    runner: [...targets.values()][0]!.runner,
     fetch: (path, init = {}) => {
       const token = init.token === undefined ? ADMIN : init.token;
       const headers = new Headers(init.headers);

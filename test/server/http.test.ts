@@ -47,7 +47,11 @@ describe('HTTP service', () => {
     const unauthorized = await server.fetch('/status', { token: null });
     expect(unauthorized.headers.get('www-authenticate')).toContain('Bearer');
     const session = await (await server.fetch('/session', { token: READ })).json();
-    expect(session).toMatchObject({ role: 'read', environments: ['default'] });
+    expect(session).toMatchObject({
+      role: 'read',
+      actor: 'token read',
+      environments: [{ name: 'default', protected: false, after: null, writable: false }],
+    });
   });
 
   it('GET /status is exactly status --json; POST /migrate applies and reports', async () => {
@@ -67,7 +71,8 @@ describe('HTTP service', () => {
       db.url,
       "SELECT applied_by FROM platform.schema_migrations WHERE version = '001'",
     );
-    expect(row!.applied_by).toMatch(/\(http(:\w+)?, pid \d+\)/);
+    // The actor is the token that asked, not the server's OS user.
+    expect(row!.applied_by).toMatch(/\(token admin, pid \d+\)/);
     const rolled = await (
       await server.fetch('/rollback', { method: 'POST', body: JSON.stringify({ steps: 2 }) })
     ).json();

@@ -6,6 +6,8 @@ import { BIN, BUN } from '../harness/cli.js';
 import { createTestDatabase, query } from '../harness/db.js';
 import { writeMigrations } from '../harness/migrations.js';
 
+const TOKEN = 'serve-process-test-token';
+
 /** Starts `ogel-migrate serve` as a real process and waits for the URL it prints. */
 async function serve(
   args: string[],
@@ -38,10 +40,10 @@ describe('ogel-migrate serve (process)', () => {
       '001_slow.sql': 'CREATE TABLE slow (id int);\nSELECT pg_sleep(1);\nINSERT INTO slow VALUES (1);',
       '002_next.sql': 'CREATE TABLE next (id int);',
     });
-    const server = await serve(['--dir', dir, '--database-url', db.url], { OGEL_MIGRATE_TOKEN: 'tok' });
+    const server = await serve(['--dir', dir, '--database-url', db.url], { OGEL_MIGRATE_TOKEN: TOKEN });
     const run = fetch(`${server.url}/migrate`, {
       method: 'POST',
-      headers: { Authorization: 'Bearer tok' },
+      headers: { Authorization: `Bearer ${TOKEN}` },
       body: '{}',
     });
     await new Promise((r) => setTimeout(r, 300));
@@ -72,8 +74,8 @@ describe('ogel-migrate serve (process)', () => {
   it('serves reports from a few kept-open connections, survives losing them, and a run waiting for the lock takes none', async () => {
     const db = await createTestDatabase();
     const dir = await writeMigrations({ '001_a.sql': 'CREATE TABLE pooled (id int);' });
-    const server = await serve(['--dir', dir, '--database-url', db.url], { OGEL_MIGRATE_TOKEN: 'tok' });
-    const auth = { Authorization: 'Bearer tok' };
+    const server = await serve(['--dir', dir, '--database-url', db.url], { OGEL_MIGRATE_TOKEN: TOKEN });
+    const auth = { Authorization: `Bearer ${TOKEN}` };
     const readers = () =>
       query<{ pid: number }>(
         db.url,
@@ -120,11 +122,11 @@ describe('ogel-migrate serve (process)', () => {
   it('runs under Bun', async () => {
     const db = await createTestDatabase();
     const dir = await writeMigrations({ '001_a.sql': 'CREATE TABLE under_bun (id int);' });
-    const server = await serve(['--dir', dir, '--database-url', db.url], { OGEL_MIGRATE_TOKEN: 'tok' }, [BUN]);
+    const server = await serve(['--dir', dir, '--database-url', db.url], { OGEL_MIGRATE_TOKEN: TOKEN }, [BUN]);
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
     const response = await fetch(`${server.url}/migrate`, {
       method: 'POST',
-      headers: { Authorization: 'Bearer tok' },
+      headers: { Authorization: `Bearer ${TOKEN}` },
       body: '{}',
     });
     expect(response.status).toBe(200);

@@ -1,8 +1,16 @@
 import type { Command } from 'commander';
-import { backupServiceFor } from '../../backups/for-workspace.js';
+import { backupsOf } from '../../app/target.js';
+import { planRestore, restoreTarget } from '../../app/restore.js';
 import { OgelError } from '../../errors.js';
-import { addCommonOptions, openCliWorkspace, parseInteger, type CliContext, type CommonOptions } from '../context.js';
-import { confirmProtected } from '../confirm.js';
+import {
+  addCommonOptions,
+  cliPrincipal,
+  openCliTarget,
+  parseInteger,
+  type CliContext,
+  type CommonOptions,
+} from '../context.js';
+import { confirmPlan } from '../confirm.js';
 import { paint, printJson } from '../output.js';
 
 interface BackupFlags extends CommonOptions {
@@ -27,8 +35,8 @@ export function registerBackups(program: Command, ctx: CliContext): void {
     .action(async (options: BackupFlags) => {
       if (options.format !== 'custom' && options.format !== 'directory')
         throw new OgelError('USAGE', `--format must be custom or directory (got "${options.format}")`);
-      const workspace = await openCliWorkspace(options, ctx);
-      const service = backupServiceFor(workspace, ctx.env, ctx.cwd, flags(options));
+      const workspace = await openCliTarget(options, ctx);
+      const service = backupsOf(workspace, flags(options));
       const backup = await service.create({ format: options.format, jobs: parseInteger(options.jobs, '--jobs', 1) });
       if (options.json) return printJson(ctx.output, backup);
       ctx.output.out(
@@ -41,8 +49,8 @@ export function registerBackups(program: Command, ctx: CliContext): void {
     .description('list recorded backups, newest first')
     .option('--backup-dir <dir>', 'where backups are stored')
     .action(async (options: BackupFlags) => {
-      const workspace = await openCliWorkspace(options, ctx);
-      const backups = await backupServiceFor(workspace, ctx.env, ctx.cwd, flags(options)).list();
+      const workspace = await openCliTarget(options, ctx);
+      const backups = await backupsOf(workspace, flags(options)).list();
       if (options.json) return printJson(ctx.output, backups);
       if (backups.length === 0) return ctx.output.out('No backups.');
       for (const b of backups)
@@ -57,15 +65,32 @@ export function registerBackups(program: Command, ctx: CliContext): void {
     .option('--jobs <n>', 'parallel pg_restore jobs')
     .option('--backup-dir <dir>', 'where backups are stored')
     .option('-y, --yes', 'confirm replacing the database')
-    .action(async (id: string, options: BackupFlags & { toDatabase?: string; yes?: boolean }) => {
-      const workspace = await openCliWorkspace(options, ctx);
-      if (!options.toDatabase) await confirmProtected(workspace, ctx, options.yes, `Replace it with backup ${id}?`);
-      const service = backupServiceFor(workspace, ctx.env, ctx.cwd, flags(options));
-      const result = await service.restore(id, {
+    .option('--plan <id>', 'restore only if the restore plan is still this one')
+    .action(async (id: string, options: BackupFlags & { toDatabase?: string; yes?: boolean; plan?: string }) => {
+      const target = await openCliTarget(options, ctx);
+      const principal = cliPrincipal();
+      const request = {
+        backupId: id,
         ...(options.toDatabase ? { toDatabaseUrl: options.toDatabase } : {}),
-        confirmed: options.yes === true,
+        ...(options.backupDir ? { backupDir: options.backupDir } : {}),
         jobs: parseInteger(options.jobs, '--jobs', 1),
-      });
+      };
+      if (!options.toDatabase) {
+        // Restoring over the database replaces it: every environment confirms, bound to this restore plan.
+        const plan = await planRestore(target, request, principal);
+        const question = `Replace it with backup ${id} (version ${plan.backup.version ?? '(none)'})?`;
+        Object.assign(
+          request,
+          await confirmPlan(
+            { ...target, protected: true },
+            ctx,
+            options,
+            { planId: plan.planId, planned: 1 },
+            question,
+          ),
+        );
+      }
+      const result = await restoreTarget(target, request, principal);
       if (options.json) return printJson(ctx.output, result);
       ctx.output.out(
         `${paint(ctx.output, 'green', 'Restored')} ${result.id} into ${result.database}: version ${result.version ?? '(none)'} in ${result.durationMs} ms`,

@@ -1,11 +1,9 @@
 import { appendFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { resolveEnvironment } from '../../config/resolve.js';
 import { ciSummaryMarkdown, runCiChecks } from '../../ci/checks.js';
-import { runnerFor } from '../../environments/workspace.js';
+import { openTarget, openTargetForUrl } from '../../app/target.js';
 import { formatGithub, formatText } from '../../lint/index.js';
-import { MigrationRunner } from '../../runner/runner.js';
-import { addCommonOptions, openCliWorkspace, type CliContext, type CommonOptions } from '../context.js';
+import { addCommonOptions, openCliTarget, overridesFrom, type CliContext, type CommonOptions } from '../context.js';
 import { paint, printJson } from '../output.js';
 import { formatVerify } from './verify.js';
 
@@ -24,11 +22,13 @@ export function registerCi(program: Command, ctx: CliContext): void {
     .option('--format <format>', 'lint output: text or github (default: github when $GITHUB_ACTIONS is set)')
     .option('--skip-verify', 'do not run the rollback test')
     .action(async (options: CiCommandOptions) => {
-      const workspace = await openCliWorkspace(options, ctx);
+      const workspace = await openCliTarget(options, ctx, { database: 'optional' });
+      const { databaseUrl: _url, ...overrides } = overridesFrom(options);
       const against = options.lintAgainst
         ? /^postgres(ql)?:\/\//.test(options.lintAgainst)
-          ? new MigrationRunner({ ...workspace.runnerOptions, databaseUrl: options.lintAgainst })
-          : runnerFor(workspace, resolveEnvironment(workspace.loaded, options.lintAgainst, ctx.env))
+          ? openTargetForUrl(workspace, options.lintAgainst).runner
+          : openTarget(workspace.loaded, options.lintAgainst, overrides, { ...workspace.context, database: 'required' })
+              .runner
         : undefined;
       const disabledRules = workspace.loaded.config.lint?.disabledRules;
       const report = await runCiChecks(workspace.runner, {

@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { shortChecksum } from '../../core/checksum.js';
 import { compareDatabases, type EnvironmentDiff } from '../../environments/compare.js';
-import { resolveEnvironment } from '../../config/resolve.js';
-import { runnerFor } from '../../environments/workspace.js';
+import { openTarget, openTargetForUrl } from '../../app/target.js';
 import { describeUrl, validateDatabaseUrl } from '../../db/url.js';
-import { addCommonOptions, openCliWorkspace, type CliContext, type CommonOptions } from '../context.js';
+import { addCommonOptions, openCliTarget, overridesFrom, type CliContext, type CommonOptions } from '../context.js';
 import { paint, printJson } from '../output.js';
 
 export function registerDrift(program: Command, ctx: CliContext): void {
@@ -15,7 +14,7 @@ export function registerDrift(program: Command, ctx: CliContext): void {
       'replay the migrations on a private embedded PostgreSQL instead of a scratch database on the same server',
     )
     .action(async (options: CommonOptions & { embedded?: boolean }) => {
-      const { runner } = await openCliWorkspace(options, ctx);
+      const { runner } = await openCliTarget(options, ctx);
       const report = await runner.drift({ embedded: options.embedded });
       if (report.drifted) ctx.exitCode = 1;
       if (options.json) return printJson(ctx.output, report);
@@ -38,22 +37,15 @@ export function registerDiff(program: Command, ctx: CliContext): void {
   addCommonOptions(program.command('diff <left> <right>'))
     .description('compare two environments (names from the config) or database URLs: migrations and schema')
     .action(async (leftName: string, rightName: string, options: CommonOptions) => {
-      const workspace = await openCliWorkspace(options, ctx);
+      const here = await openCliTarget(options, ctx, { database: 'optional' });
+      const { databaseUrl: _url, ...overrides } = overridesFrom(options);
       const side = (name: string) => {
         if (/^postgres(ql)?:\/\//.test(name)) {
           validateDatabaseUrl(name);
-          return {
-            label: describeUrl(name),
-            runner: runnerFor(workspace, {
-              name,
-              databaseUrl: name,
-              after: undefined,
-              protected: false,
-              settings: { databaseUrl: name },
-            }),
-          };
+          return { label: describeUrl(name), runner: openTargetForUrl(here, name).runner };
         }
-        return { label: name, runner: runnerFor(workspace, resolveEnvironment(workspace.loaded, name, ctx.env)) };
+        const target = openTarget(here.loaded, name, overrides, { ...here.context, database: 'required' });
+        return { label: name, runner: target.runner };
       };
       const diff = await compareDatabases(side(leftName), side(rightName));
       if (!diff.same) ctx.exitCode = 1;

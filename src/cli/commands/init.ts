@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { findConfigFile } from '../../config/load.js';
 import { starterConfig } from '../../config/starter.js';
 import { OgelError } from '../../errors.js';
-import { addCommonOptions, createRunner, type CliContext, type CommonOptions } from '../context.js';
+import { addCommonOptions, openCliTarget, type CliContext, type CommonOptions } from '../context.js';
 import { printJson } from '../output.js';
 
 export function registerInit(program: Command, ctx: CliContext): void {
@@ -28,7 +28,9 @@ export function registerInit(program: Command, ctx: CliContext): void {
       }
       await mkdir(result.dir, { recursive: true });
       if (options.databaseUrl ?? ctx.env.DATABASE_URL) {
-        Object.assign(result, await (await createRunner(options, ctx)).init());
+        // The config was just written: the tracking tables go where it (and the flags) say.
+        const target = await openCliTarget({ ...options, env: options.env }, ctx);
+        Object.assign(result, await target.runner.init());
       }
       if (options.json) return printJson(ctx.output, result);
       if (result.configFile) ctx.output.out(`config: ${result.configFile}`);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { OgelError } from '../../errors.js';
 import { formatGithub, formatText, RULES } from '../../lint/index.js';
-import { addCommonOptions, openCliWorkspace, type CliContext, type CommonOptions } from '../context.js';
+import { addCommonOptions, openCliTarget, type CliContext, type CommonOptions } from '../context.js';
 import { printJson } from '../output.js';
 
 interface LintCommandOptions extends CommonOptions {
@@ -24,7 +24,7 @@ export function registerLint(program: Command, ctx: CliContext): void {
       const format = options.json ? 'json' : (options.format ?? 'text');
       if (!['text', 'json', 'github'].includes(format))
         throw new OgelError('USAGE', `--format must be text, json or github (got "${format}")`);
-      const workspace = await openCliWorkspace(options, ctx);
+      const workspace = await openCliTarget(options, ctx, { database: 'optional' });
       const disabledRules = workspace.loaded.config.lint?.disabledRules;
       const report = await workspace.runner.lint({
         offline: options.all || !workspace.runnerOptions.databaseUrl,

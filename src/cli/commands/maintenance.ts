@@ -1,16 +1,18 @@
 import type { Command } from 'commander';
 import {
   addCommonOptions,
-  createRunner,
-  openCliWorkspace,
+  cliPrincipal,
+  openCliTarget,
   parseInteger,
   type CliContext,
   type CommonOptions,
 } from '../context.js';
 import { paint, printJson } from '../output.js';
-import { confirmProtected } from '../confirm.js';
+import { confirmPlan } from '../confirm.js';
 import { OgelError } from '../../errors.js';
-import type { Workspace } from '../../environments/workspace.js';
+import { baselineTarget, repairTarget } from '../../app/operations.js';
+import { introspectTarget } from '../../app/introspect.js';
+import type { Target } from '../../app/target.js';
 
 export function registerBaseline(program: Command, ctx: CliContext): void {
   addCommonOptions(program.command('baseline'))
@@ -22,21 +24,40 @@ export function registerBaseline(program: Command, ctx: CliContext): void {
       'with --introspect: record the fully applied ones (partial ones are reported, never recorded)',
     )
     .option('-y, --yes', 'confirm changes to a protected environment')
+    .option('--plan <id>', 'record only if the plan is still this one')
+    .option('--dry-run', 'show what would be recorded, with the plan id')
     .action(
-      async (options: CommonOptions & { to?: string; introspect?: boolean; applyPlan?: boolean; yes?: boolean }) => {
+      async (
+        options: CommonOptions & {
+          to?: string;
+          introspect?: boolean;
+          applyPlan?: boolean;
+          yes?: boolean;
+          plan?: string;
+          dryRun?: boolean;
+        },
+      ) => {
         if (options.introspect === (options.to !== undefined))
-          throw new OgelError('USAGE', 'Give either --to <version> or --introspect');
+          throw new OgelError(
+            'USAGE',
+            'Give either --to <version> (the last version that already ran) or --introspect',
+          );
         if (options.applyPlan && !options.introspect)
           throw new OgelError('USAGE', '--apply-plan goes with --introspect');
-        const workspace = await openCliWorkspace(options, ctx);
-        if (options.introspect) return introspect(workspace, ctx, options);
-        await confirmProtected(
-          workspace,
+        const target = await openCliTarget(options, ctx);
+        if (options.introspect) return introspect(target, ctx, options);
+        const principal = cliPrincipal();
+        const plan = await baselineTarget(target, { to: options.to!, dryRun: true }, principal);
+        if (options.dryRun) return printJson(ctx.output, plan);
+        const question = `Record ${plan.baselined.map((b) => b.version).join(', ')} as applied without running them?`;
+        const confirmation = await confirmPlan(
+          target,
           ctx,
-          options.yes,
-          `Record migrations up to ${options.to} as applied without running them?`,
+          options,
+          { planId: plan.planId, planned: plan.baselined.length },
+          question,
         );
-        const result = await workspace.runner.baseline({ to: options.to! });
+        const result = await baselineTarget(target, { to: options.to!, ...confirmation }, principal);
         if (options.json) return printJson(ctx.output, result);
         const versions = result.baselined.map((b) => b.version).join(', ');
         ctx.output.out(
@@ -49,13 +70,15 @@ export function registerBaseline(program: Command, ctx: CliContext): void {
 }
 
 async function introspect(
-  workspace: Workspace,
+  target: Target,
   ctx: CliContext,
   options: CommonOptions & { applyPlan?: boolean; yes?: boolean },
 ): Promise<void> {
-  if (options.applyPlan)
-    await confirmProtected(workspace, ctx, options.yes, 'Record the migrations found applied as baseline rows?');
-  const result = await workspace.runner.baselineIntrospect({ applyPlan: options.applyPlan });
+  const result = await introspectTarget(
+    target,
+    { applyPlan: options.applyPlan, ...(options.yes ? { confirm: target.name } : {}) },
+    cliPrincipal(),
+  );
   if (result.results.some((r) => r.state === 'partial' || r.state === 'unknown')) ctx.exitCode = 1;
   if (options.json) return printJson(ctx.output, result);
   const colour = { applied: 'green', partial: 'red', 'not-applied': 'yellow', unknown: 'magenta' } as const;
@@ -81,23 +104,47 @@ export function registerRepair(program: Command, ctx: CliContext): void {
     .option('--mark-applied <version...>', 'record these failed migrations as applied (you completed them by hand)')
     .option('--remove-missing', 'forget applied versions that have no file')
     .option('-y, --yes', 'confirm changes to a protected environment')
-    .action(async (options: CommonOptions & { markApplied?: string[]; removeMissing?: boolean; yes?: boolean }) => {
-      const workspace = await openCliWorkspace(options, ctx);
-      await confirmProtected(workspace, ctx, options.yes, 'Repair its tracking table?');
-      const result = await workspace.runner.repair({
-        markApplied: options.markApplied,
-        removeMissing: options.removeMissing,
-      });
-      if (options.json) return printJson(ctx.output, result);
-      const parts = [
-        ['removed failed', result.removedFailed],
-        ['marked applied', result.markedApplied],
-        ['realigned checksum', result.realigned],
-        ['removed missing', result.removedMissing],
-      ] as const;
-      const done = parts.filter(([, v]) => v.length > 0).map(([label, v]) => `${label}: ${v.join(', ')}`);
-      ctx.output.out(done.length === 0 ? 'Nothing to repair.' : `Repaired — ${done.join('; ')}`);
-    });
+    .option('--plan <id>', 'repair only if the plan is still this one')
+    .option('--dry-run', 'show what would be changed, with the plan id')
+    .action(
+      async (
+        options: CommonOptions & {
+          markApplied?: string[];
+          removeMissing?: boolean;
+          yes?: boolean;
+          plan?: string;
+          dryRun?: boolean;
+        },
+      ) => {
+        const target = await openCliTarget(options, ctx);
+        const principal = cliPrincipal();
+        const request = {
+          ...(options.markApplied ? { markApplied: options.markApplied } : {}),
+          ...(options.removeMissing ? { removeMissing: true } : {}),
+        };
+        const plan = await repairTarget(target, { ...request, dryRun: true }, principal);
+        if (options.dryRun) return printJson(ctx.output, plan);
+        const changes =
+          plan.removedFailed.length + plan.markedApplied.length + plan.realigned.length + plan.removedMissing.length;
+        const confirmation = await confirmPlan(
+          target,
+          ctx,
+          options,
+          { planId: plan.planId, planned: changes },
+          'Repair its tracking table?',
+        );
+        const result = await repairTarget(target, { ...request, ...confirmation }, principal);
+        if (options.json) return printJson(ctx.output, result);
+        const parts = [
+          ['removed failed', result.removedFailed],
+          ['marked applied', result.markedApplied],
+          ['realigned checksum', result.realigned],
+          ['removed missing', result.removedMissing],
+        ] as const;
+        const done = parts.filter(([, v]) => v.length > 0).map(([label, v]) => `${label}: ${v.join(', ')}`);
+        ctx.output.out(done.length === 0 ? 'Nothing to repair.' : `Repaired — ${done.join('; ')}`);
+      },
+    );
 }
 
 export function registerValidate(program: Command, ctx: CliContext): void {
@@ -105,7 +152,8 @@ export function registerValidate(program: Command, ctx: CliContext): void {
     .description('check file names, SQL syntax, transaction rules and applied checksums')
     .option('--offline', 'check the files only, without a database')
     .action(async (options: CommonOptions & { offline?: boolean }) => {
-      const result = await (await createRunner(options, ctx)).validate({ offline: options.offline });
+      const target = await openCliTarget(options, ctx, { database: options.offline ? 'optional' : 'required' });
+      const result = await target.runner.validate({ offline: options.offline });
       if (!result.ok) ctx.exitCode = 1;
       if (options.json) return printJson(ctx.output, result);
       if (result.ok)
@@ -125,9 +173,8 @@ export function registerHistory(program: Command, ctx: CliContext): void {
     .option('--limit <n>', 'how many events (default 50)')
     .option('--before <id>', 'only events older than this id (pagination)')
     .action(async (options: CommonOptions & { limit?: string; before?: string }) => {
-      const events = await (
-        await createRunner(options, ctx)
-      ).history({
+      const { runner } = await openCliTarget(options, ctx);
+      const events = await runner.history({
         limit: parseInteger(options.limit, '--limit', 1),
         before: parseInteger(options.before, '--before', 1),
       });

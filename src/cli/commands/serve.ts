@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
 import type pg from 'pg';
 import { createPool } from '../../db/connect.js';
-import { environmentNames, resolveEnvironment } from '../../config/resolve.js';
-import { runnerFor } from '../../environments/workspace.js';
-import type { MigrationRunner } from '../../runner/runner.js';
-import type { BackupService } from '../../backups/service.js';
-import { backupServiceFor } from '../../backups/for-workspace.js';
-import { addCommonOptions, openCliWorkspace, parseInteger, type CliContext, type CommonOptions } from '../context.js';
+import { loadConfig } from '../../config/load.js';
+import { openTarget, openTargets, type Target } from '../../app/target.js';
+import { resolveTokens } from '../../app/tokens.js';
+import { OgelError } from '../../errors.js';
+import { addCommonOptions, overridesFrom, parseInteger, type CliContext, type CommonOptions } from '../context.js';
 
 /** Connections kept open per environment for reports. */
 const READ_POOL_SIZE = 4;
@@ -22,77 +21,54 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--port <port>', 'port (default: $PORT or 8080)')
     .option('--host <host>', 'interface to listen on', '0.0.0.0')
     .action(async (options: ServeOptions) => {
-      const workspace = await openCliWorkspace({ ...options, json: true }, ctx, false, 'http');
-      // One runner per configured environment, so the dashboard shows them all; else just this database.
-      const runners = new Map<string, MigrationRunner>();
-      const backups = new Map<string, BackupService>();
-      const protectedEnvironments = new Set<string>();
+      const port = parseInteger(options.port ?? ctx.env.PORT ?? '8080', options.port ? '--port' : 'PORT', 0)!;
+      if (port > 65535) throw new OgelError('USAGE', `--port must be at most 65535 (got ${port})`);
+      const loaded = await loadConfig(ctx.cwd, options.config ?? ctx.env.OGEL_MIGRATE_CONFIG);
+      const context = { env: ctx.env, cwd: ctx.cwd, clientName: 'http', database: 'required' as const };
+      // Every configured environment, each with its own settings; or the one database the flags name.
+      const overrides = overridesFrom(options);
+      const envName = options.env ?? ctx.env.OGEL_MIGRATE_ENV;
+      let targets: Map<string, Target>;
+      if (loaded.config.environments && !options.databaseUrl) {
+        const { databaseUrl: _url, ...shared } = overrides;
+        const opened = openTargets(loaded, shared, context);
+        for (const { name, error } of opened.skipped) ctx.output.err(`environment ${name} skipped: ${error.message}`);
+        targets = opened.targets;
+        if (targets.size === 0) throw new OgelError('CONFIG_INVALID', 'No environment could be opened (see above)');
+      } else {
+        const target = openTarget(loaded, envName, overrides, context);
+        targets = new Map([[target.name, target]]);
+      }
       // Reports (status, history, the dashboard's polling) share a few kept-open connections per environment;
       // runs still open their own (see MigrationRunnerOptions.pool).
       const pools: pg.Pool[] = [];
-      const withReadPool = (name: string, runner: MigrationRunner, url: string | undefined): MigrationRunner => {
-        if (!url) return runner;
-        const pool = createPool(url, {
+      for (const [name, target] of targets) {
+        const pool = createPool(target.runnerOptions.databaseUrl!, {
           max: READ_POOL_SIZE,
           applicationName: `ogel-migrate http reads p=${process.pid}`,
           onError: (error) => ctx.output.err(`environment ${name}: a pooled connection was lost: ${error.message}`),
         });
         pools.push(pool);
-        return runner.withPool(pool);
-      };
-      const names = environmentNames(workspace.loaded.config);
-      const defaultEnvironment =
-        workspace.environment?.name ??
-        (names.length > 0 && !options.databaseUrl ? (workspace.loaded.config.defaultEnv ?? names[0]!) : 'default');
-      if (names.length > 0 && !options.databaseUrl) {
-        for (const name of names) {
-          try {
-            const environment = resolveEnvironment(workspace.loaded, name, ctx.env);
-            const runner = runnerFor(workspace, environment);
-            runners.set(name, withReadPool(name, runner, environment.databaseUrl));
-            backups.set(
-              name,
-              backupServiceFor(
-                {
-                  ...workspace,
-                  runner,
-                  environment,
-                  runnerOptions: { ...workspace.runnerOptions, databaseUrl: environment.databaseUrl },
-                },
-                ctx.env,
-                ctx.cwd,
-              ),
-            );
-            if (environment.protected) protectedEnvironments.add(name);
-          } catch (error) {
-            ctx.output.err(`environment ${name} skipped: ${(error as Error).message}`);
-          }
-        }
-      } else {
-        runners.set(
-          defaultEnvironment,
-          withReadPool(defaultEnvironment, workspace.runner, workspace.runnerOptions.databaseUrl),
-        );
-        if (workspace.runnerOptions.databaseUrl)
-          backups.set(defaultEnvironment, backupServiceFor(workspace, ctx.env, ctx.cwd));
+        targets.set(name, { ...target, runner: target.runner.withPool(pool) });
       }
-      const port = parseInteger(options.port ?? ctx.env.PORT ?? '8080', '--port')!;
+      const tokens = resolveTokens(loaded, ctx.env);
+      const defaultEnvironment = envName ?? loaded.config.defaultEnv;
       const { startServer } = await import('../../http/serve.js');
       const server = await startServer({
-        runners,
-        backups,
-        defaultEnvironment: runners.has(defaultEnvironment) ? defaultEnvironment : [...runners.keys()][0]!,
-        protectedEnvironments,
+        targets,
+        ...(defaultEnvironment && targets.has(defaultEnvironment) ? { defaultEnvironment } : {}),
         port,
         host: options.host,
-        adminToken: ctx.env.OGEL_MIGRATE_TOKEN,
-        readToken: ctx.env.OGEL_MIGRATE_READ_TOKEN,
+        tokens,
+      }).catch(async (error: unknown) => {
+        await Promise.all(pools.map((pool) => pool.end()));
+        throw error;
       });
       ctx.output.err(
-        `ogel-migrate serving ${[...runners.keys()].join(', ')} on ${server.url} (dashboard: ${server.url}/)`,
+        `ogel-migrate serving ${[...targets.keys()].join(', ')} on ${server.url} (dashboard: ${server.url}/)`,
       );
       if (server.generatedToken)
-        ctx.output.err(`No OGEL_MIGRATE_TOKEN set: generated admin token (shown once): ${server.state.adminToken}`);
+        ctx.output.err(`No OGEL_MIGRATE_TOKEN set: generated admin token (shown once): ${server.generatedToken}`);
       await new Promise<void>((resolve) => {
         const stop = () =>
           void server

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { addCommonOptions, createRunner, type CliContext, type CommonOptions } from '../context.js';
+import { addCommonOptions, openCliTarget, type CliContext, type CommonOptions } from '../context.js';
 import { formatStatus } from '../format-status.js';
 import { statusJson } from '../../core/status-json.js';
 import { printJson } from '../output.js';
@@ -12,7 +12,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .description('show every migration and its state (applied, pending, modified, missing, failed)')
     .option('--check', `exit ${CHECK_FAILED_EXIT} when anything is pending, modified, missing or failed (for CI)`)
     .action(async (options: CommonOptions & { check?: boolean }) => {
-      const report = await (await createRunner(options, ctx)).status();
+      const report = await (await openCliTarget(options, ctx)).runner.status();
       if (options.json) printJson(ctx.output, statusJson(report));
       else ctx.output.out(formatStatus(ctx.output, report));
       const { pending, modified, missing, failed } = report.counts;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { VerifyOutcome, VerifyReport } from '../../verify/verify.js';
-import { addCommonOptions, openCliWorkspace, parseInteger, type CliContext, type CommonOptions } from '../context.js';
+import { addCommonOptions, openCliTarget, parseInteger, type CliContext, type CommonOptions } from '../context.js';
 import { DEFAULT_VERIFY_JOBS } from '../../verify/run-verify.js';
 import { paint, printJson, type Colour } from '../output.js';
 
@@ -37,7 +37,7 @@ export function registerVerify(program: Command, ctx: CliContext): void {
       `scratch databases testing segments in parallel (default ${DEFAULT_VERIFY_JOBS}; 1 = one connection)`,
     )
     .action(async (options: VerifyOptions) => {
-      const { runner } = await openCliWorkspace(options, ctx);
+      const { runner } = await openCliTarget(options, ctx, { database: options.embedded ? 'optional' : 'required' });
       const report = await runner.verify({
         ...(options.from ? { from: options.from } : {}),
         ...(options.schemaFrom ? { schemaFrom: options.schemaFrom } : {}),

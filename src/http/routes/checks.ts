@@ -1,31 +1,39 @@
 import type { Hono } from 'hono';
-import { z } from 'zod';
-import type { Role } from '../auth.js';
-import { envQuery } from '../schemas.js';
-import { runnerFor } from '../runners.js';
+import { ROUTES } from '../../contract/routes.js';
+import type { AuthVariables } from '../auth.js';
+import { implement } from '../implement.js';
 import { trackRun, type ServerState } from '../state.js';
-import { readBody, readQuery } from '../validate.js';
+import { targetFor } from '../targets.js';
 
 /**
- * Checks that need a scratch database: drift (read) and the rollback test (admin, since it creates databases).
- * The last rollback-test report per environment is kept so the dashboard can show it before a rollback.
+ * Checks that need a scratch database: drift (read) and the rollback test (admin, since it runs every
+ * migration). Concurrent drift requests for one environment share one check, so a read token cannot make the
+ * server create scratch databases faster than one per environment at a time.
  */
-export function checkRoutes(app: Hono<{ Variables: { role: Role } }>, state: ServerState): void {
-  app.get('/drift', async (c) => {
-    const { runner } = runnerFor(state, readQuery(c, envQuery).env);
-    return c.json(await runner.drift());
+export function checkRoutes(app: Hono<{ Variables: AuthVariables }>, state: ServerState): void {
+  implement(app, state, ROUTES.drift, async ({ query, principal }) => {
+    const target = targetFor(state, query.env, principal, 'read');
+    let running = state.driftInFlight.get(target.name);
+    if (!running) {
+      running = trackRun(state, target.runner.drift());
+      state.driftInFlight.set(target.name, running);
+      void running
+        .then((report) => state.lastDrift.set(target.name, report.drifted))
+        .catch(() => {})
+        .finally(() => state.driftInFlight.delete(target.name));
+    }
+    return running;
   });
 
-  app.get('/verify', (c) => {
-    const { env } = runnerFor(state, readQuery(c, envQuery).env);
-    return c.json({ report: state.lastVerify.get(env) ?? null });
+  implement(app, state, ROUTES.lastVerify, ({ query, principal }) => {
+    const target = targetFor(state, query.env, principal, 'read');
+    return { report: state.lastVerify.get(target.name) ?? null };
   });
 
-  app.post('/verify', async (c) => {
-    const { env, runner } = runnerFor(state, readQuery(c, envQuery).env);
-    await readBody(c, z.strictObject({}));
-    const report = await trackRun(state, runner.verify());
-    state.lastVerify.set(env, report);
-    return c.json({ report });
+  implement(app, state, ROUTES.verify, async ({ query, principal }) => {
+    const target = targetFor(state, query.env, principal, 'write');
+    const report = await trackRun(state, target.runner.verify());
+    state.lastVerify.set(target.name, report);
+    return { report };
   });
 }

@@ -1,72 +1,94 @@
 import type { Hono } from 'hono';
+import { visibleTo } from '../../app/access.js';
+import { summarizeTargets } from '../../app/summary.js';
 import { statusJson } from '../../core/status-json.js';
-import { OgelError } from '../../errors.js';
 import { normalizeVersion } from '../../core/version.js';
-import type { Role } from '../auth.js';
-import { envQuery, historyQuery, versionParam } from '../schemas.js';
-import { runnerFor } from '../runners.js';
-import type { ServerState } from '../state.js';
-import { readQuery } from '../validate.js';
-import { ensureParser } from '../../sql/parser.js';
+import { version as versionSchema } from '../../contract/common.js';
+import { ROUTES } from '../../contract/routes.js';
+import { OgelError } from '../../errors.js';
 import { lintTargets } from '../../runner/lint-migrations.js';
+import { ensureParser } from '../../sql/parser.js';
+import type { AuthVariables } from '../auth.js';
+import { implement } from '../implement.js';
+import type { ServerState } from '../state.js';
+import { targetFor } from '../targets.js';
 
-/** Read-only endpoints: status, history, lock holder, one migration's SQL and events, the session. */
-export function readRoutes(app: Hono<{ Variables: { role: Role } }>, state: ServerState): void {
-  app.get('/session', (c) =>
-    c.json({
-      role: c.get('role'),
-      environments: [...state.runners.keys()],
-      defaultEnvironment: state.defaultEnvironment,
-      protectedEnvironments: [...state.protectedEnvironments],
-    }),
-  );
+/** SQL above this size is sent cut and not linted: a 50 MB data migration must not stall the server. */
+const DETAIL_LIMIT_BYTES = 1024 * 1024;
 
-  app.get('/status', async (c) => {
-    const { runner } = runnerFor(state, readQuery(c, envQuery).env);
-    return c.json(statusJson(await runner.status()));
+/** Read-only endpoints: the session, the overview, status, history, the lock holder, one migration. */
+export function readRoutes(app: Hono<{ Variables: AuthVariables }>, state: ServerState): void {
+  implement(app, state, ROUTES.session, ({ principal }) => {
+    const names = visibleTo(principal!, state.targets.keys());
+    return {
+      role: principal!.role,
+      actor: principal!.actor,
+      environments: names.map((name) => {
+        const target = state.targets.get(name)!;
+        return { name, protected: target.protected, after: target.upstream, writable: principal!.role === 'admin' };
+      }),
+      defaultEnvironment:
+        state.defaultEnvironment !== null && names.includes(state.defaultEnvironment)
+          ? state.defaultEnvironment
+          : (names[0] ?? null),
+    };
   });
 
-  app.get('/history', async (c) => {
-    const query = readQuery(c, historyQuery);
-    const { runner } = runnerFor(state, query.env);
+  implement(app, state, ROUTES.environments, async ({ principal }) => ({
+    environments: await summarizeTargets(state.targets, principal!, state.lastDrift),
+  }));
+
+  implement(app, state, ROUTES.status, async ({ query, principal }) => {
+    const target = targetFor(state, query.env, principal, 'read');
+    return statusJson(await target.runner.status());
+  });
+
+  implement(app, state, ROUTES.history, async ({ query, principal }) => {
+    const target = targetFor(state, query.env, principal, 'read');
     const limit = query.limit ?? 50;
-    const events = await runner.history({
+    const events = await target.runner.history({
       limit,
       ...(query.before ? { before: query.before } : {}),
       ...(query.event ? { event: query.event } : {}),
       ...(query.outcome ? { outcome: query.outcome } : {}),
       ...(query.version ? { version: query.version } : {}),
     });
-    return c.json({ events, nextBefore: events.length === limit ? events.at(-1)!.id : null });
+    return { events, nextBefore: events.length === limit ? events.at(-1)!.id : null };
   });
 
-  app.get('/lock', async (c) => {
-    const { runner } = runnerFor(state, readQuery(c, envQuery).env);
-    return c.json({ holder: await runner.lockHolder() });
-  });
+  implement(app, state, ROUTES.lock, async ({ query, principal }) => ({
+    holder: await targetFor(state, query.env, principal, 'read').runner.lockHolder(),
+  }));
 
-  app.get('/migrations/:version', async (c) => {
-    const parsed = versionParam.safeParse(c.req.param('version'));
-    if (!parsed.success) throw new OgelError('USAGE', 'version must be digits, e.g. 008');
-    const { runner } = runnerFor(state, readQuery(c, envQuery).env);
+  implement(app, state, ROUTES.migration, async ({ query, principal, c }) => {
+    const parsed = versionSchema.safeParse(c.req.param('version'));
+    if (!parsed.success) throw new OgelError('USAGE', 'version must be digits, e.g. 008', { param: 'version' });
+    const { runner } = targetFor(state, query.env, principal, 'read');
     const report = await runner.status();
     const entry = report.migrations.find((m) => normalizeVersion(m.version) === normalizeVersion(parsed.data));
-    if (!entry) throw new OgelError('NOT_FOUND', `No migration ${parsed.data}`);
+    if (!entry) throw new OgelError('NOT_FOUND', `No migration ${parsed.data}`, { version: parsed.data });
     const events = await runner.history({ limit: 100, version: entry.version });
-    await ensureParser();
-    const lint = entry.migration
-      ? lintTargets([{ migration: entry.migration, modified: entry.state === 'modified' }], undefined, false).findings
-      : [];
-    return c.json({
+    const migration = entry.migration;
+    const size = (migration?.upSql.length ?? 0) + (migration?.downSql?.length ?? 0);
+    const truncated = size > DETAIL_LIMIT_BYTES;
+    const cut = (sql: string | undefined) =>
+      sql === undefined ? null : truncated ? sql.slice(0, DETAIL_LIMIT_BYTES / 2) : sql;
+    let lint: ReturnType<typeof lintTargets>['findings'] = [];
+    if (migration && !truncated) {
+      await ensureParser();
+      lint = lintTargets([{ migration, modified: entry.state === 'modified' }], undefined, false).findings;
+    }
+    return {
       version: entry.version,
       name: entry.name,
       state: entry.state,
-      file: entry.migration?.file ?? null,
-      up: entry.migration?.upSql ?? null,
-      downFile: entry.migration?.downFile ?? null,
-      down: entry.migration?.downSql ?? null,
+      file: migration?.file ?? null,
+      up: cut(migration?.upSql),
+      downFile: migration?.downFile ?? null,
+      down: cut(migration?.downSql),
+      truncated,
       events,
       lint,
-    });
+    };
   });
 }

@@ -1,45 +1,93 @@
 import type { Hono } from 'hono';
+import { baselineTarget, migrateTarget, repairTarget, rollbackTarget } from '../../app/operations.js';
+import { planRestore } from '../../app/restore.js';
+import { ROUTES } from '../../contract/routes.js';
 import { OgelError } from '../../errors.js';
-import type { Role } from '../auth.js';
-import { migrateBody, rollbackBody, runQuery } from '../schemas.js';
-import { runnerFor } from '../runners.js';
+import type { AuthVariables } from '../auth.js';
+import { implement } from '../implement.js';
 import { trackRun, type ServerState } from '../state.js';
-import { readBody, readQuery } from '../validate.js';
+import { targetFor } from '../targets.js';
 
 /**
- * POST /migrate and /rollback. Without `?wait=true` a run that finds the lock taken fails at once with 409
- * (who holds it, since when); with it, the request waits up to the configured lock wait.
+ * GET /plan and the changing runs, each a call to the application layer's guarded operation with the caller
+ * as principal: every rule (promotion, protection, backups, token scopes) is decided there, as for the CLI.
+ * Without `?wait=true` a run that finds the lock taken fails at once with 409 (who holds it, since when).
  */
-export function runRoutes(app: Hono<{ Variables: { role: Role } }>, state: ServerState): void {
+export function runRoutes(app: Hono<{ Variables: AuthVariables }>, state: ServerState): void {
   const refuseWhileStopping = () => {
     if (state.shuttingDown)
       throw new OgelError('DB_CONNECTION', 'The server is shutting down; retry on another replica');
   };
+  const lockWait = (wait: 'true' | 'false' | undefined) => (wait === 'true' ? {} : { lockWaitMs: 0 });
 
-  app.post('/migrate', async (c) => {
-    const query = readQuery(c, runQuery);
-    const body = await readBody(c, migrateBody);
-    refuseWhileStopping();
-    const { runner } = runnerFor(state, query.env);
-    const run = runner.migrate({
-      ...(body.to ? { to: body.to } : {}),
-      dryRun: body.dryRun,
-      ...(query.wait === 'true' ? {} : { lockWaitMs: 0 }),
-    });
-    return c.json(await trackRun(state, run));
+  implement(app, state, ROUTES.plan, async ({ query, principal }) => {
+    const target = targetFor(state, query.env, principal, 'read');
+    const flag = (value: 'true' | 'false' | undefined) => value === 'true';
+    switch (query.operation ?? 'migrate') {
+      case 'migrate':
+        return migrateTarget(
+          target,
+          {
+            dryRun: true,
+            ...(query.to ? { to: query.to } : {}),
+            outOfOrder: flag(query.outOfOrder),
+            ignoreMissing: flag(query.ignoreMissing),
+          },
+          principal!,
+        );
+      case 'rollback':
+        return rollbackTarget(
+          target,
+          { dryRun: true, ...(query.to ? { to: query.to } : {}), ...(query.steps ? { steps: query.steps } : {}) },
+          principal!,
+        );
+      case 'repair':
+        return repairTarget(target, { dryRun: true }, principal!);
+      case 'baseline':
+        if (!query.to) throw new OgelError('USAGE', 'operation=baseline needs to=<version>', { param: 'to' });
+        return baselineTarget(target, { dryRun: true, to: query.to }, principal!);
+      case 'restore':
+        if (!query.backup) throw new OgelError('USAGE', 'operation=restore needs backup=<id>', { param: 'backup' });
+        return planRestore(target, { backupId: query.backup }, principal!);
+    }
   });
 
-  app.post('/rollback', async (c) => {
-    const query = readQuery(c, runQuery);
-    const body = await readBody(c, rollbackBody);
+  implement(app, state, ROUTES.migrate, async ({ query, body, principal }) => {
     refuseWhileStopping();
-    const { runner } = runnerFor(state, query.env);
-    const run = runner.rollback({
-      ...(body.steps !== undefined ? { steps: body.steps } : {}),
-      ...(body.to !== undefined ? { to: body.to } : {}),
-      dryRun: body.dryRun,
-      ...(query.wait === 'true' ? {} : { lockWaitMs: 0 }),
-    });
-    return c.json(await trackRun(state, run));
+    const target = targetFor(state, query.env, principal, 'write');
+    const { force, backup, ...rest } = body;
+    const request = {
+      ...rest,
+      ...(force ? { forceReason: force.reason } : {}),
+      ...(backup === false ? { skipBackup: true } : {}),
+      ...lockWait(query.wait),
+    };
+    return trackRun(state, migrateTarget(target, request, principal!));
+  });
+
+  implement(app, state, ROUTES.rollback, async ({ query, body, principal }) => {
+    refuseWhileStopping();
+    const target = targetFor(state, query.env, principal, 'write');
+    const { backup, ...rest } = body;
+    return trackRun(
+      state,
+      rollbackTarget(
+        target,
+        { ...rest, ...(backup === false ? { skipBackup: true } : {}), ...lockWait(query.wait) },
+        principal!,
+      ),
+    );
+  });
+
+  implement(app, state, ROUTES.repair, async ({ query, body, principal }) => {
+    refuseWhileStopping();
+    const target = targetFor(state, query.env, principal, 'write');
+    return trackRun(state, repairTarget(target, { ...body, ...lockWait(query.wait) }, principal!));
+  });
+
+  implement(app, state, ROUTES.baseline, async ({ query, body, principal }) => {
+    refuseWhileStopping();
+    const target = targetFor(state, query.env, principal, 'write');
+    return trackRun(state, baselineTarget(target, { ...body, ...lockWait(query.wait) }, principal!));
   });
 }
