@@ -3,7 +3,7 @@ import type { StatusReport } from '../core/status.js';
 import type { LockHolder } from '../db/advisory-lock.js';
 import { maskUrl } from '../db/url.js';
 import { authorize, type Principal } from './access.js';
-import type { Target } from './target.js';
+import { settingsOf, type Target } from './target.js';
 
 /** One environment at a glance: what the dashboard's cards show. */
 export interface EnvironmentSummary {
@@ -11,6 +11,7 @@ export interface EnvironmentSummary {
   protected: boolean;
   after: string | null;
   writable: boolean;
+  settings: ReturnType<typeof settingsOf>;
   status: Pick<StatusReport, 'table' | 'current' | 'counts'> | null;
   /** Versions the upstream applied that this environment has not: it lags behind. */
   behind: string[];
@@ -56,7 +57,13 @@ export async function summarizeTargets(
       } catch {
         writable = false;
       }
-      const base = { name: target.name, protected: target.protected, after: target.upstream, writable };
+      const base = {
+        name: target.name,
+        protected: target.protected,
+        after: target.upstream,
+        writable,
+        settings: settingsOf(target),
+      };
       try {
         const [report, lock] = await Promise.all([reportOf(target), target.runner.lockHolder()]);
         const upstream = target.upstream ? targets.get(target.upstream) : undefined;

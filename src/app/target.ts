@@ -6,6 +6,8 @@ import { configPath, environmentNames, resolveEnvironment, type ResolvedEnvironm
 import { OgelError } from '../errors.js';
 import { MigrationRunner, type MigrationRunnerOptions } from '../runner/runner.js';
 import { sameDatabase } from '../db/url.js';
+import { DEFAULT_EXECUTION } from '../db/execute-script.js';
+import { DEFAULT_LOCK_WAIT_MS } from '../runner/runner.js';
 
 /** Settings given on the command line or in a request; they win over the environment and the config file. */
 export interface Overrides {
@@ -152,6 +154,22 @@ export function openTargets(
     }
   }
   return { targets, skipped };
+}
+
+/** The settings a target's runs use, as every surface reports them. */
+export function settingsOf(target: Target): {
+  lockTimeoutMs: number;
+  statementTimeoutMs: number | null;
+  lockWaitMs: number;
+  backupPolicy: BackupPolicy;
+} {
+  const o = target.runnerOptions;
+  return {
+    lockTimeoutMs: o.lockTimeoutMs ?? DEFAULT_EXECUTION.lockTimeoutMs,
+    statementTimeoutMs: o.statementTimeoutMs ?? null,
+    lockWaitMs: o.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
+    backupPolicy: target.backupPolicy,
+  };
 }
 
 /** The environment this target follows (`after`), with that environment's own settings. */

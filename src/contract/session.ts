@@ -14,6 +14,13 @@ export const environmentInfo = z.strictObject({
   after: z.string().nullable(),
   /** Whether the caller's token may change it. */
   writable: z.boolean(),
+  /** The settings its runs use (the environment's own, else the config file's, else the defaults). */
+  settings: z.strictObject({
+    lockTimeoutMs: z.number(),
+    statementTimeoutMs: z.number().nullable(),
+    lockWaitMs: z.number(),
+    backupPolicy: z.enum(['always', 'destructive', 'never']),
+  }),
 });
 
 export const sessionResponse = z.strictObject({

@@ -59,6 +59,9 @@ import type {
 
 export type * from './types.js';
 
+/** How long a run waits for another run's migration lock unless told otherwise. */
+export const DEFAULT_LOCK_WAIT_MS = 60_000;
+
 /**
  * Applies, reverts and reports migrations. The CLI, the HTTP service and the dashboard are thin shells over
  * this class; every mutating operation holds a session-level advisory lock and re-reads the tracking table
@@ -96,7 +99,7 @@ export class MigrationRunner {
       lockRetries: options.lockRetries ?? DEFAULT_EXECUTION.lockRetries,
       retryBaseMs: options.retryBaseMs ?? DEFAULT_EXECUTION.retryBaseMs,
     };
-    this.lockWaitMs = options.lockWaitMs ?? 60_000;
+    this.lockWaitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
   }
 
   /** Files joined with the tracking table. Read-only: takes no lock and creates nothing. */

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, query } from '../harness/db.js';
 import { writeMigrations } from '../harness/migrations.js';
 import { ADMIN, READ, startTestServer } from '../harness/server.js';
+import { ROUTES } from '../../src/contract/routes.js';
 
 const files = {
   '001_a.sql': 'CREATE TABLE a (id int);',
@@ -218,8 +219,27 @@ describe('HTTP service', () => {
     const openapi = await (await server.fetch('/openapi.json')).json();
     expect(openapi.openapi).toBe('3.1.0');
     expect(Object.keys(openapi.paths)).toEqual(
-      expect.arrayContaining(['/migrate', '/rollback', '/status', '/history', '/events', '/metrics']),
+      expect.arrayContaining([
+        '/migrate',
+        '/rollback',
+        '/status',
+        '/history',
+        '/events',
+        '/metrics',
+        '/plan',
+        '/environments',
+      ]),
     );
+    // Generated from the contract: every route is there, every success has a schema, every body its schema.
+    for (const spec of Object.values(ROUTES)) {
+      const operation = openapi.paths[spec.path.replace(/:(\w+)/g, '{$1}')][spec.method.toLowerCase()];
+      const content = Object.values(operation.responses['200'].content) as Array<{ schema: object }>;
+      expect(content[0]!.schema, `${spec.method} ${spec.path}`).toBeTypeOf('object');
+      if ('body' in spec) expect(operation.requestBody.content['application/json'].schema).toBeTypeOf('object');
+    }
+    expect(openapi.paths['/migrate'].post.responses['428'].description).toContain('CONFIRMATION_REQUIRED');
+    const migrateSchema = openapi.paths['/migrate'].post.responses['200'].content['application/json'].schema;
+    expect(migrateSchema.required).toEqual(expect.arrayContaining(['planId', 'review', 'backup', 'applied']));
   });
 
   it('SSE streams the run in order', async () => {

@@ -1,37 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { LOCK_CLASS, lockObjectId } from '../../src/db/advisory-lock.js';
-import { BIN, BUN } from '../harness/cli.js';
+import { BUN } from '../harness/cli.js';
+import { serve } from '../harness/serve-process.js';
 import { createTestDatabase, query } from '../harness/db.js';
 import { writeMigrations } from '../harness/migrations.js';
 
 const TOKEN = 'serve-process-test-token';
-
-/** Starts `ogel-migrate serve` as a real process and waits for the URL it prints. */
-async function serve(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  runtime: string[] = [process.execPath],
-  ready = /on (http:\/\/\S+) \(dashboard/,
-): Promise<{ child: ChildProcess; url: string; stderr: () => string; exit: Promise<number | null> }> {
-  const [command, ...prefix] = runtime;
-  const child = spawn(command!, [...prefix, BIN, 'serve', '--port', '0', '--host', '127.0.0.1', ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      const match = /on (http:\/\/\S+) \(dashboard/.exec(stderr);
-      if (match && ready.test(stderr)) resolve(match[1]!);
-    });
-    void exit.then(() => reject(new Error(`serve exited: ${stderr}`)));
-  });
-  return { child, url, stderr: () => stderr, exit };
-}
 
 describe('ogel-migrate serve (process)', () => {
   it('SIGTERM mid-run: the migration finishes, the process exits 0, nothing half-applied', async () => {

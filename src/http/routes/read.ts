@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import { visibleTo } from '../../app/access.js';
 import { summarizeTargets } from '../../app/summary.js';
+import { settingsOf } from '../../app/target.js';
 import { statusJson } from '../../core/status-json.js';
 import { normalizeVersion } from '../../core/version.js';
 import { version as versionSchema } from '../../contract/common.js';
@@ -25,7 +26,13 @@ export function readRoutes(app: Hono<{ Variables: AuthVariables }>, state: Serve
       actor: principal!.actor,
       environments: names.map((name) => {
         const target = state.targets.get(name)!;
-        return { name, protected: target.protected, after: target.upstream, writable: principal!.role === 'admin' };
+        return {
+          name,
+          protected: target.protected,
+          after: target.upstream,
+          writable: principal!.role === 'admin',
+          settings: settingsOf(target),
+        };
       }),
       defaultEnvironment:
         state.defaultEnvironment !== null && names.includes(state.defaultEnvironment)
