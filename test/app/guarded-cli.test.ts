@@ -89,7 +89,7 @@ describe('guarded operations through the CLI', () => {
   });
 
   it('--force-promotion with a reason is recorded; a URL that is prod’s keeps prod’s rules', async () => {
-    const { p, cli, json } = await project();
+    const { p, json } = await project();
     const forced = await json(['migrate', '--env', 'staging', '--force-promotion', 'hotfix INC-7']);
     expect(forced.code).toBe(0);
     expect(forced.body.forced).toMatchObject({ reason: 'hotfix INC-7' });
