@@ -1,7 +1,8 @@
 // Shared helpers for the benchmarks: a private PostgreSQL, fresh databases, timing and reporting.
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../dist/db/embedded.js';
@@ -124,3 +125,17 @@ export function report(name, title, rows, extra = {}) {
 export const ms = (value) => (value === null || value === undefined ? 'n/a' : `${Math.round(value)} ms`);
 export const ratio = (value, floor) =>
   value === null || value === undefined ? 'n/a' : `${(value / floor).toFixed(2)}x`;
+
+/** The history verify is measured on: `count` migrations, each a table with a primary key and an index, with its down. */
+export function tableHistory(count, prefix) {
+  const dir = mkdtempSync(join(os.tmpdir(), prefix));
+  for (let i = 1; i <= count; i++) {
+    const v = String(i).padStart(4, '0');
+    writeFileSync(
+      join(dir, `${v}_m${i}.sql`),
+      `CREATE TABLE t${i} (id bigint PRIMARY KEY, name text NOT NULL DEFAULT '');\nCREATE INDEX t${i}_name_idx ON t${i} (name);`,
+    );
+    writeFileSync(join(dir, `${v}_m${i}.down.sql`), `DROP TABLE t${i};`);
+  }
+  return dir;
+}

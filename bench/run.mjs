@@ -8,7 +8,9 @@ const BENCHES = {
   'live-traffic': () => import('./live-traffic.mjs'),
   http: () => import('./http.mjs'),
   verify: () => import('./verify.mjs'),
+  jit: () => import('./jit.mjs'),
   backup: () => import('./backup.mjs'),
+  fleet: () => import('./fleet.mjs'),
 };
 
 const wanted = process.argv.slice(2);

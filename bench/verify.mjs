@@ -1,6 +1,5 @@
 // Rollback testing cost: `verify` of 200 generated migrations (each with its down) over a plain apply.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { MigrationRunner } from '../dist/index.js';
@@ -8,20 +7,12 @@ import { DEFAULT_EXECUTION, runUntracked } from '../dist/db/execute-script.js';
 import { ensureParser } from '../dist/sql/parser.js';
 import { prepareScript } from '../dist/sql/prepare-script.js';
 import { createScratchOnServer } from '../dist/verify/scratch.js';
-import { freshDatabase, interleaved, ms, report } from './lib.mjs';
+import { freshDatabase, interleaved, ms, report, tableHistory } from './lib.mjs';
 
 const COUNT = Number(process.env.BENCH_VERIFY_COUNT ?? 200);
 
 export default async function verifyBench() {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-verify-'));
-  for (let i = 1; i <= COUNT; i++) {
-    const v = String(i).padStart(4, '0');
-    writeFileSync(
-      join(dir, `${v}_m${i}.sql`),
-      `CREATE TABLE t${i} (id bigint PRIMARY KEY, name text NOT NULL DEFAULT '');\nCREATE INDEX t${i}_name_idx ON t${i} (name);`,
-    );
-    writeFileSync(join(dir, `${v}_m${i}.down.sql`), `DROP TABLE t${i};`);
-  }
+  const dir = tableHistory(COUNT, 'bench-verify-');
   const serverUrl = await freshDatabase('vserver');
   const { apply, floor, verify, sequential } = await interleaved(7, {
     apply: {

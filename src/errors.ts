@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'CONFIG_INVALID'
   | 'INVALID_DATABASE_URL'
   | 'INVALID_MIGRATION_FILES'
+  | 'UNKNOWN_PLACEHOLDER'
   | 'SQL_SYNTAX'
   | 'TRANSACTION_CONTROL_IN_TRANSACTIONAL_MIGRATION'
   | 'CHECKSUM_MISMATCH'
@@ -19,6 +20,10 @@ export type ErrorCode =
   | 'UNKNOWN_VERSION'
   | 'LOCK_TIMEOUT'
   | 'DB_CONNECTION'
+  | 'DEADLOCK'
+  | 'STATEMENT_TIMEOUT'
+  | 'INSUFFICIENT_PRIVILEGE'
+  | 'INTERRUPTED'
   | 'NOT_FOUND'
   | 'CONFIRMATION_REQUIRED'
   | 'PLAN_CHANGED'
@@ -29,7 +34,10 @@ export type ErrorCode =
   | 'LINT_FAILED'
   | 'BACKUP_FAILED'
   | 'RESTORE_FAILED'
+  | 'STORE_FAILED'
   | 'TOOL_VERSION_MISMATCH'
+  /** import --database-url: the peer tool's own history shows a failed or dirty migration. */
+  | 'PEER_STATE_DIRTY'
   | 'INTERNAL';
 
 /** Where in a migration file an error happened (1-based line and column). */
@@ -63,6 +71,7 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'CONFIG_INVALID',
   'INVALID_DATABASE_URL',
   'INVALID_MIGRATION_FILES',
+  'UNKNOWN_PLACEHOLDER',
   'SQL_SYNTAX',
   'TRANSACTION_CONTROL_IN_TRANSACTIONAL_MIGRATION',
   'UNKNOWN_VERSION',
@@ -91,14 +100,31 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   OUT_OF_ORDER: 409,
   FAILED_MIGRATION_PRESENT: 409,
   DOWN_MISSING: 409,
+  PEER_STATE_DIRTY: 409,
   MIGRATION_FAILED: 422,
+  // The backup cannot be restored as it is (corrupt, truncated, pg_restore refused it): nothing was changed.
+  RESTORE_FAILED: 422,
   ROLLBACK_FAILED: 422,
   VERIFY_FAILED: 422,
   LINT_FAILED: 422,
   INVALID_MIGRATION_FILES: 422,
+  UNKNOWN_PLACEHOLDER: 422,
   SQL_SYNTAX: 422,
   TRANSACTION_CONTROL_IN_TRANSACTIONAL_MIGRATION: 422,
   DB_CONNECTION: 503,
+  // Another session's locks: nothing was committed, a later run can succeed.
+  DEADLOCK: 409,
+  STATEMENT_TIMEOUT: 504,
+  // The database role cannot do what the service needs: not the caller's fault, and not fixed by retrying.
+  INSUFFICIENT_PRIVILEGE: 503,
+  // The process was asked to stop (SIGINT/SIGTERM) and cancelled what it was doing.
+  INTERRUPTED: 503,
+  // The backup the rules ask for could not be made: the run did not start.
+  BACKUP_FAILED: 422,
+  // The service's pg_dump / pg_restore cannot serve this server: fixed where the service is installed.
+  TOOL_VERSION_MISMATCH: 503,
+  // The backup store (a bucket, a folder) failed us: an upstream's fault, not the caller's.
+  STORE_FAILED: 502,
 };
 
 /** HTTP status for an error; unknown (non-Ogel) errors are 500 and must never leak their stack. */

@@ -25,7 +25,10 @@ export { checksumOf } from './core/checksum.js';
 export { maskUrl } from './db/url.js';
 export { statusJson } from './core/status-json.js';
 export { BackupService } from './backups/service.js';
-export type { BackupRecord } from './backups/catalog.js';
+export type { BackupRecord, RestoreResult, BackupServiceOptions } from './backups/service.js';
+export type { BackupManifest } from './backups/manifest.js';
+export { openStore } from './backups/store/open.js';
+export type { BackupStore, S3Settings } from './backups/store/store.js';
 export { lintMigrations, formatGithub, formatText, RULES } from './lint/index.js';
 export type { LintFinding, LintInput } from './lint/index.js';
 export type { VerifyReport, MigrationVerification, VerifyOutcome } from './verify/verify.js';
@@ -59,3 +62,21 @@ export type { OgelConfig } from './config/schema.js';
 export { planIdOf } from './core/plan-id.js';
 export type { PlanItem } from './core/plan-id.js';
 // The HTTP service is its own entry point: import { startServer } from 'ogel-migrate/server'.
+
+// Fleets: one migration set over many tenant databases or schemas, under the same rules.
+export { openFleet, openFleets } from './fleet/fleet.js';
+export type { Fleet, FleetMember, FleetOverrides } from './fleet/fleet.js';
+export { fleetStatus, fleetMigrate, fleetRollback, reviewFleetPlan } from './fleet/operations.js';
+export type {
+  FleetRequest,
+  FleetMigrateRequest,
+  FleetRollbackRequest,
+  FleetHooks,
+  FleetProgress,
+  FleetPlanReview,
+} from './fleet/operations.js';
+export { fleetVerify } from './fleet/verify.js';
+export type { FleetVerifyReport, FleetServerVerify } from './fleet/verify.js';
+export type { FleetReport, FleetReview, FleetState, FleetTargetResult } from './fleet/report.js';
+export { FleetMonitor } from './fleet/monitor.js';
+export type { PlaceholderValues } from './core/placeholders.js';

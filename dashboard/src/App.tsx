@@ -1,115 +1,131 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
-import { api, ApiError, tokenStore, type Session, type Status } from './api.js';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { api, ApiError, describeError, tokenStore, type EnvironmentSummary, type Session, type Status } from './api.js';
+import { useHashEnv } from './hash.js';
+import { useEnvStates } from './store.js';
+import { useEventStreams } from './streams.js';
+import { makeTrack } from './track.js';
 import { Login } from './components/Login.js';
 import { Overview } from './components/Overview.js';
-import { MigrationList } from './components/MigrationList.js';
-import { MigrationDetailPanel } from './components/MigrationDetail.js';
-import { Timeline } from './components/Timeline.js';
-import { Actions } from './components/Actions.js';
-import { DurationChart } from './components/DurationChart.js';
-import { ProgressLog, useProgress } from './components/ProgressLog.js';
-import { Checks } from './components/Checks.js';
-import type { VerifyReport } from './api.js';
+import { EnvironmentView } from './components/EnvironmentView.js';
 
-export type StatusByEnv = Record<string, Status | { error: string }>;
-
-/** Every environment at a glance; one selected environment in detail. */
+/** Every environment at a glance; the one named in the URL's hash in detail. */
 export function App() {
   const [session, setSession] = useState<Session | null>(null);
   const [loginError, setLoginError] = useState<string | null>(null);
-  const [statuses, setStatuses] = useState<StatusByEnv>({});
-  const [env, setEnv] = useState<string | null>(null);
-  const [selected, setSelected] = useState<string | null>(null);
-  const [refreshKey, setRefreshKey] = useState(0);
-  const [verifyReport, setVerifyReport] = useState<VerifyReport | null>(null);
+  const [summaries, setSummaries] = useState<EnvironmentSummary[] | null>(null);
+  const [overviewError, setOverviewError] = useState<string | null>(null);
+  const [hashEnv, selectEnv] = useHashEnv();
+  const { of, update, busyEnvs, reset } = useEnvStates();
 
   const login = useCallback(async (token?: string) => {
     if (token) tokenStore.set(token);
+    // No token yet (first visit): ask for one before calling anything, so the console stays free of 401s.
     if (!tokenStore.get()) return;
     try {
-      const s = await api<Session>('/session');
-      setSession(s);
-      setEnv((current) => current ?? s.environments[0] ?? null);
+      setSession(await api<Session>('/session'));
       setLoginError(null);
     } catch (error) {
       tokenStore.clear();
       setLoginError(
-        error instanceof ApiError && error.status === 401 ? 'That token was not accepted.' : (error as Error).message,
+        error instanceof ApiError && error.status === 401 ? 'That token was not accepted.' : describeError(error),
       );
     }
   }, []);
-
   useEffect(() => void login(), [login]);
 
-  const refresh = useCallback(async () => {
-    if (!session) return;
-    const entries = await Promise.all(
-      session.environments.map(async (name) => {
-        try {
-          return [name, await api<Status>('/status', { env: name })] as const;
-        } catch (error) {
-          return [name, { error: (error as Error).message }] as const;
-        }
-      }),
-    );
-    setStatuses(Object.fromEntries(entries));
-    setRefreshKey((k) => k + 1);
-  }, [session]);
+  const known = session?.environments ?? [];
+  const selected = known.find((e) => e.name === hashEnv) ?? known.find((e) => e.name === session?.defaultEnvironment);
+  useEffect(() => {
+    // An unknown or invisible name in the hash (an old link, another token's environment) falls back in place.
+    if (selected && selected.name !== hashEnv) selectEnv(selected.name, true);
+  }, [selected, hashEnv, selectEnv]);
 
-  useEffect(() => void refresh(), [refresh]);
-  const progress = useProgress(session ? (env ?? undefined) : undefined, refresh);
+  // Answers can arrive out of order; only the newest overview request may set the cards.
+  const overviewRequest = useRef(0);
+  const refreshOverview = useCallback(async () => {
+    const id = ++overviewRequest.current;
+    try {
+      const { environments } = await api<{ environments: EnvironmentSummary[] }>('/environments');
+      if (id !== overviewRequest.current) return;
+      setSummaries(environments);
+      setOverviewError(null);
+    } catch (error) {
+      if (id === overviewRequest.current) setOverviewError(describeError(error));
+    }
+  }, []);
+  const refreshEnv = useCallback(
+    async (env: string) => {
+      try {
+        const status = await api<Status>('/status', { env });
+        update(env, (s) => ({ status, statusError: null, revision: s.revision + 1 }));
+      } catch (error) {
+        update(env, () => ({ statusError: describeError(error) }));
+      }
+    },
+    [update],
+  );
+  const changed = useCallback(
+    (env: string) => {
+      void refreshOverview();
+      void refreshEnv(env);
+    },
+    [refreshOverview, refreshEnv],
+  );
+  const track = useMemo(() => makeTrack(update, changed), [update, changed]);
+
+  useEffect(() => {
+    if (session) void refreshOverview();
+  }, [session, refreshOverview]);
+  const selectedName = selected?.name;
+  useEffect(() => {
+    if (selectedName) void refreshEnv(selectedName);
+  }, [selectedName, refreshEnv]);
+  useEventStreams(selectedName ? [selectedName, ...busyEnvs] : [], update, changed);
 
   if (!session) return <Login onLogin={login} error={loginError} />;
-  const status = env ? statuses[env] : undefined;
   return (
     <div class="layout">
-      <header>
+      <header class="top">
         <h1>ogel-migrate</h1>
-        <span class="role">{session.role === 'admin' ? 'admin' : 'read-only'}</span>
+        <span class="role">
+          {session.actor} · {session.role === 'admin' ? 'admin' : 'read-only'}
+        </span>
         <button
           onClick={() => {
             tokenStore.clear();
             setSession(null);
+            setSummaries(null);
+            reset();
           }}
         >
           Log out
         </button>
       </header>
-      <Overview
-        statuses={statuses}
-        selected={env}
-        onSelect={(name) => {
-          setEnv(name);
-          setSelected(null);
-        }}
-      />
-      {env && status && 'migrations' in status && (
-        <main>
-          <section aria-label={`Migrations in ${env}`}>
-            <div class="section-head">
-              <h2>Migrations — {env}</h2>
-              {session.role === 'admin' && <Actions env={env} status={status} onDone={refresh} verify={verifyReport} />}
-            </div>
-            <Checks env={env} role={session.role} onVerify={setVerifyReport} />
-            <ProgressLog lines={progress} />
-            <MigrationList status={status} env={env} selected={selected} onSelect={setSelected} />
-            {selected && (
-              <MigrationDetailPanel
-                env={env}
-                version={selected}
-                refreshKey={refreshKey}
-                onClose={() => setSelected(null)}
-              />
-            )}
-          </section>
-          <DurationChart env={env} refreshKey={refreshKey} />
-          <Timeline env={env} refreshKey={refreshKey} />
-        </main>
-      )}
-      {env && status && 'error' in status && (
+      {overviewError && (
         <p class="error" role="alert">
-          {env}: {status.error}
+          {overviewError}
         </p>
+      )}
+      <Overview
+        environments={known}
+        summaries={summaries}
+        selected={selectedName ?? null}
+        busyOf={(env) => of(env).busy}
+        onSelect={(name) => selectEnv(name)}
+      />
+      {selected ? (
+        <EnvironmentView
+          key={selected.name}
+          info={selected}
+          role={session.role}
+          summary={summaries?.find((s) => s.name === selected.name) ?? null}
+          state={of(selected.name)}
+          update={update}
+          track={track}
+          refresh={() => changed(selected.name)}
+        />
+      ) : (
+        <p class="muted">This token may not see any environment.</p>
       )}
     </div>
   );

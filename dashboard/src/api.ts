@@ -1,66 +1,10 @@
-/** The dashboard's only way to the server: the same JSON API the CLI's HTTP service documents. */
-export type Role = 'admin' | 'read';
+/**
+ * The dashboard's only way to the server: the JSON API of docs/http.md. Its types are the HTTP contract's own
+ * (src/contract), imported as types only, so the bundle carries no server code and cannot drift from the routes.
+ */
+export type * from '../../src/contract/index.js';
 
-export interface Session {
-  role: Role;
-  environments: string[];
-}
-
-export interface MigrationRow {
-  version: string;
-  name: string;
-  state: 'applied' | 'pending' | 'modified' | 'missing' | 'failed';
-  checksum: string;
-  appliedAt: string | null;
-  appliedBy: string | null;
-  executionMs: number | null;
-  kind: 'migration' | 'baseline' | null;
-  reversible: boolean;
-  error?: string;
-}
-
-export interface Status {
-  table: string;
-  current: string | null;
-  counts: Record<'applied' | 'pending' | 'modified' | 'missing' | 'failed', number>;
-  migrations: MigrationRow[];
-}
-
-export type { HistoryEvent } from '../../src/db/tracking-store.js';
-import type { HistoryEvent } from '../../src/db/tracking-store.js';
-
-export interface MigrationDetail {
-  version: string;
-  name: string;
-  file: string | null;
-  up: string | null;
-  downFile: string | null;
-  down: string | null;
-  events: HistoryEvent[];
-  lint?: LintFinding[];
-}
-
-export interface LintFinding {
-  rule: string;
-  severity: 'error' | 'warning';
-  file: string;
-  line: number;
-  column: number;
-  message: string;
-  hint: string;
-}
-
-export type { PlannedMigration } from '../../src/runner/runner.js';
-export type { VerifyReport } from '../../src/verify/verify.js';
-
-export interface Backup {
-  id: string;
-  createdAt: string;
-  version: string | null;
-  sizeBytes: number;
-  durationMs: number;
-}
-
+/** An error answer of the API: its HTTP status and the contract's `{ code, message, details }`. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -81,18 +25,33 @@ export const tokenStore = {
   clear: () => sessionStorage.removeItem(TOKEN_KEY),
 };
 
-export async function api<T>(path: string, init: { method?: string; body?: unknown; env?: string } = {}): Promise<T> {
-  const url = withEnv(path, init.env);
-  const response = await fetch(url, {
+export interface RequestOptions<B> {
+  method?: 'GET' | 'POST';
+  body?: B;
+  /** The environment (`?env=`); every environment-specific call names it, none relies on the server's default. */
+  env?: string;
+}
+
+export async function api<T, B = unknown>(path: string, init: RequestOptions<B> = {}): Promise<T> {
+  const token = tokenStore.get();
+  // Never ask without a token: the answer could only be a 401, and the page has nothing to show for it.
+  if (!token) throw new ApiError(401, 'UNAUTHORIZED', 'Not signed in');
+  const response = await fetch(withEnv(path, init.env), {
     method: init.method ?? 'GET',
     headers: {
-      Authorization: `Bearer ${tokenStore.get() ?? ''}`,
+      Authorization: `Bearer ${token}`,
       ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }),
     },
     ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
   });
   const text = await response.text();
-  const json = text ? JSON.parse(text) : {};
+  let json: { error?: { code?: string; message?: string; details?: Record<string, unknown> } } = {};
+  try {
+    json = text ? JSON.parse(text) : {};
+  } catch {
+    // A proxy's HTML error page: report the status rather than a JSON syntax error.
+    if (response.ok) throw new ApiError(response.status, 'BAD_RESPONSE', `${path} did not answer JSON`);
+  }
   if (!response.ok) {
     const error = json.error ?? {};
     throw new ApiError(
@@ -105,22 +64,30 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   return json as T;
 }
 
-function withEnv(path: string, env: string | undefined): string {
+export function withEnv(path: string, env: string | undefined): string {
   if (!env) return path;
   return `${path}${path.includes('?') ? '&' : '?'}env=${encodeURIComponent(env)}`;
 }
 
+/** The message of anything thrown, with the API's code in front when it has one. */
+export function describeError(error: unknown): string {
+  if (error instanceof ApiError) return `${error.code}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
 /**
  * Server-Sent Events over fetch, because EventSource cannot send an Authorization header and the token must
- * not go into the URL. Calls `onEvent` per event until `signal` aborts.
+ * not go into the URL. Calls `onEvent` per event until `signal` aborts or the stream ends.
  */
 export async function streamEvents(
-  env: string | undefined,
-  onEvent: (name: string, data: unknown) => void,
+  env: string,
+  onEvent: (name: string, data: Record<string, unknown>) => void,
   signal: AbortSignal,
 ): Promise<void> {
+  const token = tokenStore.get();
+  if (!token) return;
   const response = await fetch(withEnv('/events', env), {
-    headers: { Authorization: `Bearer ${tokenStore.get() ?? ''}`, Accept: 'text/event-stream' },
+    headers: { Authorization: `Bearer ${token}`, Accept: 'text/event-stream' },
     signal,
   });
   if (!response.ok || !response.body) throw new ApiError(response.status, 'SSE', `events: ${response.status}`);

@@ -132,8 +132,10 @@ export function enforceConfirmation(
 }
 
 /**
- * The pre-run backup policy: protected environments always; otherwise `always`, or `destructive` when the
- * linter finds a destructive statement in what will run (DROP, TRUNCATE, DELETE without WHERE, …).
+ * The pre-run backup policy: protected environments always; otherwise `always`, or — for migrate —
+ * `destructive` when the linter finds a destructive statement in what will run (DROP, TRUNCATE, DELETE without
+ * WHERE, …). A rollback is destructive by nature (its downs drop what the ups made), so `destructive` would back
+ * up every rollback in development: rollbacks are backed up on protected environments and under `always`.
  */
 export function backupDue(
   target: Target,
@@ -141,6 +143,7 @@ export function backupDue(
   direction: 'up' | 'down',
 ): { reason: string } | null {
   if (!target.runnerOptions.databaseUrl) return null;
+  if (direction === 'down' && !target.protected && target.backupPolicy !== 'always') return null;
   const destructive = migrations.some((m) => {
     const sql = direction === 'up' ? m.upSql : (m.downSql ?? '');
     return isDestructive(parseStatements(sql, direction === 'up' ? m.file : (m.downFile ?? m.file)));
@@ -163,7 +166,8 @@ export async function takeBackupIfDue(
 ): Promise<BackupTaken | null> {
   const due = skip ? null : backupDue(target, migrations, direction);
   if (!due) return null;
-  const record = await backupsOf(target).create({ reason: due.reason });
+  // Taken inside the run's gate, while its session holds the migration lock: the backup must not wait for it.
+  const record = await backupsOf(target).create({ reason: due.reason, lockHeld: true });
   const taken = { id: record.id, reason: due.reason };
   onBackup?.(taken);
   return taken;

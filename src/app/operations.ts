@@ -30,6 +30,8 @@ export interface GuardedRequest extends Confirmation {
   dryRun?: boolean;
   /** How long to wait for another run's lock (0: fail at once). */
   lockWaitMs?: number;
+  /** Stops the run: the running statement is cancelled on the server (see RunOptions.signal). */
+  signal?: AbortSignal;
 }
 
 export interface MigrateRequest extends GuardedRequest, MigratePlanOptions {
@@ -48,9 +50,9 @@ export interface RepairRequest extends GuardedRequest {
   removeMissing?: boolean;
 }
 
-export interface BaselineRequest extends GuardedRequest {
-  to: string;
-}
+/** Up to a version, or exactly the versions another tool recorded (an import's takeover), with event details. */
+export type BaselineRequest = GuardedRequest &
+  ({ to: string } | { versions: string[]; details?: Record<string, unknown> });
 
 /** A promotion forced past the upstream, with the versions it skipped. */
 export interface ForcedPromotion {
@@ -149,12 +151,14 @@ export async function baselineTarget(
   request: BaselineRequest,
   principal: Principal = LIBRARY,
 ): Promise<Guarded<BaselineResult>> {
+  const which =
+    'versions' in request ? { versions: request.versions, details: request.details ?? {} } : { to: request.to };
   return guarded(target, request, principal, {
     operation: 'baseline',
     direction: null,
     promotion: false,
-    dryRun: () => target.runner.baseline({ to: request.to, dryRun: true }),
-    run: (options) => target.runner.baseline({ to: request.to, ...options }),
+    dryRun: () => target.runner.baseline({ ...which, dryRun: true }),
+    run: (options) => target.runner.baseline({ ...which, ...options }),
     planned: (plan) => plan.baselined.map((b) => b.version),
     hooks: {},
   });
@@ -202,6 +206,7 @@ async function guarded<R extends { planId: string; runId: string; dryRun: boolea
   let forced: ForcedPromotion | null = null;
   const result = await spec.run({
     ...(request.lockWaitMs !== undefined ? { lockWaitMs: request.lockWaitMs } : {}),
+    ...(request.signal ? { signal: request.signal } : {}),
     actor: principal.actor,
     audit: auditOf(principal, request),
     beforeApply: async (ctx) => {

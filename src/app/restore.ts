@@ -1,18 +1,29 @@
 import { planIdOf } from '../core/plan-id.js';
-import type { BackupRecord } from '../backups/catalog.js';
-import type { RestoreResult } from '../backups/service.js';
+import type { BackupRecord, RestoreResult } from '../backups/service.js';
+import type { RestoreProgress } from '../backups/restore.js';
+import type { LockHolder } from '../db/advisory-lock.js';
 import { readAppliedRows } from '../db/tracking-store.js';
-import { OgelError } from '../errors.js';
+import { isOgelError, OgelError } from '../errors.js';
 import { authorize, LIBRARY, type Principal } from './access.js';
 import { auditOf, enforceConfirmation, type Confirmation, type Review } from './guards.js';
 import { backupsOf, type Target } from './target.js';
 
 export interface RestoreRequest extends Confirmation {
   backupId: string;
-  /** Restore into this database instead of the target's own (no confirmation: nothing is replaced). */
-  toDatabaseUrl?: string;
+  /**
+   * Restore into this database (a name on the same server, or a URL) instead of the target's own. A new
+   * database needs no confirmation; an existing one is replaced only with `confirm` naming the target.
+   */
+  toDatabase?: string;
   jobs?: number;
+  /** Keep the replaced database under a new name instead of dropping it. */
+  keepReplaced?: boolean;
+  /** The store to read (a path or s3:// URL) when it is not the target's configured one. */
   backupDir?: string;
+  onProgress?: (progress: RestoreProgress) => void;
+  onLockWait?: (holder: LockHolder | null) => void;
+  /** Stops the restore before its switch: the copy is dropped and nothing changes. */
+  signal?: AbortSignal;
 }
 
 export interface RestorePlan {
@@ -24,7 +35,8 @@ export interface RestorePlan {
 
 /**
  * What restoring `backupId` over the target would replace, with the plan id a confirmation must name: a digest
- * of the backup and of the tracking table as it is now (a migration applied since the review changes it).
+ * of the backup and of the tracking table as it is now (a migration applied since the review changes it; a
+ * database that is gone has no tracking table). Reads the store, so it works after the database was dropped.
  */
 export async function planRestore(
   target: Target,
@@ -33,18 +45,28 @@ export async function planRestore(
 ): Promise<RestorePlan> {
   authorize(principal, target.name, 'read');
   const service = backupsOf(target, request.backupDir ? { backupDir: request.backupDir } : {});
-  const backup = (await service.list()).find((b) => b.id === request.backupId);
-  if (!backup) throw new OgelError('NOT_FOUND', `No backup ${request.backupId} (see ogel-migrate backups)`);
+  const backup = (await service.list({ all: true })).find((b) => b.id === request.backupId);
+  if (!backup)
+    throw new OgelError(
+      'NOT_FOUND',
+      `No backup ${request.backupId} in ${service.store.location} (see ogel-migrate backups)`,
+      { id: request.backupId },
+    );
+  // A database that is gone has nothing to replace: restoring it needs no confirmation.
+  let gone = false;
   const rows = await target.runner
     .withSession((session) => readAppliedRows(session.client, target.runner.tracking))
-    .catch(() => []);
+    .catch((error: unknown) => {
+      gone = isOgelError(error, 'DB_CONNECTION') && error.details.sqlState === '3D000';
+      return [];
+    });
   const planId = planIdOf({
     scope: target.name,
     operation: 'restore',
     items: [{ version: backup.version ?? '0', checksum: backup.checksum, action: `restore:${backup.id}` }],
     rows,
   });
-  const replaces = request.toDatabaseUrl === undefined;
+  const replaces = request.toDatabase === undefined && !gone;
   return {
     environment: target.name,
     planId,
@@ -61,8 +83,8 @@ export async function planRestore(
 
 /**
  * Restores a backup. Over the target's own database it replaces everything since the backup, so every
- * environment (not only protected ones) needs the confirmation bound to the restore plan; into another
- * database (`toDatabaseUrl`) it needs none.
+ * environment (not only protected ones) needs the confirmation bound to the restore plan. Into another
+ * database (`toDatabase`) a new one needs none, and an existing one is replaced only with `confirm`.
  */
 export async function restoreTarget(
   target: Target,
@@ -70,15 +92,33 @@ export async function restoreTarget(
   principal: Principal = LIBRARY,
 ): Promise<RestoreResult & { environment: string }> {
   authorize(principal, target.name, 'write');
-  const plan = await planRestore(target, request, principal);
-  if (request.toDatabaseUrl === undefined) {
-    enforceConfirmation({ ...target, protected: true }, request, plan.planId, [`restore ${plan.backup.id}`]);
+  let replacing = false;
+  if (request.toDatabase === undefined) {
+    const plan = await planRestore(target, request, principal);
+    replacing = plan.review.requires !== null;
+    if (replacing)
+      enforceConfirmation({ ...target, protected: true }, request, plan.planId, [`restore ${plan.backup.id}`]);
+  } else if (request.confirm !== undefined && request.confirm !== target.name) {
+    throw new OgelError(
+      'CONFIRMATION_REQUIRED',
+      `The confirmation names "${request.confirm}", but this is ${target.name}. Nothing was changed.`,
+      {
+        environment: target.name,
+        given: request.confirm,
+      },
+    );
   }
   const service = backupsOf(target, request.backupDir ? { backupDir: request.backupDir } : {});
   const result = await service.restore(request.backupId, {
-    ...(request.toDatabaseUrl ? { toDatabaseUrl: request.toDatabaseUrl } : {}),
+    ...(request.toDatabase ? { toDatabase: request.toDatabase } : {}),
     ...(request.jobs ? { jobs: request.jobs } : {}),
-    confirmed: true,
+    ...(request.keepReplaced ? { keepReplaced: true } : {}),
+    ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+    ...(request.onLockWait ? { onLockWait: request.onLockWait } : {}),
+    ...(request.signal ? { signal: request.signal } : {}),
+    // Over the target's own database the confirmation was checked above (a database that was gone at the
+    // review is not replaced should it appear meanwhile); elsewhere an explicit one replaces.
+    confirmed: request.toDatabase === undefined ? replacing : request.confirm !== undefined,
     audit: auditOf(principal, request),
   });
   return { ...result, environment: target.name };

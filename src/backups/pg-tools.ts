@@ -18,6 +18,12 @@ export function toolPath(name: 'pg_dump' | 'pg_restore', binDir?: string): strin
   return name;
 }
 
+/** The tool's path, or null when a configured folder lacks it (for tools a command can do without). */
+export function optionalToolPath(name: 'pg_dump' | 'pg_restore', binDir?: string): string | null {
+  if (binDir && !existsSync(join(binDir, name))) return null;
+  return toolPath(name, binDir);
+}
+
 /** The major version a `pg_dump --version` line reports, e.g. "pg_dump (PostgreSQL) 15.18 (Debian …)" → 15. */
 export function parseToolMajor(versionLine: string): number | null {
   const match = /\(PostgreSQL\)\s+(\d+)(?:\.(\d+))?/.exec(versionLine);
@@ -77,5 +83,10 @@ export function runTool(command: string, args: string[], env: NodeJS.ProcessEnv 
 }
 
 export async function toolMajor(command: string): Promise<number | null> {
-  return parseToolMajor((await runTool(command, ['--version'])).stdout);
+  return parseToolMajor(await toolVersionLine(command));
+}
+
+/** `pg_dump (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)`: recorded in each manifest. */
+export async function toolVersionLine(command: string): Promise<string> {
+  return (await runTool(command, ['--version'])).stdout.trim();
 }

@@ -1,261 +1,358 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import type pg from 'pg';
-import { connectClient, queryServerVersion } from '../db/connect.js';
-import { describeUrl, maskUrl } from '../db/url.js';
-import { splitPassword } from '../verify/clone-schema.js';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { text } from 'node:stream/consumers';
+import type { LockHolder } from '../db/advisory-lock.js';
+import { serverVersionNumber } from '../db/connect.js';
+import { currentIdentity, type RunnerIdentity } from '../db/identity.js';
+import { describeUrl, databaseNameOf, maskUrl, validateDatabaseUrl } from '../db/url.js';
 import { OgelError } from '../errors.js';
 import type { MigrationRunner } from '../runner/runner.js';
+import { actorOf } from '../runner/context.js';
+import { dumpToStore } from './dump.js';
 import {
-  backupsToPrune,
-  createBackupsTableSql,
-  insertBackupSql,
-  readBackups,
-  backupsTable,
-  type BackupRecord,
-} from './catalog.js';
-import { checkToolVersion, runTool, toolMajor, toolPath } from './pg-tools.js';
-import { literal } from '../db/sql-literals.js';
+  dumpName,
+  manifestName,
+  MANIFEST_FORMAT,
+  MANIFEST_SUFFIX,
+  newBackupId,
+  parseManifest,
+  type BackupManifest,
+} from './manifest.js';
+import { checkToolVersion, optionalToolPath, parseToolMajor, toolPath, toolVersionLine } from './pg-tools.js';
+import { insertEventSql } from '../db/tracking-store.js';
+import { withDatabase } from './maintenance.js';
+import { restoreBackup, type RestoreOutcome, type RestoreProgress } from './restore.js';
+import { backupsToPrune } from './retention.js';
+import { openBackupSnapshot } from './snapshot.js';
+import { openStore } from './store/open.js';
+import type { BackupStore, S3Settings } from './store/store.js';
 
 export interface BackupServiceOptions {
+  /** The environment's runner: its tracking names, and its event stream for progress. */
   runner: MigrationRunner;
   databaseUrl: string;
+  /** Where backups live: a folder, `file://…` or `s3://bucket/prefix` (see openStore). */
   backupDir: string;
+  /** S3 endpoint, path-style and region, for `s3://` stores. */
+  s3?: S3Settings;
+  /** A store built by the caller instead of `backupDir`. */
+  store?: BackupStore;
   env?: string | null;
   pgBinDir?: string;
   keep?: number;
   keepDays?: number;
+  /** How long a backup or a restore's switch waits for a running migration (default 60 s). */
+  lockWaitMs?: number;
+  clientName?: string;
 }
 
 export interface CreateBackupOptions {
-  format?: 'custom' | 'directory';
-  /** Parallel dump jobs (directory format only: custom-format dumps are single-threaded). */
-  jobs?: number;
-  /** Why it was taken (`manual`, `before-migrate: protected`, …), recorded in the event. */
+  /** Why it was taken (`manual`, `before migrate: protected environment`, …): in the manifest and the event. */
   reason?: string;
+  /** The caller holds the migration lock already (a backup inside a migrate's own run). */
+  lockHeld?: boolean;
+  /** The backup is waiting for the migration lock (a migrate is running). */
+  onLockWait?: (holder: LockHolder | null) => void;
 }
 
 export interface RestoreOptions {
-  /** Restore into this database instead of the one backed up. */
-  toDatabaseUrl?: string;
-  /** Restoring over the backed-up database replaces it: it needs an explicit yes. */
+  /** Restore into this database (a name on the same server, or a URL) instead of the one backed up. */
+  toDatabase?: string;
+  /** Replacing an existing database needs an explicit yes. */
   confirmed?: boolean;
+  /** Parallel pg_restore jobs (the dump is read from a file: the local one, or a private download). */
   jobs?: number;
-  /** Recorded in the restore event's details (who asked, what they confirmed). */
+  /** Keep the replaced database under a new name instead of dropping it. */
+  keepReplaced?: boolean;
+  onProgress?: (progress: RestoreProgress) => void;
+  /** The switch is waiting for the target's migration lock (a migrate is running there). */
+  onLockWait?: (holder: LockHolder | null) => void;
+  /** Stops the restore before its switch (see restoreBackup). */
+  signal?: AbortSignal;
+  /** Recorded in the restore event's details: who asked, what they confirmed. */
   audit?: Record<string, unknown>;
 }
 
-export interface RestoreResult {
+/** One backup as `backups` lists it: read from its manifest in the store. */
+export interface BackupRecord {
   id: string;
+  env: string | null;
+  /** host:port/name of the database backed up. */
   database: string;
+  version: string | null;
+  format: 'custom';
+  /** Where the dump is: a path, or an s3:// URL. */
+  path: string;
+  sizeBytes: number;
+  durationMs: number;
+  checksum: string;
+  createdAt: string;
+  createdBy: string;
+  reason: string;
+}
+
+export interface RestoreResult extends RestoreOutcome {
+  id: string;
   version: string | null;
   durationMs: number;
 }
 
 /**
- * Logical backups with the real pg_dump / pg_restore, recorded in `schema_migration_backups` and the event
- * log. Restore checks the file's checksum first and the restored version after.
+ * Logical backups kept in a store outside the database (a folder or a bucket), each with a manifest that
+ * describes it fully, so listing, restoring and retention need only the store. A backup is taken under the
+ * migration lock from one exported snapshot; a restore builds a fresh database and switches over only when it
+ * is complete and checked (see restoreBackup).
  */
 export class BackupService {
-  private readonly backupDir: string;
+  readonly store: BackupStore;
+  private readonly identity: RunnerIdentity;
+
   constructor(private readonly options: BackupServiceOptions) {
-    this.backupDir = resolve(options.backupDir);
+    this.store = options.store ?? openStore(options.backupDir, options.s3);
+    this.identity = currentIdentity(options.clientName ?? 'library');
   }
 
-  async list(): Promise<BackupRecord[]> {
-    return this.options.runner.withSession((session) => readBackups(session.client, this.options.runner.tracking));
+  /** Backups of this environment (or database), newest first; `all` lists everything in the store. */
+  async list(options: { all?: boolean } = {}): Promise<BackupRecord[]> {
+    return (await this.catalog(options)).backups;
+  }
+
+  /** The listing with what could not be read: manifests that do not parse, dumps without a manifest. */
+  async catalog(options: { all?: boolean } = {}): Promise<{ backups: BackupRecord[]; problems: string[] }> {
+    const names = await this.store.list();
+    const problems: string[] = [];
+    const manifests: BackupManifest[] = [];
+    // Eight at a time: a bucket of a few hundred backups lists in a few round trips' time, not hundreds.
+    const pending = names.filter((n) => n.endsWith(MANIFEST_SUFFIX));
+    const read = async () => {
+      for (let name = pending.shift(); name !== undefined; name = pending.shift()) {
+        try {
+          manifests.push(parseManifest(await text(await this.store.get(name)), this.store.locate(name)));
+        } catch (error) {
+          problems.push((error as Error).message);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, read));
+    const described = new Set(manifests.map((m) => dumpName(m.id)));
+    for (const name of names.filter((n) => n.endsWith('.dump') && !described.has(n)))
+      problems.push(`${this.store.locate(name)} has no manifest (an interrupted backup?): it cannot be restored`);
+    const mine = options.all ? manifests : manifests.filter((m) => this.isMine(m));
+    const backups = mine
+      .map((m) => this.record(m))
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+    return { backups, problems };
+  }
+
+  /** The manifest of one backup; NOT_FOUND when the store has none by that id. */
+  async manifest(id: string): Promise<BackupManifest> {
+    if (!/^[\w.-]{1,80}$/.test(id)) throw new OgelError('USAGE', `"${id}" is not a backup id`);
+    const name = manifestName(id);
+    if ((await this.store.size(name)) === null)
+      throw new OgelError('NOT_FOUND', `No backup ${id} in ${this.store.location} (see ogel-migrate backups)`);
+    return parseManifest(await text(await this.store.get(name)), this.store.locate(name));
   }
 
   async create(options: CreateBackupOptions = {}): Promise<BackupRecord & { pruned: string[] }> {
-    const format = options.format ?? 'custom';
     const runner = this.options.runner;
-    const { serverVersionNum, current } = await runner.withSession(async (session) => ({
-      serverVersionNum: session.serverVersionNum,
-      current: (await runner.status()).current,
-    }));
+    const reason = options.reason ?? 'manual';
     const pgDump = toolPath('pg_dump', this.options.pgBinDir);
-    checkToolVersion('pg_dump', await toolMajor(pgDump), serverVersionNum);
-    await mkdir(this.backupDir, { recursive: true });
-    const id = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
-    const path = join(this.backupDir, format === 'custom' ? `${id}.dump` : id);
-    const { url, env } = splitPassword(this.options.databaseUrl);
+    // Only to count the dump's objects for restore progress: a backup does not fail for want of it.
+    const pgRestore = optionalToolPath('pg_restore', this.options.pgBinDir);
     const started = performance.now();
+    const id = newBackupId(new Date(), randomBytes(3).toString('hex'));
+    // pg_dump's version is asked while the lock and snapshot are being taken: one start-up less to wait for.
+    const [opened, version] = await Promise.allSettled([
+      openBackupSnapshot(this.options.databaseUrl, {
+        tracking: runner.tracking,
+        identity: this.identity,
+        server: serverOf(this.options.databaseUrl),
+        lockHeld: options.lockHeld ?? false,
+        lockWaitMs: this.options.lockWaitMs ?? 60_000,
+        ...(options.onLockWait ? { onLockWait: options.onLockWait } : {}),
+      }),
+      toolVersionLine(pgDump),
+    ]);
+    if (opened.status === 'rejected') throw opened.reason;
+    const snapshot = opened.value;
+    let manifest: BackupManifest;
     try {
-      const jobs = format === 'directory' && options.jobs && options.jobs > 1 ? ['--jobs', String(options.jobs)] : [];
-      await runTool(
+      if (version.status === 'rejected') throw version.reason;
+      const pgDumpVersion = version.value;
+      checkToolVersion('pg_dump', parseToolMajor(pgDumpVersion), serverVersionNumber(snapshot.serverVersion) ?? 0);
+      const dump = await dumpToStore({
         pgDump,
-        ['--format', format === 'custom' ? 'custom' : 'directory', '--file', path, ...jobs, '--dbname', url],
-        env,
-      );
-    } catch (error) {
-      await rm(path, { recursive: true, force: true });
-      await runner.recordEvent('backup', {
-        outcome: 'failure',
-        details: { error: (error as Error).message, reason: options.reason ?? 'manual' },
+        pgRestore,
+        databaseUrl: this.options.databaseUrl,
+        snapshot: snapshot.id,
+        store: this.store,
+        name: dumpName(id),
+      }).catch(async (error: Error) => {
+        await runner.recordEvent('backup', {
+          outcome: 'failure',
+          details: { id, error: maskUrl(error.message), reason },
+        });
+        throw new OgelError(
+          'BACKUP_FAILED',
+          `pg_dump of ${describeUrl(this.options.databaseUrl)} into ${this.store.location} failed: ${maskUrl(error.message)}`,
+          {},
+          { cause: error },
+        );
       });
-      throw new OgelError(
-        'BACKUP_FAILED',
-        `pg_dump of ${describeUrl(this.options.databaseUrl)} failed: ${maskUrl((error as Error).message)}`,
-        {},
-        { cause: error },
-      );
+      manifest = {
+        format: MANIFEST_FORMAT,
+        id,
+        createdAt: new Date().toISOString(),
+        durationMs: Math.round(performance.now() - started),
+        reason,
+        actor: `${this.identity.client} ${actorOf(this.identity)}`,
+        environment: this.options.env ?? null,
+        database: snapshot.database,
+        schemas: snapshot.schemas,
+        serverVersion: snapshot.serverVersion,
+        pgDumpVersion,
+        tracking: snapshot.tracking,
+        dump: { file: dumpName(id), format: 'custom', ...dump },
+      };
+      // The manifest goes last: a backup is listed only once its dump is complete. Then its event, on the
+      // snapshot's own session.
+      await this.store.put(manifestName(id), Readable.from([JSON.stringify(manifest, null, 2) + '\n']));
+      await snapshot.close(snapshot.tracked ? this.backupEventSql(manifest) : undefined);
+    } finally {
+      await snapshot.close();
     }
-    const record: BackupRecord = {
-      id,
-      env: this.options.env ?? null,
-      database: describeUrl(this.options.databaseUrl),
-      version: current,
-      format,
-      path,
-      sizeBytes: await sizeOf(path),
-      durationMs: Math.round(performance.now() - started),
-      checksum: await checksumOfBackup(path, format),
-      createdAt: new Date().toISOString(),
-      createdBy: `${process.env.USER ?? 'unknown'}@${(await import('node:os')).hostname()}`,
-    };
-    await runner.withSession((session) =>
-      session.client.query(`${createBackupsTableSql(runner.tracking)};\n${insertBackupSql(runner.tracking, record)}`),
-    );
-    await runner.recordEvent('backup', {
-      version: current ?? undefined,
-      details: { id, sizeBytes: record.sizeBytes, durationMs: record.durationMs, reason: options.reason ?? 'manual' },
-    });
     const pruned = await this.prune();
-    return { ...record, pruned };
+    return { ...this.record(manifest), pruned };
   }
 
-  /** Applies retention (keep N newest, keep days): deletes files and rows. */
+  private backupEventSql(manifest: BackupManifest): string {
+    return insertEventSql(this.options.runner.tracking, {
+      event: 'backup',
+      outcome: 'success',
+      ...versionAndName(manifest),
+      runId: randomUUID(),
+      actor: actorOf(this.identity),
+      host: this.identity.host,
+      details: {
+        id: manifest.id,
+        sizeBytes: manifest.dump.sizeBytes,
+        durationMs: manifest.durationMs,
+        reason: manifest.reason,
+        store: this.store.location,
+        client: this.identity.client,
+        pid: this.identity.pid,
+      },
+    });
+  }
+
+  /** Applies retention (keep the N newest, keep D days) to this environment's backups in the store. */
   async prune(): Promise<string[]> {
     const { keep, keepDays } = this.options;
     if (keep === undefined && keepDays === undefined) return [];
     const victims = backupsToPrune(await this.list(), keep, keepDays, new Date());
-    for (const victim of victims) await rm(victim.path, { recursive: true, force: true });
-    if (victims.length > 0) {
-      const ids = victims.map((v) => literal(v.id)).join(', ');
-      await this.options.runner.withSession((session) =>
-        session.client.query(`DELETE FROM ${backupsTable(this.options.runner.tracking)} WHERE id IN (${ids})`),
-      );
+    for (const victim of victims) {
+      // Manifest first: a backup stops being listed before its dump goes, never the other way round.
+      await this.store.remove(manifestName(victim.id));
+      await this.store.remove(dumpName(victim.id));
     }
     return victims.map((v) => v.id);
   }
 
+  /**
+   * Restores a backup into the backed-up database (or `toDatabase`), creating it when it does not exist. Reads
+   * only the store until the switch: it works after the database was dropped.
+   */
   async restore(id: string, options: RestoreOptions = {}): Promise<RestoreResult> {
-    if (!/^[\w.-]+$/.test(id)) throw new OgelError('USAGE', `"${id}" is not a backup id`);
-    const records = await this.list();
-    const record = records.find((r) => r.id === id);
-    if (!record) throw new OgelError('NOT_FOUND', `No backup ${id} (see ogel-migrate backups)`);
-    const target = options.toDatabaseUrl ?? this.options.databaseUrl;
-    const sameDatabase =
-      !options.toDatabaseUrl || describeUrl(options.toDatabaseUrl) === describeUrl(this.options.databaseUrl);
-    if (sameDatabase && !options.confirmed) {
-      throw new OgelError(
-        'CONFIRMATION_REQUIRED',
-        `Restoring ${id} replaces ${describeUrl(target)} with its state at version ${record.version ?? '(none)'}: pass --yes. Nothing was changed.`,
-      );
-    }
-    const actual = await checksumOfBackup(record.path, record.format).catch(() => null);
-    if (actual !== record.checksum) {
-      throw new OgelError(
-        'RESTORE_FAILED',
-        `Backup ${id} at ${record.path} is ${actual === null ? 'missing' : 'corrupted (checksum mismatch)'}; nothing was restored`,
-        { expected: record.checksum, actual },
-      );
-    }
+    const manifest = await this.manifest(id);
+    const targetUrl = this.targetUrl(options.toDatabase);
+    const runner = this.options.runner;
+    const runId = randomUUID();
     const started = performance.now();
-    const client = await connectClient(target, { purpose: 'restore' });
-    try {
-      const serverVersion = await queryServerVersion(client);
-      checkToolVersion('pg_restore', await toolMajor(toolPath('pg_restore', this.options.pgBinDir)), serverVersion);
-      // Empty the user schemas first: pg_restore --clean would leave objects created after the backup behind.
-      await client.query(EMPTY_DATABASE_SQL);
-      const { url, env } = splitPassword(target);
-      const jobs = options.jobs && options.jobs > 1 ? ['--jobs', String(options.jobs)] : [];
-      try {
-        await runTool(
-          toolPath('pg_restore', this.options.pgBinDir),
-          ['--no-owner', '--exit-on-error', ...jobs, '--dbname', url, record.path],
-          env,
-        );
-      } catch (error) {
-        throw new OgelError(
-          'RESTORE_FAILED',
-          `pg_restore of ${id} into ${describeUrl(target)} failed: ${maskUrl((error as Error).message)}`,
-          {},
-          { cause: error },
-        );
-      }
-      const tracking = this.options.runner.tracking;
-      const restored = await readCurrentVersion(client, tracking.table);
-      if (restored !== record.version) {
-        throw new OgelError(
-          'RESTORE_FAILED',
-          `Restored ${id}, but the database is at version ${restored ?? '(none)'} instead of the backup's ${record.version ?? '(none)'}`,
-        );
-      }
-      // The restore brought back the catalog as it was when dumped (without this very backup, recorded after
-      // its dump, or any later one); every backup known before the restore still exists on disk.
-      if (sameDatabase)
-        await client.query(
-          [createBackupsTableSql(tracking), ...records.map((r) => insertBackupSql(tracking, r))].join(';\n'),
-        );
-    } finally {
-      await client.end().catch(() => {});
-    }
-    const durationMs = Math.round(performance.now() - started);
-    const restoredRunner = options.toDatabaseUrl ? this.options.runner.forDatabase(target) : this.options.runner;
-    await restoredRunner.recordEvent('restore', {
-      version: record.version ?? undefined,
-      details: { ...options.audit, id, durationMs, from: record.database },
+    const outcome = await restoreBackup({
+      manifest,
+      store: this.store,
+      targetUrl,
+      tracking: runner.tracking,
+      identity: this.identity,
+      pgRestore: toolPath('pg_restore', this.options.pgBinDir),
+      lockWaitMs: this.options.lockWaitMs ?? 60_000,
+      ...(options.jobs ? { jobs: options.jobs } : {}),
+      keepReplaced: options.keepReplaced ?? false,
+      confirmed: options.confirmed === true,
+      ...(options.onLockWait ? { onLockWait: options.onLockWait } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      onProgress: (progress) => {
+        options.onProgress?.(progress);
+        runner.events.emit('restore:progress', progress);
+      },
+      restoreEvent: ({ carried, replaced, durationMs }) => ({
+        event: 'restore',
+        outcome: 'success',
+        ...versionAndName(manifest),
+        durationMs,
+        runId,
+        actor: actorOf(this.identity),
+        host: this.identity.host,
+        details: {
+          ...options.audit,
+          id,
+          store: this.store.location,
+          from: `${manifest.database.server}/${manifest.database.name}`,
+          backedUpAt: manifest.createdAt,
+          replaced,
+          carriedEvents: carried,
+          client: this.identity.client,
+          pid: this.identity.pid,
+        },
+      }),
     });
-    return { id, database: describeUrl(target), version: record.version, durationMs };
+    return { id, version: manifest.tracking.version, durationMs: Math.round(performance.now() - started), ...outcome };
+  }
+
+  private targetUrl(toDatabase: string | undefined): string {
+    if (!toDatabase) return this.options.databaseUrl;
+    if (toDatabase.includes('://')) return validateDatabaseUrl(toDatabase);
+    if (!/^[A-Za-z_][\w$-]{0,62}$/.test(toDatabase))
+      throw new OgelError('USAGE', `--to-database "${toDatabase}" is neither a database name nor a postgres:// URL`);
+    return withDatabase(this.options.databaseUrl, toDatabase);
+  }
+
+  /** This environment's backups: by environment name when there is one, else by database and server. */
+  private isMine(m: BackupManifest): boolean {
+    if (this.options.env) return m.environment === this.options.env;
+    return (
+      m.database.name === databaseNameOf(this.options.databaseUrl) &&
+      m.database.server === serverOf(this.options.databaseUrl)
+    );
+  }
+
+  private record(m: BackupManifest): BackupRecord {
+    return {
+      id: m.id,
+      env: m.environment,
+      database: `${m.database.server}/${m.database.name}`,
+      version: m.tracking.version,
+      format: 'custom',
+      path: this.store.locate(m.dump.file),
+      sizeBytes: m.dump.sizeBytes,
+      durationMs: m.durationMs,
+      checksum: `sha256:${m.dump.sha256}`,
+      createdAt: m.createdAt,
+      createdBy: m.actor,
+      reason: m.reason,
+    };
   }
 }
 
-const EMPTY_DATABASE_SQL = `DO $$
-DECLARE s record;
-BEGIN
-  FOR s IN SELECT nspname FROM pg_namespace
-           WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' AND nspname <> 'public' LOOP
-    EXECUTE format('DROP SCHEMA %I CASCADE', s.nspname);
-  END LOOP;
-  DROP SCHEMA IF EXISTS public CASCADE;
-  CREATE SCHEMA public;
-END $$`;
-
-async function readCurrentVersion(client: pg.ClientBase, table: string): Promise<string | null> {
-  const exists = await client.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [table]);
-  if (!exists.rows[0]?.ok) return null;
-  const rows = (
-    await client.query<{ version: string }>(`SELECT version FROM ${table} WHERE status = 'applied'`)
-  ).rows.map((r) => r.version);
-  const { compareVersions } = await import('../core/version.js');
-  return rows.sort(compareVersions).at(-1) ?? null;
+/** The event's version and the name of that version's migration, so history reads `restore 006_enable_rls`. */
+function versionAndName(m: BackupManifest): { version?: string; name?: string } {
+  const version = m.tracking.version;
+  if (version === null) return {};
+  const name = m.tracking.applied.find((r) => r.version === version)?.name;
+  return { version, ...(name ? { name } : {}) };
 }
 
-async function sizeOf(path: string): Promise<number> {
-  const info = await stat(path);
-  if (!info.isDirectory()) return info.size;
-  let total = 0;
-  for (const name of await readdir(path)) total += (await stat(join(path, name))).size;
-  return total;
-}
-
-/** sha256 of the dump file, or of a manifest of its files' digests for the directory format. */
-async function checksumOfBackup(path: string, format: 'custom' | 'directory'): Promise<string> {
-  if (format === 'custom') return `sha256:${await hashFile(path)}`;
-  const names = (await readdir(path)).sort();
-  const manifest = await Promise.all(names.map(async (name) => `${name}:${await hashFile(join(path, name))}`));
-  return `sha256:${createHash('sha256').update(manifest.join('\n')).digest('hex')}`;
-}
-
-function hashFile(path: string): Promise<string> {
-  return new Promise((resolvePromise, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolvePromise(hash.digest('hex')));
-  });
+function serverOf(url: string): string {
+  const described = describeUrl(url);
+  return described.slice(0, described.lastIndexOf('/'));
 }

@@ -17,6 +17,8 @@ export interface CiOptions {
   /** Rollback-test on a private embedded PostgreSQL instead of the runner's server. */
   embedded?: boolean;
   skipVerify?: boolean;
+  /** Stops the rollback test (Ctrl-C): its report so far, with `interrupted` set. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -33,7 +35,10 @@ export async function runCiChecks(runner: MigrationRunner, options: CiOptions = 
   let verify: CiReport['verify'] = null;
   if (filesOk && validate.ok && !options.skipVerify) {
     try {
-      verify = await runner.verify({ embedded: options.embedded });
+      verify = await runner.verify({
+        embedded: options.embedded,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
     } catch (error) {
       if (!(error instanceof OgelError)) throw error;
       verify = { error: `[${error.code}] ${error.message}` };

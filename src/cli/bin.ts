@@ -10,8 +10,9 @@ if (typeof globalThis.navigator === 'undefined') {
   });
 }
 const { runCli } = await import('./main.js');
+const { listenForInterrupts } = await import('./interrupt.js');
 
-const code = await runCli(process.argv.slice(2));
+const code = await runCli(process.argv.slice(2), { interrupts: listenForInterrupts() });
 // Exit explicitly, with the command's status, once stdout is flushed (piped JSON is never cut short): nothing
 // left open (a pool's idle connection, a timer in a dependency) may keep the process alive or decide its status.
 process.stdout.write('', () => process.exit(code));

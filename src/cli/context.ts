@@ -5,7 +5,9 @@ import { openTarget, type Overrides, type Target } from '../app/target.js';
 import type { Principal } from '../app/access.js';
 import { currentIdentity } from '../db/identity.js';
 import { attachProgress } from './progress.js';
+import { MAX_TIMEOUT_MS } from '../runner/options.js';
 import type { Output } from './output.js';
+import { NO_INTERRUPTS, type Interrupts } from './interrupt.js';
 
 /** What every command needs from the outside world: output, environment and where it runs. */
 export interface CliContext {
@@ -16,6 +18,13 @@ export interface CliContext {
   exitCode: number;
   /** Whether a human can answer a confirmation prompt. */
   interactive: boolean;
+  /** SIGINT/SIGTERM, when the CLI runs as its own process (see Interrupts and {@link claimInterrupts}). */
+  interrupts?: Interrupts;
+}
+
+/** A long-running command takes over SIGINT/SIGTERM: they abort the returned signal instead of ending the process. */
+export function claimInterrupts(ctx: CliContext, options?: { onRepeat?: 'exit' | 'ignore' }): AbortSignal {
+  return (ctx.interrupts ?? NO_INTERRUPTS).claim(options);
 }
 
 /** Options shared by every command that talks to a database. */
@@ -49,15 +58,24 @@ export function addCommonOptions(command: Command): Command {
     .option('--lock-wait <ms>', 'how long to wait for another run to finish (default: 60000)')
     .option('--ignore <glob...>', 'file names to ignore (default: test_*.sql)')
     .option('--env <name>', 'environment from the config file (dev, staging, prod, …); default $OGEL_MIGRATE_ENV')
-    .option('--config <file>', 'config file (default: ogel-migrate.config.json found walking up from here)');
+    .option(
+      '--config <file>',
+      'config file (default: ogel-migrate.config.{json,js,mjs,ts} found walking up from here)',
+    );
 }
 
 /** Parses a non-negative integer flag; bad input is a usage error naming the flag. */
-export function parseInteger(value: string | undefined, flag: string, min = 0): number | undefined {
+export function parseInteger(
+  value: string | undefined,
+  flag: string,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < min) {
     throw new OgelError('USAGE', `${flag} must be an integer ≥ ${min} (got "${value}")`);
   }
+  if (Number(value) > max) throw new OgelError('USAGE', `${flag} must be at most ${max} (got "${value}")`);
   return Number(value);
 }
 
@@ -86,9 +104,9 @@ export function overridesFrom(options: CommonOptions): Overrides {
     schema: options.schema,
     table: options.table,
     ignore: options.ignore,
-    lockTimeoutMs: parseInteger(options.lockTimeout, '--lock-timeout', 1),
-    statementTimeoutMs: parseInteger(options.statementTimeout, '--statement-timeout'),
-    lockWaitMs: parseInteger(options.lockWait, '--lock-wait'),
+    lockTimeoutMs: parseInteger(options.lockTimeout, '--lock-timeout', 1, MAX_TIMEOUT_MS),
+    statementTimeoutMs: parseInteger(options.statementTimeout, '--statement-timeout', 0, MAX_TIMEOUT_MS),
+    lockWaitMs: parseInteger(options.lockWait, '--lock-wait', 0, MAX_TIMEOUT_MS),
     backupDir: options.backupDir,
   };
 }

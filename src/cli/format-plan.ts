@@ -1,4 +1,5 @@
 import type { Review } from '../app/guards.js';
+import { isRepeatableVersion, migrationLabel } from '../core/file-names.js';
 import type { PlannedMigration } from '../runner/runner.js';
 import { paint, type Output } from './output.js';
 
@@ -7,7 +8,8 @@ export function formatPlan(output: Output, verb: string, planned: readonly Plann
   const lines = [`Would ${verb} ${planned.length} migration(s), in this order:`];
   for (const p of planned) {
     const mode = p.transactional ? 'one transaction' : paint(output, 'yellow', `no transaction (${p.modeReason})`);
-    lines.push('', `${paint(output, 'bold', `${p.version}_${p.name}`)}  ${p.file}  ${mode}`);
+    const repeatable = isRepeatableVersion(p.version) ? '  repeatable' : '';
+    lines.push('', `${paint(output, 'bold', migrationLabel(p))}  ${p.file}  ${mode}${repeatable}`);
     for (const step of p.steps ?? []) {
       const locks =
         step.locks.length > 0

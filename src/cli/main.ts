@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { OgelError } from '../errors.js';
+import { isOgelError, OgelError } from '../errors.js';
+import { signalExitCode, type Interrupts } from './interrupt.js';
 import type { CliContext } from './context.js';
 import { processOutput, reportError, type Output } from './output.js';
 import { registerInit } from './commands/init.js';
@@ -9,12 +10,14 @@ import { registerMigrate } from './commands/migrate.js';
 import { registerRollback } from './commands/rollback.js';
 import { registerVerify } from './commands/verify.js';
 import { registerAdopt } from './commands/adopt.js';
+import { registerImport } from './commands/import.js';
 import { registerServe } from './commands/serve.js';
 import { registerLint } from './commands/lint.js';
 import { registerCi } from './commands/ci.js';
 import { registerBackups } from './commands/backups.js';
 import { registerDiff, registerDrift } from './commands/drift.js';
 import { registerBaseline, registerHistory, registerRepair, registerValidate } from './commands/maintenance.js';
+import { registerFleet } from './commands/fleet.js';
 
 /** Commands register themselves here; each lives in its own file under commands/. */
 const COMMANDS = [
@@ -31,10 +34,12 @@ const COMMANDS = [
   registerDrift,
   registerDiff,
   registerAdopt,
+  registerImport,
   registerServe,
   registerLint,
   registerCi,
   registerBackups,
+  registerFleet,
 ];
 
 export function buildProgram(ctx: CliContext): Command {
@@ -45,7 +50,9 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.output.out(s), writeErr: (s) => ctx.output.err(s) });
   for (const register of COMMANDS) register(program, ctx);
-  for (const command of program.commands)
+  // Sub-commands too (`fleet migrate`): commander copies these settings only to commands made after them.
+  const all = (commands: readonly Command[]): Command[] => commands.flatMap((c) => [c, ...all(c.commands)]);
+  for (const command of all(program.commands))
     command.exitOverride().configureOutput({ writeOut: (s) => ctx.output.out(s), writeErr: (s) => ctx.output.err(s) });
   return program;
 }
@@ -56,7 +63,7 @@ export function buildProgram(ctx: CliContext): Command {
  */
 export async function runCli(
   argv: string[],
-  options: { output?: Output; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  options: { output?: Output; env?: NodeJS.ProcessEnv; cwd?: string; interrupts?: Interrupts } = {},
 ): Promise<number> {
   const ctx: CliContext = {
     output: options.output ?? processOutput,
@@ -64,6 +71,7 @@ export async function runCli(
     cwd: options.cwd ?? process.cwd(),
     exitCode: 0,
     interactive: Boolean(process.stdin.isTTY) && options.output === undefined,
+    ...(options.interrupts ? { interrupts: options.interrupts } : {}),
   };
   const program = buildProgram(ctx);
   const json = argv.includes('--json');
@@ -82,6 +90,8 @@ export async function runCli(
       if (json) reportError({ ...ctx.output, err: () => {} }, new OgelError('USAGE', error.message), true);
       return 2;
     }
-    return reportError(ctx.output, error, json);
+    const code = reportError(ctx.output, error, json);
+    // Stopped by a signal: the conventional status (130, 143), once the command has cleaned up.
+    return isOgelError(error, 'INTERRUPTED') ? signalExitCode(String(error.details.signal)) : code;
   }
 }

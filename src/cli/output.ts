@@ -7,13 +7,20 @@ export interface Output {
   err(text: string): void;
   /** Colour and progress only on a terminal, so logs and pipes stay plain. */
   isTTY: boolean;
+  /** Rewrites a status line in place (stderr on a terminal only); `''` clears it. */
+  update?(text: string): void;
 }
 
+/** The process's own streams; everything written is masked, whichever command forgot to. */
 export const processOutput: Output = {
-  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  out: (text) => process.stdout.write(line(maskUrl(text))),
+  err: (text) => process.stderr.write(line(maskUrl(text))),
   isTTY: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+  // Carriage return and "erase line": the line is redrawn where it is, and nothing is left in a log.
+  ...(process.stderr.isTTY ? { update: (text: string) => process.stderr.write(`\r\u001b[2K${maskUrl(text)}`) } : {}),
 };
+
+const line = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
 
 export function printJson(output: Output, value: unknown): void {
   output.out(maskUrl(JSON.stringify(value, null, 2)));
@@ -24,6 +31,11 @@ export type Colour = keyof typeof CODES;
 
 export function paint(output: Output, colour: Colour, text: string): string {
   return output.isTTY ? `\u001b[${CODES[colour]}m${text}\u001b[0m` : text;
+}
+
+/** Lint severities as the CLI shows them on a terminal. */
+export function severityPainter(output: Output): (severity: 'error' | 'warning', text: string) => string {
+  return (severity, text) => paint(output, severity === 'error' ? 'red' : 'yellow', text);
 }
 
 /** Prints an error (JSON when asked) and returns the exit status it maps to. Never prints a stack or a password. */

@@ -2,6 +2,7 @@ import { access, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { OgelError } from '../errors.js';
+import { maskUrl } from '../db/url.js';
 import type { OgelConfig } from './schema.js';
 
 export const CONFIG_FILE_NAMES = [
@@ -64,10 +65,21 @@ async function readRaw(file: string): Promise<unknown> {
       throw new OgelError('CONFIG_INVALID', `Config ${file} is not valid JSON: ${(error as Error).message}`, { file });
     }
   }
-  if (file.endsWith('.ts') && typeof (globalThis as { Bun?: unknown }).Bun === 'undefined')
-    return importTypeScript(file);
-  const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
-  return module.default ?? module;
+  try {
+    if (file.endsWith('.ts') && typeof (globalThis as { Bun?: unknown }).Bun === 'undefined')
+      return await importTypeScript(file);
+    const module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    return module.default ?? module;
+  } catch (error) {
+    if (error instanceof OgelError) throw error;
+    // A syntax error or a throw while the module is evaluated: the file's fault, not ours.
+    throw new OgelError(
+      'CONFIG_INVALID',
+      `Config ${file} could not be loaded: ${maskUrl((error as Error)?.message ?? String(error))}`,
+      { file },
+      { cause: error },
+    );
+  }
 }
 
 /**

@@ -6,21 +6,21 @@ export const backupRecord = z.strictObject({
   env: z.string().nullable(),
   database: z.string(),
   version: z.string().nullable(),
-  format: z.enum(['custom', 'directory']),
+  format: z.literal('custom'),
+  /** A path in a local store, or an s3:// URL. */
   path: z.string(),
   sizeBytes: z.number(),
   durationMs: z.number(),
   checksum: z.string(),
   createdAt: z.string(),
   createdBy: z.string(),
+  reason: z.string(),
 });
 
 export const backupsResponse = z.strictObject({ backups: z.array(backupRecord) });
 
-export const createBackupBody = z.strictObject({
-  format: z.enum(['custom', 'directory']).optional(),
-  jobs: z.number().int().min(1).max(32).optional(),
-});
+/** Backups are custom-format dumps streamed into the store: nothing to choose. */
+export const createBackupBody = z.strictObject({});
 
 export const createBackupResponse = backupRecord.extend({ pruned: z.array(z.string()) });
 
@@ -31,13 +31,42 @@ export const restoreBody = z.strictObject({
   confirm: z.string().optional(),
   plan: z.string().optional(),
   jobs: z.number().int().min(1).max(32).optional(),
+  /** Keep the replaced database under a new name instead of dropping it. */
+  keepReplaced: z.boolean().optional(),
 });
 
 export const restoreResponse = z.strictObject({
   id: z.string(),
+  /** The database restored into. */
   database: z.string(),
   version: z.string().nullable(),
   durationMs: z.number(),
+  /** An existing database was replaced (its other sessions ended, listed below). */
+  replaced: z.boolean(),
+  /** The replaced database kept under this name (keepReplaced), or null. */
+  keptReplacedAs: z.string().nullable(),
+  terminatedConnections: z.array(
+    z.strictObject({
+      pid: z.number(),
+      user: z.string().nullable(),
+      applicationName: z.string().nullable(),
+      clientAddress: z.string().nullable(),
+    }),
+  ),
+  /** Events recorded after the backup, carried into the restored log with their ids. */
+  carriedEvents: z.number(),
+  eventsNote: z.string().nullable(),
+  /** Databases interrupted restores had left, dropped first. */
+  cleanedUp: z.array(
+    z.strictObject({
+      name: z.string(),
+      backupId: z.string().nullable(),
+      startedAt: z.string().nullable(),
+      phase: z.enum(['building', 'switching']).nullable(),
+    }),
+  ),
+  /** Restore start to the first query the restored database answered. */
+  rtoMs: z.number(),
   environment: z.string(),
 });
 

@@ -17,6 +17,8 @@ export const migrationRow = z.strictObject({
   appliedChecksum: z.string().optional(),
   /** Why a migration is `failed`. */
   error: z.string().optional(),
+  /** A repeatable migration (`R_name.sql`): applied again whenever its checksum changes. */
+  repeatable: z.boolean().optional(),
 });
 
 /** Exactly what `ogel-migrate status --json` prints. */

@@ -9,6 +9,8 @@ export interface Migration {
   downFile?: string;
   downSql?: string;
   downChecksum?: string;
+  /** A repeatable migration (`R_name.sql`): re-applied whenever its checksum changes, never reverted. */
+  repeatable?: true;
 }
 
 /** A row of the tracking table. */
@@ -36,5 +38,7 @@ export interface IgnoredFile {
 export interface MigrationSet {
   dir: string;
   migrations: Migration[];
+  /** `R_name.sql` files, in name order: applied after the versioned ones whenever they change. */
+  repeatables: Migration[];
   ignored: IgnoredFile[];
 }

@@ -1,4 +1,5 @@
 import { OgelError } from '../errors.js';
+import { migrationLabel } from './file-names.js';
 import type { Migration } from './migration.js';
 import type { MigrationStatus, StatusReport } from './status.js';
 import { compareVersions, isValidVersion, normalizeVersion } from './version.js';
@@ -14,7 +15,9 @@ export interface MigratePlanOptions {
 
 /**
  * Which migrations `migrate` runs, in order — or why it must refuse before touching anything. Pure.
- * Refusals name every offending version so a user can act on all of them at once.
+ * Refusals name every offending version so a user can act on all of them at once. Repeatable migrations that
+ * are new or changed come last, in name order, also with `to` (they are written against the latest schema,
+ * which is what a run leaves).
  */
 export function planMigrate(report: StatusReport, options: MigratePlanOptions = {}): Migration[] {
   const byState = (state: MigrationStatus['state']) => report.migrations.filter((m) => m.state === state);
@@ -46,7 +49,8 @@ export function planMigrate(report: StatusReport, options: MigratePlanOptions = 
       { versions: missing.map((m) => m.version) },
     );
   }
-  let pending = byState('pending');
+  let pending = byState('pending').filter((m) => !m.repeatable);
+  const repeatables = byState('pending').filter((m) => m.repeatable);
   if (options.to !== undefined) {
     const target = requireKnownVersion(report, options.to);
     pending = pending.filter((m) => compareVersions(m.version, target) <= 0);
@@ -63,7 +67,7 @@ export function planMigrate(report: StatusReport, options: MigratePlanOptions = 
       );
     }
   }
-  return pending.map((m) => m.migration!);
+  return [...pending, ...repeatables].map((m) => m.migration!);
 }
 
 export interface RollbackPlanOptions {
@@ -78,7 +82,8 @@ export function planRollback(report: StatusReport, options: RollbackPlanOptions 
   if (options.steps !== undefined && options.to !== undefined) {
     throw new OgelError('USAGE', 'Give either steps or to, not both');
   }
-  const applied = report.migrations.filter((m) => m.row && m.row.status === 'applied').reverse();
+  // Repeatable migrations are never reverted: there is nothing to revert them to.
+  const applied = report.migrations.filter((m) => m.row && m.row.status === 'applied' && !m.repeatable).reverse();
   let selected: MigrationStatus[];
   if (options.to !== undefined) {
     const target = options.to === '0' ? '0' : requireKnownVersion(report, options.to);
@@ -89,7 +94,8 @@ export function planRollback(report: StatusReport, options: RollbackPlanOptions 
       throw new OgelError('USAGE', `steps must be an integer ≥ 1 (got ${steps})`);
     selected = applied.slice(0, steps);
   }
-  const problems = selected.filter((m) => m.state !== 'applied' || !m.migration?.downSql);
+  // An empty down file is a down that has nothing to undo, not a missing one.
+  const problems = selected.filter((m) => m.state !== 'applied' || m.migration?.downFile === undefined);
   if (problems.length > 0) {
     const reasons = problems.map((m) =>
       m.state === 'missing'
@@ -108,17 +114,44 @@ export function planRollback(report: StatusReport, options: RollbackPlanOptions 
 /** Pending migrations at or below `to`, which `baseline` records as applied without running them. Pure. */
 export function planBaseline(report: StatusReport, to: string): MigrationStatus[] {
   const target = requireKnownVersion(report, to);
-  return report.migrations.filter((m) => m.state === 'pending' && compareVersions(m.version, target) <= 0);
+  return report.migrations.filter(
+    (m) => m.state === 'pending' && !m.repeatable && compareVersions(m.version, target) <= 0,
+  );
+}
+
+/**
+ * The named migrations (versions or repeatable keys), which `baseline` records as applied without running them:
+ * how another tool's history is taken over. Already applied ones are left as they are; a name with no file, or
+ * one whose row says otherwise (failed, changed), is refused before anything is recorded. Pure.
+ */
+export function planBaselineOf(report: StatusReport, versions: readonly string[]): MigrationStatus[] {
+  const problems: string[] = [];
+  const selected: MigrationStatus[] = [];
+  for (const version of versions) {
+    const entry = report.migrations.find((m) =>
+      m.repeatable ? m.version === version : normalizeVersion(m.version) === normalizeVersion(version),
+    );
+    if (!entry || !entry.migration) problems.push(`${version} (no file)`);
+    else if (entry.state === 'pending') selected.push(entry);
+    else if (entry.state !== 'applied') problems.push(`${migrationLabel(entry)} (${entry.state})`);
+  }
+  if (problems.length > 0)
+    throw new OgelError('UNKNOWN_VERSION', `Cannot baseline ${problems.join(', ')}. Nothing was recorded.`, {
+      versions: [...versions],
+    });
+  return selected;
 }
 
 function requireKnownVersion(report: StatusReport, version: string): string {
   if (!isValidVersion(version))
     throw new OgelError('UNKNOWN_VERSION', `"${version}" is not a version (digits, e.g. 008)`);
-  const known = report.migrations.find((m) => normalizeVersion(m.version) === normalizeVersion(version));
+  const known = report.migrations.find(
+    (m) => !m.repeatable && normalizeVersion(m.version) === normalizeVersion(version),
+  );
   if (!known) throw new OgelError('UNKNOWN_VERSION', `No migration has version ${version}`, { version });
   return known.version;
 }
 
 function list(entries: MigrationStatus[]): string {
-  return entries.map((m) => `${m.version}_${m.name}`).join(', ');
+  return entries.map(migrationLabel).join(', ');
 }

@@ -19,6 +19,7 @@ export function statusJson(report: StatusReport): object {
         kind: m.kind,
         reversible: m.reversible,
       };
+      if (m.repeatable) json.repeatable = true;
       if (m.appliedChecksum) json.appliedChecksum = m.appliedChecksum;
       if (m.error) json.error = m.error;
       return json;

@@ -1,4 +1,5 @@
 import type { AppliedRow, IgnoredFile, Migration, MigrationSet } from './migration.js';
+import { isRepeatableVersion } from './file-names.js';
 import { maxVersion, normalizeVersion, sortByVersion } from './version.js';
 
 export type MigrationState = 'applied' | 'pending' | 'modified' | 'missing' | 'failed';
@@ -16,6 +17,8 @@ export interface MigrationStatus {
   appliedBy: string | null;
   executionMs: number | null;
   kind: 'migration' | 'baseline' | null;
+  /** An `R_name.sql` migration: `pending` when it is new or changed since it was last applied. */
+  repeatable: boolean;
   reversible: boolean;
   /** Why a migration is `failed`. */
   error: string | null;
@@ -55,21 +58,41 @@ export function computeStatus(table: string, set: MigrationSet, rows: readonly A
     if (row) joined++;
     entries.push(entry(migration, row, stateOf(migration, row)));
   }
+  const repeatables: MigrationStatus[] = [];
+  for (const migration of set.repeatables) {
+    const row = rowsByVersion.get(migration.version) ?? null;
+    if (row) joined++;
+    repeatables.push(entry(migration, row, repeatableStateOf(migration, row)));
+  }
   // Every row found its own file (the usual case): no rows without a file to look for.
   if (joined < rows.length) {
     const withFile = new Set(set.migrations.map((migration) => normalizeVersion(migration.version)));
+    for (const migration of set.repeatables) withFile.add(migration.version);
+    const count = entries.length;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
-      if (!withFile.has(rowKeys[i]!)) entries.push(entry(null, row, row.status === 'applied' ? 'missing' : 'failed'));
+      if (withFile.has(rowKeys[i]!)) continue;
+      const missing = entry(null, row, row.status === 'applied' ? 'missing' : 'failed');
+      (missing.repeatable ? repeatables : entries).push(missing);
     }
     // Files are already in order; only rows without a file need placing.
-    if (entries.length > set.migrations.length) sortByVersion(entries);
+    if (entries.length > count) sortByVersion(entries);
+    repeatables.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
+  // Repeatable migrations run after the versioned ones, so they are listed after them.
+  for (const e of repeatables) entries.push(e);
   const counts: StatusCounts = { applied: 0, pending: 0, modified: 0, missing: 0, failed: 0 };
   for (const e of entries) counts[e.state]++;
   const applied: string[] = [];
-  for (const row of rows) if (row.status === 'applied') applied.push(row.version);
+  for (const row of rows) if (row.status === 'applied' && !isRepeatableVersion(row.version)) applied.push(row.version);
   return { table, current: maxVersion(applied), counts, migrations: entries, ignored: set.ignored };
+}
+
+/** A changed repeatable migration is not `modified` (which blocks a run): it is due to be applied again. */
+function repeatableStateOf(migration: Migration, row: AppliedRow | null): MigrationState {
+  if (!row) return 'pending';
+  if (row.status !== 'applied') return 'failed';
+  return row.checksum === migration.checksum ? 'applied' : 'pending';
 }
 
 function stateOf(migration: Migration, row: AppliedRow | null): MigrationState {
@@ -89,7 +112,9 @@ function entry(migration: Migration | null, row: AppliedRow | null, state: Migra
     appliedBy: row?.appliedBy ?? null,
     executionMs: row?.executionMs ?? null,
     kind: row?.kind ?? null,
-    reversible: Boolean(migration?.downSql),
+    repeatable: migration ? migration.repeatable === true : isRepeatableVersion(row!.version),
+    // An empty down file is a down that does nothing: the migration is reversible.
+    reversible: migration?.downFile !== undefined,
     error:
       row?.status === 'running'
         ? 'interrupted: the runner stopped inside this no-transaction migration'

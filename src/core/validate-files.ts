@@ -1,4 +1,5 @@
 import { checksumOf } from './checksum.js';
+import type { TextProblem } from './file-text.js';
 import { fileNameClassifier } from './file-names.js';
 import type { IgnoredFile, Migration } from './migration.js';
 import { normalizeVersion, sortByVersion } from './version.js';
@@ -6,6 +7,17 @@ import { normalizeVersion, sortByVersion } from './version.js';
 export interface FileProblem {
   file: string;
   problem: string;
+  /** Where in the file, for problems with its text (a NUL byte, invalid UTF-8). */
+  line?: number;
+  column?: number;
+}
+
+/** One directory entry as read: its text, the checksum of its bytes, and what is wrong with its bytes if anything. */
+export interface ReadFile {
+  file: string;
+  content: string;
+  checksum?: string;
+  textProblem?: TextProblem;
 }
 
 /**
@@ -13,9 +25,9 @@ export interface FileProblem {
  * Every offending file is reported at once so a user fixes them in one pass.
  */
 export function assembleMigrations(
-  files: ReadonlyArray<{ file: string; content: string; checksum?: string }>,
+  files: ReadonlyArray<ReadFile>,
   ignore: readonly string[],
-): { migrations: Migration[]; ignored: IgnoredFile[]; problems: FileProblem[] } {
+): { migrations: Migration[]; repeatables: Migration[]; ignored: IgnoredFile[]; problems: FileProblem[] } {
   type Named = { file: string; version: string; name: string };
   type Down = Named & { content: string; checksum: string };
   // An up file becomes its Migration at once (one object per file, for thousands); extra files that share a
@@ -23,6 +35,7 @@ export function assembleMigrations(
   const ups = new Map<string, Migration>();
   const downs = new Map<string, Down>();
   const sharing = new Map<Named, Named[]>();
+  const repeatables: Migration[] = [];
   const ignored: IgnoredFile[] = [];
   const problems: FileProblem[] = [];
   const record = <T extends Named>(target: Map<string, T>, key: string, entry: T): void => {
@@ -31,11 +44,25 @@ export function assembleMigrations(
     else sharing.set(first, [...(sharing.get(first) ?? [first]), entry]);
   };
   const classify = fileNameClassifier(ignore);
-  for (const { file, content, checksum } of files) {
+  for (const { file, content, checksum, textProblem } of files) {
     const kind = classify(file);
     if (kind.type === 'ignored') ignored.push({ file, reason: kind.reason });
     else if (kind.type === 'invalid') problems.push({ file, problem: kind.reason });
-    else {
+    else if (kind.type === 'repeatable') {
+      // Repeatables are migrations too: they must be SQL text.
+      if (textProblem) problems.push({ file, ...textProblem });
+      const sum = checksum ?? checksumOf(content);
+      repeatables.push({
+        version: kind.version,
+        name: kind.name,
+        file,
+        upSql: content,
+        checksum: sum,
+        repeatable: true,
+      });
+    } else {
+      // Only migrations must be SQL text: an ignored psql script may hold anything.
+      if (textProblem) problems.push({ file, ...textProblem });
       const key = normalizeVersion(kind.version);
       const sum = checksum ?? checksumOf(content);
       if (kind.type === 'up')
@@ -72,7 +99,9 @@ export function assembleMigrations(
     migrations.push(migration);
   }
   sortByVersion(migrations);
+  // Name order in bytes, as `ls` in the C locale shows them: the order they run in.
+  repeatables.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   problems.sort((a, b) => a.file.localeCompare(b.file));
   ignored.sort((a, b) => a.file.localeCompare(b.file));
-  return { migrations, ignored, problems };
+  return { migrations, repeatables, ignored, problems };
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { OgelError } from '../errors.js';
 import { applicationName, type RunnerIdentity } from './identity.js';
+import { interruptedError } from './interrupted.js';
 
 /** Who holds the migration lock, as far as the server can tell. */
 export interface LockHolder {
@@ -23,7 +24,8 @@ export function lockObjectId(trackingTable: string): number {
 
 /**
  * A session-level advisory lock. It lives exactly as long as the connection: a runner killed with -9 loses its
- * connection, and Postgres releases the lock with it, so nothing is ever left locked.
+ * connection, and Postgres releases the lock with it, so nothing is ever left locked. Waiters poll (see
+ * `acquire`), so the order in which they get it is not the order in which they came.
  */
 export class AdvisoryLock {
   private readonly objectId: number;
@@ -40,36 +42,52 @@ export class AdvisoryLock {
   }
 
   /**
-   * Takes the lock, waiting at most `waitMs` in Postgres's own fair queue (lock_timeout applies to advisory
-   * lock waits). Throws LOCK_TIMEOUT naming the holder.
+   * Takes the lock, waiting at most `waitMs`. Throws LOCK_TIMEOUT naming the holder. The wait polls
+   * `pg_try_advisory_lock` with backoff and jitter instead of blocking in `pg_advisory_lock`: a blocked
+   * statement holds a snapshot, and `CREATE INDEX CONCURRENTLY` in the holder's migration waits for every
+   * snapshot older than its own, so a blocking waiter and the holder would wait for each other (a deadlock the
+   * server resolves by killing one). Between polls this session holds nothing, and the server's or role's
+   * `statement_timeout` cannot cancel a wait it never sees. `onWait` hears of the holder when the wait starts
+   * and whenever another run takes over; `signal` ends the wait early (Ctrl-C) with its reason.
    */
-  async acquire(waitMs: number, onWait?: (holder: LockHolder | null) => void): Promise<{ waitedMs: number }> {
+  async acquire(
+    waitMs: number,
+    onWait?: (holder: LockHolder | null) => void,
+    signal?: AbortSignal,
+  ): Promise<{ waitedMs: number }> {
     const started = Date.now();
-    const tried = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [
-      LOCK_CLASS,
-      this.objectId,
-    ]);
-    if (!tried.rows[0]?.ok) {
-      onWait?.(await this.holder());
-      try {
-        await this.client.query(`SET lock_timeout = ${Math.max(1, Math.floor(waitMs))}`);
-        await this.client.query('SELECT pg_advisory_lock($1, $2)', [LOCK_CLASS, this.objectId]);
-      } catch (error) {
-        if ((error as { code?: string }).code !== '55P03') throw error;
-        const holder = await this.holder();
+    if (signal?.aborted)
+      throw interruptedError(signal, 'stopped before taking the migration lock; nothing was changed');
+    let shown: number | null | undefined;
+    for (let attempt = 0; !(await this.tryOnce()); attempt++) {
+      const holder = await this.holder();
+      if (shown === undefined || (holder?.pid ?? null) !== shown) onWait?.(holder);
+      shown = holder?.pid ?? null;
+      const waited = Date.now() - started;
+      if (waited >= waitMs)
         throw new OgelError(
           'LOCK_TIMEOUT',
           `Another migration run holds the lock (${describeHolder(holder)}); gave up after ${waitMs} ms`,
-          { holder, waitedMs: Date.now() - started },
+          { holder, waitedMs: waited },
         );
-      } finally {
-        await this.client.query('RESET lock_timeout').catch(() => {});
+      try {
+        await pause(Math.min(pollDelay(attempt), waitMs - waited), signal);
+      } catch {
+        throw interruptedError(signal!, 'stopped waiting for the migration lock; nothing was changed', { holder });
       }
     }
     this.held = true;
     this.applicationName = applicationName(this.identity, Math.floor(Date.now() / 1000));
     await this.client.query('SELECT set_config($1, $2, false)', ['application_name', this.applicationName]);
     return { waitedMs: Date.now() - started };
+  }
+
+  private async tryOnce(): Promise<boolean> {
+    const tried = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [
+      LOCK_CLASS,
+      this.objectId,
+    ]);
+    return tried.rows[0]?.ok === true;
   }
 
   async release(): Promise<void> {
@@ -123,4 +141,30 @@ export function describeHolder(holder: LockHolder | null): string {
   if (!holder) return 'holder not visible to this role';
   const where = holder.host ?? holder.applicationName ?? holder.clientAddress ?? 'unknown host';
   return `backend pid ${holder.pid}, ${where}, since ${holder.since ?? 'unknown'}`;
+}
+
+/**
+ * 20 ms doubling to 1 s, each with ±50% jitter: a short migration is noticed quickly, a long one costs a query a
+ * second, and runners that started together do not poll in step.
+ */
+function pollDelay(attempt: number): number {
+  const base = Math.min(1_000, 20 * 2 ** attempt);
+  return Math.round(base / 2 + Math.random() * base);
+}
+
+/** Sleeps `ms`, or rejects with the signal's reason as soon as it aborts. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const done = () => {
+      signal?.removeEventListener('abort', aborted);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.max(0, ms));
+    const aborted = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', aborted, { once: true });
+  });
 }

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { OgelError } from '../errors.js';
-import { maskUrl, validateDatabaseUrl } from './url.js';
+import { maskDatabaseUrl, maskUrl, validateDatabaseUrl } from './url.js';
 
 /**
  * The one seam to the server: every connection ogel-migrate opens (runs, reports, verify's scratch databases,
@@ -89,7 +89,7 @@ export async function queryServerVersion(client: pg.ClientBase): Promise<number>
 /** A driver error while connecting, as the typed error every surface renders the same way. */
 export function connectionError(url: string | undefined, error: unknown, purpose?: string): OgelError {
   if (error instanceof OgelError) return error;
-  const where = url === undefined ? '' : ` to ${maskUrl(url)}`;
+  const where = url === undefined ? '' : ` to ${maskDatabaseUrl(url)}`;
   const what = purpose ? ` (${purpose})` : '';
   const code = (error as { code?: string }).code;
   return new OgelError(

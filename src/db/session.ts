@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { OgelError } from '../errors.js';
-import { announcedServerVersion, connectClient, connectionError, queryServerVersion } from './connect.js';
+import { announcedServerVersion, connectClient, connectionError, queryServerVersion, withClient } from './connect.js';
 import { applicationName, type RunnerIdentity } from './identity.js';
 import { maskUrl } from './url.js';
 
@@ -14,6 +14,12 @@ export interface Session {
   client: pg.ClientBase;
   serverVersionNum: number;
   release(discard?: boolean): Promise<void>;
+  /**
+   * Asks the server to cancel what this session is running (pg_cancel_backend from a connection of its own,
+   * what psql's Ctrl-C does with a cancel request): the statement fails with 57014 and its transaction rolls
+   * back. A session that is idle is not affected. Best effort: false when the request could not be sent.
+   */
+  cancel(): Promise<boolean>;
 }
 
 export async function openSession(source: ConnectionSource, identity: RunnerIdentity): Promise<Session> {
@@ -35,11 +41,12 @@ export async function openSession(source: ConnectionSource, identity: RunnerIden
       await single.end().catch(() => {});
     };
   }
+  const cancel = () => cancelBackend(source, client);
   const announced = announcedServerVersion(client);
-  if (announced !== null) return { client, serverVersionNum: announced, release };
+  if (announced !== null) return { client, serverVersionNum: announced, release, cancel };
   try {
     // Asked once per pooled connection: it does not change while the connection lives.
-    return { client, serverVersionNum: await queryServerVersion(client), release };
+    return { client, serverVersionNum: await queryServerVersion(client), release, cancel };
   } catch (error) {
     await release(true);
     throw new OgelError(
@@ -48,5 +55,32 @@ export async function openSession(source: ConnectionSource, identity: RunnerIden
       {},
       { cause: error },
     );
+  }
+}
+
+/** pg_cancel_backend for `client`'s backend, from another connection of `source`; false if it could not be sent. */
+export async function cancelBackend(source: ConnectionSource, client: pg.ClientBase): Promise<boolean> {
+  // The backend's pid from the connection's BackendKeyData: no query on the busy connection itself.
+  const pid = (client as { processID?: number | null }).processID;
+  if (!pid) return false;
+  const sql = 'SELECT pg_cancel_backend($1) AS sent';
+  try {
+    if ('pool' in source) {
+      const other = await source.pool.connect();
+      try {
+        return (await other.query<{ sent: boolean }>(sql, [pid])).rows[0]?.sent === true;
+      } finally {
+        other.release();
+      }
+    }
+    return await withClient(
+      source.databaseUrl,
+      async (other) => (await other.query(sql, [pid])).rows[0]?.sent === true,
+      {
+        purpose: 'cancel request',
+      },
+    );
+  } catch {
+    return false;
   }
 }

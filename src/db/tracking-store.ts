@@ -1,6 +1,9 @@
 import type pg from 'pg';
 import type { AppliedRow } from '../core/migration.js';
+import { OgelError } from '../errors.js';
 import { identifier, literal } from './sql-literals.js';
+import { maskUrl } from './url.js';
+import { serverError, sqlStateOf } from './server-errors.js';
 
 /** Where the tracking table and the event log live. */
 export interface TrackingNames {
@@ -22,9 +25,20 @@ export interface QualifiedTracking {
   table: string;
   events: string;
   schema: string;
+  /** The function behind the trigger that keeps the event log append-only. */
+  eventsGuard: string;
+  /** The one documented way to delete old events: `<schema>.<eventsTable>_prune(before timestamptz)`. */
+  eventsPrune: string;
 }
 
 export function qualify(names: TrackingNames): QualifiedTracking {
+  // pg_catalog, pg_toast, pg_temp (temporary tables, gone with the session!), information_schema: the server's.
+  if (/^pg_/.test(names.schema) || names.schema === 'information_schema')
+    throw new OgelError(
+      'CONFIG_INVALID',
+      `schema "${names.schema}" is a system schema: the tracking tables cannot live there (use your own, e.g. "platform")`,
+      { schema: names.schema },
+    );
   const schema = identifier(names.schema, 'schema');
   return {
     names,
@@ -32,6 +46,8 @@ export function qualify(names: TrackingNames): QualifiedTracking {
     schema,
     table: `${schema}.${identifier(names.table, 'table')}`,
     events: `${schema}.${identifier(names.eventsTable, 'eventsTable')}`,
+    eventsGuard: `${schema}.${identifier(`${names.eventsTable}_append_only`, 'eventsTable')}`,
+    eventsPrune: `${schema}.${identifier(`${names.eventsTable}_prune`, 'eventsTable')}`,
   };
 }
 
@@ -55,9 +71,8 @@ export interface EventRecord {
 }
 
 /** Idempotent; run while holding the advisory lock so concurrent first runs don't race on CREATE TABLE. */
-export function createTrackingTablesSql(t: QualifiedTracking): string {
-  return `
-CREATE SCHEMA IF NOT EXISTS ${t.schema};
+export function createTrackingTablesSql(t: QualifiedTracking, withSchema = true): string {
+  return `${withSchema ? `\nCREATE SCHEMA IF NOT EXISTS ${t.schema};` : ''}
 CREATE TABLE IF NOT EXISTS ${t.table} (
   version       text PRIMARY KEY,
   name          text NOT NULL,
@@ -83,7 +98,91 @@ CREATE TABLE IF NOT EXISTS ${t.events} (
   actor       text NOT NULL,
   host        text NOT NULL,
   details     jsonb NOT NULL DEFAULT '{}'
-);`;
+);${eventLogGuardSql(t)}`;
+}
+
+/**
+ * The event log only grows: a trigger refuses UPDATE, DELETE and TRUNCATE, so history cannot be rewritten by a
+ * stray statement (or by a restore, which re-appends instead). Old events go only through the prune function,
+ * which deletes by age. This guards against accidents, not against the table's owner, who can drop a trigger.
+ * Created once (checked in the catalog) so a run does not rewrite pg_proc each time.
+ */
+function eventLogGuardSql(t: QualifiedTracking): string {
+  const guardName = literal(t.eventsGuard);
+  // The call stack, not a setting anyone could SET, tells the guard that a DELETE comes from the prune function.
+  const pruneFrame = literal(`%function ${t.eventsPrune.replace(/"/g, '')}(timestamp with time zone)%`);
+  const message = literal(
+    `the event log ${t.names.schema}.${t.names.eventsTable} is append-only: % refused (old events go only through ${t.names.schema}.${t.names.eventsTable}_prune(before timestamptz))`,
+  );
+  return `
+DO $ogel$
+BEGIN
+  IF to_regprocedure(${guardName} || '()') IS NULL THEN
+    EXECUTE $f$CREATE FUNCTION ${t.eventsGuard}() RETURNS trigger LANGUAGE plpgsql AS $b$
+      DECLARE stack text;
+      BEGIN
+        GET DIAGNOSTICS stack = PG_CONTEXT;
+        IF TG_OP = 'DELETE' AND stack LIKE ${pruneFrame} THEN RETURN OLD; END IF;
+        RAISE EXCEPTION ${message}, TG_OP USING ERRCODE = 'insufficient_privilege';
+      END $b$$f$;
+    EXECUTE $f$CREATE FUNCTION ${t.eventsPrune}(before timestamptz) RETURNS bigint LANGUAGE plpgsql AS $b$
+      DECLARE removed bigint;
+      BEGIN
+        DELETE FROM ${t.events} WHERE occurred_at < before;
+        GET DIAGNOSTICS removed = ROW_COUNT;
+        RETURN removed;
+      END $b$$f$;
+    EXECUTE $f$CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON ${t.events} FOR EACH ROW EXECUTE FUNCTION ${t.eventsGuard}()$f$;
+    EXECUTE $f$CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON ${t.events} FOR EACH STATEMENT EXECUTE FUNCTION ${t.eventsGuard}()$f$;
+  END IF;
+END $ogel$;`;
+}
+
+/**
+ * Creates what is missing of the tracking schema and tables (under the migration lock). A schema that exists is
+ * not created again: CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even then, and a role that may
+ * not create schemas works in one an owner made for it. A missing privilege is INSUFFICIENT_PRIVILEGE saying
+ * which, and the statement that grants it.
+ */
+export async function ensureTrackingTables(client: pg.ClientBase, t: QualifiedTracking): Promise<void> {
+  try {
+    const found = await client.query<{ schema: boolean; tables: boolean }>(
+      'SELECT to_regnamespace($1) IS NOT NULL AS schema, to_regclass($2) IS NOT NULL AND to_regclass($3) IS NOT NULL AS tables',
+      [t.names.schema, t.table, t.events],
+    );
+    const { schema, tables } = found.rows[0]!;
+    if (!tables) await client.query(createTrackingTablesSql(t, !schema));
+  } catch (error) {
+    if (sqlStateOf(error) !== '42501') throw serverError(error, `creating the tracking tables ${t.display}`);
+    throw await privilegeError(client, t, error);
+  }
+}
+
+async function privilegeError(client: pg.ClientBase, t: QualifiedTracking, error: unknown): Promise<OgelError> {
+  const who = await client
+    .query<{ role: string; database: string }>('SELECT current_user AS role, current_database() AS database')
+    .then((r) => r.rows[0]!)
+    .catch(() => ({ role: 'this role', database: 'this database' }));
+  const schema = t.names.schema;
+  const message = (error as Error).message;
+  const onDatabase = /for database/.test(message);
+  const fix = onDatabase
+    ? `it may not create schemas in database "${who.database}". Have an owner create the schema once: ` +
+      `CREATE SCHEMA ${schema} AUTHORIZATION ${who.role}; (or GRANT CREATE ON DATABASE ${who.database} TO ${who.role}), ` +
+      'or use --schema with a schema it owns'
+    : `it needs USAGE and CREATE on schema ${schema} (GRANT USAGE, CREATE ON SCHEMA ${schema} TO ${who.role};) ` +
+      `and, if the tables exist, SELECT, INSERT, UPDATE, DELETE on them and USAGE on ${schema}.${t.names.eventsTable}_id_seq`;
+  return new OgelError(
+    'INSUFFICIENT_PRIVILEGE',
+    `Role "${who.role}" cannot create the tracking tables ${t.display} (${message}): ${fix}.`,
+    {
+      sqlState: '42501',
+      role: who.role,
+      schema,
+      privilege: onDatabase ? 'CREATE on the database' : 'USAGE, CREATE on the schema',
+    },
+    { cause: error },
+  );
 }
 
 export async function trackingTableExists(client: pg.ClientBase, t: QualifiedTracking): Promise<boolean> {
@@ -116,7 +215,8 @@ export async function readAppliedRows(client: pg.ClientBase, t: QualifiedTrackin
     appliedAt: r[6],
     appliedBy: r[7],
     executionMs: r[8],
-    error: r[9],
+    // Rows written before errors were masked may still hold a password; none leaves through a report.
+    error: r[9] === null ? null : maskUrl(r[9]),
   }));
 }
 
@@ -226,10 +326,10 @@ export async function readHistory(
     outcome: r.outcome,
     version: r.version,
     name: r.name,
-    error: r.error,
+    error: r.error === null ? null : maskUrl(r.error),
     durationMs: r.duration_ms,
     actor: r.actor,
     host: r.host,
-    details: r.details ?? {},
+    details: r.details ? (JSON.parse(maskUrl(JSON.stringify(r.details))) as Record<string, unknown>) : {},
   }));
 }

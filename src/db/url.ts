@@ -1,14 +1,14 @@
 import { OgelError } from '../errors.js';
+import { maskDatabaseUrl, maskSecrets } from './mask-secrets.js';
 
-/** Replaces the password in anything that looks like a connection URL, so no output ever carries one. */
+export { maskDatabaseUrl } from './mask-secrets.js';
+
+/**
+ * Replaces every password in a text: in anything that looks like a connection URL (however malformed),
+ * `password=` parameters, JSON password fields and SQL `PASSWORD '…'` literals, so no output ever carries one.
+ */
 export function maskUrl(text: string): string {
-  // Cheap guards first: large outputs (status of 10,000 migrations) rarely contain either pattern. A URL needs
-  // "//" (a rarer character to search for than the ":" of every JSON key) and a `password=` needs an "=" (a
-  // plain search, much cheaper than a case-blind one over megabytes).
-  if (!text.includes('//') && !(text.includes('=') && /password/i.test(text))) return text;
-  return text
-    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@\s]*)@/gi, '$1****@')
-    .replace(/\b(password\s*=\s*)('[^']*'|\S+)/gi, '$1****');
+  return maskSecrets(text);
 }
 
 /**
@@ -23,17 +23,19 @@ export function validateDatabaseUrl(url: string | undefined): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new OgelError('INVALID_DATABASE_URL', `Malformed database URL: ${maskUrl(url)}`, { url: maskUrl(url) });
+    const shown = maskDatabaseUrl(url);
+    throw new OgelError('INVALID_DATABASE_URL', `Malformed database URL: ${shown}`, { url: shown });
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
     throw new OgelError(
       'INVALID_DATABASE_URL',
-      `Database URL must start with postgres:// or postgresql:// (got ${maskUrl(url)})`,
-      { url: maskUrl(url) },
+      `Database URL must start with postgres:// or postgresql:// (got ${maskDatabaseUrl(url)})`,
+      { url: maskDatabaseUrl(url) },
     );
   }
   if (!parsed.hostname && !parsed.searchParams.get('host')) {
-    throw new OgelError('INVALID_DATABASE_URL', `Database URL has no host: ${maskUrl(url)}`, { url: maskUrl(url) });
+    const shown = maskDatabaseUrl(url);
+    throw new OgelError('INVALID_DATABASE_URL', `Database URL has no host: ${shown}`, { url: shown });
   }
   return url;
 }
@@ -53,7 +55,36 @@ export function describeUrl(url: string): string {
     const parsed = new URL(url);
     return `${parsed.hostname}${parsed.port ? `:${parsed.port}` : ''}/${databaseNameOf(url)}`;
   } catch {
-    return maskUrl(url);
+    return maskDatabaseUrl(url);
+  }
+}
+
+/**
+ * A URL for a client tool's command line (pg_dump, psql) and the environment that carries its password instead:
+ * a command line is visible to every user of the machine (`ps`). Both the user info's password and `password`
+ * parameters go to PGPASSWORD (a parameter wins, as in libpq); every other parameter stays in the URL.
+ */
+export function splitPassword(url: string): { url: string; env: NodeJS.ProcessEnv } {
+  const parsed = new URL(url);
+  let password = decode(parsed.password);
+  parsed.password = '';
+  const kept: string[] = [];
+  for (const pair of parsed.search.slice(1).split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    // Percent-decoding only: libpq does not read "+" as a blank, as URLSearchParams would.
+    if (decode(eq === -1 ? pair : pair.slice(0, eq)) === 'password') password = decode(pair.slice(eq + 1));
+    else kept.push(pair);
+  }
+  parsed.search = kept.length > 0 ? `?${kept.join('&')}` : '';
+  return { url: parsed.toString(), env: password ? { PGPASSWORD: password } : {} };
+}
+
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
   }
 }
 

@@ -10,6 +10,7 @@ import { implement } from './implement.js';
 import { backupRoutes } from './routes/backups.js';
 import { checkRoutes } from './routes/checks.js';
 import { eventRoutes } from './routes/events.js';
+import { fleetRoutes } from './routes/fleet.js';
 import { readRoutes } from './routes/read.js';
 import { runRoutes } from './routes/runs.js';
 import type { ServerState } from './state.js';
@@ -95,6 +96,7 @@ export function createApp(state: ServerState): Hono<{ Variables: AuthVariables }
   eventRoutes(app, state);
   backupRoutes(app, state);
   checkRoutes(app, state);
+  fleetRoutes(app, state);
 
   for (const [path, allowed] of methodsByPath()) {
     const others = ['PUT', 'PATCH', 'DELETE', 'POST', 'GET', 'HEAD', 'OPTIONS'].filter(

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { MigrationRunner } from '../runner/runner.js';
 import type { Target } from '../app/target.js';
+import { registerFleetMetrics, type FleetMetrics } from './fleet-metrics.js';
 
 /** Prometheus metrics fed by the runners' event streams; a private registry, not prom-client's global one. */
 export interface Metrics {
@@ -8,6 +9,7 @@ export interface Metrics {
   httpRequests: Counter<'method' | 'route' | 'status'>;
   observe(env: string, runner: MigrationRunner): void;
   refreshPending(targets: ReadonlyMap<string, Target>): Promise<void>;
+  fleets: FleetMetrics;
 }
 
 export function createMetrics(): Metrics {
@@ -59,6 +61,7 @@ export function createMetrics(): Metrics {
   return {
     registry,
     httpRequests,
+    fleets: registerFleetMetrics(registry),
     observe(env, runner) {
       runner.events.on('run:end', (e) => runs.inc({ env, operation: e.operation, outcome: e.outcome }));
       runner.events.on('migration:failed', (e) => failures.inc({ env, direction: e.direction }));

@@ -1,6 +1,8 @@
 import { serve, type ServerType } from '@hono/node-server';
 import pino, { type Logger } from 'pino';
 import type { Target } from '../app/target.js';
+import type { Fleet } from '../fleet/fleet.js';
+import { FleetMonitor } from '../fleet/monitor.js';
 import { checkToken, type TokenGrant } from '../app/tokens.js';
 import { OgelError } from '../errors.js';
 import { generateToken } from './auth.js';
@@ -11,6 +13,8 @@ import type { ServerState } from './state.js';
 export interface StartOptions {
   /** One target per environment (src/app/target.ts: openTarget / openTargets). */
   targets: Map<string, Target>;
+  /** Fleets to serve at /fleet…, each watched by a monitor that refreshes its status in the background. */
+  fleets?: Map<string, Fleet>;
   /** The environment a request without `?env=` means (default: the first target). */
   defaultEnvironment?: string;
   port: number;
@@ -46,6 +50,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       redact: { paths: ['req.headers.authorization', '*.authorization', '*.token', '*.password'], censor: '****' },
     });
   const metrics = createMetrics();
+  const shutdown = new AbortController();
   for (const [env, target] of options.targets) metrics.observe(env, target.runner);
   const tokens = [...(options.tokens ?? [])];
   for (const grant of tokens) checkToken(grant.secret, grant.principal.actor);
@@ -59,8 +64,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       env: defaultEnvironment,
     });
   }
+  const fleets = new Map([...(options.fleets ?? [])].map(([name, fleet]) => [name, new FleetMonitor(fleet)]));
+  metrics.fleets.watch(fleets);
   const state: ServerState = {
     targets: options.targets,
+    fleets,
     defaultEnvironment,
     tokens,
     logger,
@@ -68,6 +76,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     activeRuns: new Set(),
     shuttingDown: false,
     shutdownListeners: new Set(),
+    shutdownSignal: shutdown.signal,
     lastVerify: new Map(),
     lastDrift: new Map(),
     driftInFlight: new Map(),
@@ -87,6 +96,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     );
     s.on('error', (error) => reject(listenError(error as NodeJS.ErrnoException, options.host, options.port)));
   });
+  for (const monitor of fleets.values()) monitor.start();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
@@ -99,6 +109,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     shutdown() {
       stopping ??= (async () => {
         state.shuttingDown = true;
+        // Checks stop (and drop their scratch databases); migrations and rollbacks are never cut short.
+        shutdown.abort('shutdown');
         for (const listener of state.shutdownListeners) listener();
         const http = server as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -106,6 +118,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         const grace = options.shutdownGraceMs ?? 30_000;
         const timeout = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
         await Promise.race([Promise.allSettled([...state.activeRuns]), timeout(grace)]);
+        await Promise.race([Promise.allSettled([...fleets.values()].map((m) => m.stop())), timeout(grace)]);
         // Let the finished runs' responses go out, then cut whatever is left.
         http.closeIdleConnections?.();
         await Promise.race([closed, timeout(2_000)]);

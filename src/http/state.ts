@@ -4,10 +4,13 @@ import type { TokenGrant } from '../app/tokens.js';
 import type { VerifyReport } from '../verify/verify.js';
 import type { DriftReport } from '../verify/drift.js';
 import type { Metrics } from './metrics.js';
+import type { FleetMonitor } from '../fleet/monitor.js';
 
 /** What every route can reach: one target per environment, the tokens, and the runs in flight. */
 export interface ServerState {
   targets: Map<string, Target>;
+  /** One monitor per configured fleet: its last status, the run in progress (src/fleet/monitor.ts). */
+  fleets: Map<string, FleetMonitor>;
   /** The environment a request without `?env=` means; null when there is none to default to. */
   defaultEnvironment: string | null;
   tokens: TokenGrant[];
@@ -18,6 +21,8 @@ export interface ServerState {
   shuttingDown: boolean;
   /** Called when shutdown starts (open SSE streams end themselves). */
   shutdownListeners: Set<() => void>;
+  /** Aborted when shutdown starts: checks on scratch databases (drift, verify) stop and drop them. */
+  shutdownSignal: AbortSignal;
   /** The last rollback-test report per environment (shown before a rollback in the dashboard). */
   lastVerify: Map<string, VerifyReport>;
   /** The last drift result per environment (the overview's cards show it). */

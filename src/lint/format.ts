@@ -1,9 +1,18 @@
-import type { LintFinding } from './types.js';
+import type { LintFinding, Severity } from './types.js';
 
-/** `file:line:col  severity  rule  message`, with the hint indented below: one block per finding. */
-export function formatText(findings: readonly LintFinding[]): string {
+/**
+ * `file:line:col  severity  rule  message`, with the hint indented below: one block per finding. `paint`
+ * colours the severity (the CLI passes one on a terminal; logs and pipes stay plain).
+ */
+export function formatText(
+  findings: readonly LintFinding[],
+  paint: (severity: Severity, text: string) => string = (_severity, text) => text,
+): string {
   return findings
-    .map((f) => `${f.file}:${f.line}:${f.column}  ${f.severity}  ${f.rule}  ${f.message}\n    ${f.hint}`)
+    .map(
+      (f) =>
+        `${f.file}:${f.line}:${f.column}  ${paint(f.severity, f.severity)}  ${f.rule}  ${f.message}\n    ${f.hint}`,
+    )
     .join('\n');
 }
 

@@ -2,6 +2,7 @@ import { earliestLocation } from './ast.js';
 import { byteLocator } from '../sql/position.js';
 import { RULES } from './rules/index.js';
 import { notNullCheckedAfter } from './rules/constraints.js';
+import { indexesOnNewTablesAfter } from './rules/indexes.js';
 import { suppressedRules, UNSUPPRESSIBLE } from './suppress.js';
 import { buildTarget, normalizeTables, tablesCreatedIn } from './target.js';
 import type { LintContext, LintFinding, LintInput, LintOptions, LintRule, RuleReport } from './types.js';
@@ -43,6 +44,7 @@ export function lintMigrations(
         ...tablesCreatedIn(input.statements, context.createdTables).keys(),
       ]),
       notNullChecked: notNullCheckedAfter(input.statements, context.notNullChecked),
+      indexesOnNewTables: indexesOnNewTablesAfter(buildTarget(input, context), context.indexesOnNewTables),
     };
   }
   return findings;

@@ -45,6 +45,11 @@ export interface LintContext {
    * lets a later `SET NOT NULL` skip its full-table scan.
    */
   notNullChecked?: Set<string>;
+  /**
+   * Named indexes (`schema.name`) that earlier pending migrations built on tables the pending set creates:
+   * dropping one locks only a table nobody uses yet.
+   */
+  indexesOnNewTables?: Set<string>;
   /** The target's `server_version_num` when known; before 110000 any ADD COLUMN … DEFAULT rewrites the table. */
   serverVersionNum?: number;
 }

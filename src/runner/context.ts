@@ -19,6 +19,8 @@ export interface RunContext {
   sessionDirty: boolean;
   /** Recorded in the details of every event of this run (confirmation, force reason, …). */
   audit: Record<string, unknown>;
+  /** Stops the run: the running statement is cancelled on the server and nothing after it starts. */
+  signal?: AbortSignal;
 }
 
 /** `applied_by` / event actor text after the database role: host, client and process. */

@@ -30,7 +30,9 @@ export function lintTargets(
         file: migration.file,
         sql: migration.upSql,
         statements,
-        hasDown: Boolean(migration.downSql),
+        // An empty down is a down: the up has nothing to undo (a CREATE EXTENSION IF NOT EXISTS, a data fix).
+        // A repeatable migration has no down by design: missing-down does not apply to it.
+        hasDown: migration.downSql !== undefined || migration.repeatable === true,
         modified,
         noTransaction: readDirectives(migration.upSql).noTransaction,
       });

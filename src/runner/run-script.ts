@@ -7,6 +7,10 @@ import {
   type ScriptFailure,
 } from '../db/execute-script.js';
 import { literal } from '../db/sql-literals.js';
+import { maskUrl } from '../db/url.js';
+import { describeBlockers, lockBlockers } from '../db/lock-blockers.js';
+import { locksFor } from '../sql/locks.js';
+import { connectionLost, interruption } from './script-failures.js';
 import { insertEventSql, upsertRowSql, type EventRecord, type RowValues } from '../db/tracking-store.js';
 import type { Migration } from '../core/migration.js';
 import type { PreparedScript } from '../sql/prepare-script.js';
@@ -47,15 +51,29 @@ export async function runScript(
   const reset = ctx.sessionDirty ? sessionReset(ctx) : [];
   // Set before running: a script that fails half-way may have changed the session as well.
   ctx.sessionDirty = script.changesSession;
-  const onLockRetry = (attempt: number, delayMs: number, location: FailureLocation) =>
+  const onLockRetry = async (attempt: number, delayMs: number, location: FailureLocation) => {
+    // Who held the tables the statement waited for: a retry loop is only actionable with a pid to look at.
+    const statement = script.statements[location.statementIndex];
+    const blockers = statement
+      ? await lockBlockers(client, [...new Set(locksFor(statement).map((l) => l.relation))])
+      : [];
+    const by =
+      blockers.length > 0 ? `; held by ${describeBlockers(blockers)}` : location.detail ? `; ${location.detail}` : '';
     events.emit('migration:retry', {
       runId,
       version: migration.version,
       attempt,
       delayMs,
-      reason: `${location.pgMessage} (${location.file}:${location.line})`,
+      reason: `${location.pgMessage} (${location.file}:${location.line})${by}`,
+      blockers,
     });
+  };
   const started = performance.now();
+  // A stop while the script runs: ask the server to cancel the running statement (Ctrl-C in psql does the same).
+  const { signal } = ctx;
+  let cancelled: Promise<boolean> | undefined;
+  const cancel = () => void (cancelled ??= session.cancel());
+  signal?.addEventListener('abort', cancel, { once: true });
   try {
     if (script.transactional) {
       const asSessionUser = script.changesSession ? [AS_SESSION_USER] : [];
@@ -65,17 +83,23 @@ export async function runScript(
         { before: reset, after: [...asSessionUser, ...outcome.onSuccess('transaction')] },
         ctx.settings,
         onLockRetry,
+        signal,
       );
     } else {
       const running = rowValues(ctx, migration, 'running', null);
       await client.query(joinSql([...reset, upsertRowSql(ctx.tracking, running)]));
-      await runWithoutTransaction(client, script, ctx.settings, onLockRetry);
+      await runWithoutTransaction(client, script, ctx.settings, onLockRetry, signal);
       const elapsed = Math.round(performance.now() - started);
       await client.query(joinSql(['BEGIN', AS_SESSION_USER, ...outcome.onSuccess(elapsed), 'COMMIT']));
     }
-  } catch (error) {
+  } catch (raw) {
+    // The cancel request settles before anything else is sent: it must not hit the failure's bookkeeping.
+    if (cancelled) await cancelled;
+    const error =
+      interruption(raw, ctx, script, cancelled !== undefined) ?? connectionLost(raw, migration, script) ?? raw;
     const failure = error as ScriptFailure;
-    const message = failure instanceof Error ? failure.message : String(error);
+    // What is stored and broadcast never holds a password (a failed CREATE ROLE … PASSWORD, a dblink URL).
+    const message = maskUrl(failure instanceof Error ? failure.message : String(error));
     await recordFailure(
       ctx,
       migration,
@@ -93,6 +117,9 @@ export async function runScript(
       error: message,
     });
     throw error;
+  } finally {
+    signal?.removeEventListener('abort', cancel);
+    if (cancelled) await cancelled;
   }
   const durationMs = Math.round(performance.now() - started);
   events.emit('migration:done', { runId, version: migration.version, name: migration.name, direction, durationMs });
@@ -117,7 +144,12 @@ async function recordFailure(
       file: script.file,
       transactional: script.transactional,
       ...(location
-        ? { line: location.line, column: location.column, statement: location.statement, sqlState: location.sqlState }
+        ? {
+            line: location.line,
+            column: location.column,
+            statement: maskUrl(location.statement),
+            sqlState: location.sqlState,
+          }
         : {}),
     }),
   ];

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import {
   planBaseline,
+  planBaselineOf,
   planMigrate,
   planRollback,
   type MigratePlanOptions,
@@ -9,14 +10,17 @@ import {
 } from '../core/plan.js';
 import { computeStatus, type MigrationStatus, type StatusReport } from '../core/status.js';
 import type { Migration, MigrationSet } from '../core/migration.js';
-import { DEFAULT_IGNORE } from '../core/file-names.js';
+import { DEFAULT_IGNORE, isRepeatableVersion } from '../core/file-names.js';
 import { AdvisoryLock, lockObjectId, readLockHolder, type LockHolder } from '../db/advisory-lock.js';
 import { DEFAULT_EXECUTION, joinSql, type ExecutionSettings } from '../db/execute-script.js';
 import { currentIdentity, type RunnerIdentity } from '../db/identity.js';
+import { isConnectionLoss, serverError } from '../db/server-errors.js';
+import { interruptedError } from '../db/interrupted.js';
 import { openSession, type ConnectionSource, type Session } from '../db/session.js';
 import {
   createTrackingTablesSql,
   DEFAULT_TRACKING,
+  ensureTrackingTables,
   deleteRowSql,
   qualify,
   readAppliedRows,
@@ -31,8 +35,10 @@ import {
 } from '../db/tracking-store.js';
 import { OgelError } from '../errors.js';
 import { ensureParser } from '../sql/parser.js';
-import { prepareScript } from '../sql/prepare-script.js';
+import { prepareScript, type PreparedScript } from '../sql/prepare-script.js';
+import { lazyProcedureIndex, type ProcedureIndex } from '../sql/procedural-control.js';
 import { FileMigrationSource, type MigrationSource } from '../source/file-source.js';
+import { PlaceholderSource } from '../source/placeholder-source.js';
 import { actorOf, type RunContext } from './context.js';
 import { runVerify, type RunVerifyOptions } from '../verify/run-verify.js';
 import type { VerifyReport } from '../verify/verify.js';
@@ -46,8 +52,10 @@ import { describePlanned, describeSteps } from './plan-details.js';
 import { planRepair, repairPlanItems, repairResult, repairWrites } from './repair.js';
 import { planIdOf, type PlanItem } from '../core/plan-id.js';
 import { validateMigrations } from './validate.js';
+import { checkRunnerOptions } from './options.js';
 import type {
   AppliedMigration,
+  BaselineOptions,
   BaselineResult,
   MigrateResult,
   MigrationRunnerOptions,
@@ -70,6 +78,8 @@ export const DEFAULT_LOCK_WAIT_MS = 60_000;
 export class MigrationRunner {
   readonly events = new RunnerEventEmitter();
   readonly source: MigrationSource;
+  /** The source before placeholders: what a derived runner (withPool, forDatabase) wraps again. */
+  private readonly files: MigrationSource;
   readonly tracking: QualifiedTracking;
   /** Where read-only calls (status, history, the lock holder) get their connection. */
   private readonly connection: ConnectionSource | undefined;
@@ -80,13 +90,15 @@ export class MigrationRunner {
   private readonly lockWaitMs: number;
 
   constructor(private readonly options: MigrationRunnerOptions) {
+    checkRunnerOptions(options);
     const url = options.databaseUrl === undefined ? undefined : { databaseUrl: options.databaseUrl };
     this.connection = options.pool ? { pool: options.pool } : url;
     // With a URL as well, a run opens a connection of its own: one waiting for the migration lock never holds
     // a pooled connection that reports (a dashboard's status) are waiting for.
     this.runConnection = url ?? this.connection;
-    this.source =
+    this.files =
       options.source ?? new FileMigrationSource(options.dir ?? 'migrations', options.ignore ?? DEFAULT_IGNORE);
+    this.source = options.placeholders ? new PlaceholderSource(this.files, options.placeholders) : this.files;
     this.tracking = qualify({
       schema: options.schema ?? DEFAULT_TRACKING.schema,
       table: options.table ?? DEFAULT_TRACKING.table,
@@ -122,12 +134,13 @@ export class MigrationRunner {
   async migrate(options: MigratePlanOptions & RunOptions = {}): Promise<MigrateResult> {
     const set = await this.source.load();
     await ensureParser();
+    const procedures = lazyProcedureIndex(set.migrations);
     if (options.dryRun) {
       return this.withSession(async (session) => {
         const report = computeStatus(this.tracking.display, set, await readAppliedRows(session.client, this.tracking));
         const scripts = planMigrate(report, options).map((m) => ({
           migration: m,
-          script: prepareScript(m.file, m.upSql, session.serverVersionNum),
+          script: this.prepare(m.file, m.upSql, session.serverVersionNum, procedures),
         }));
         const { findings } = lintTargets(scripts.map((s) => ({ migration: s.migration, modified: false })));
         const planned = scripts.map((s) => ({
@@ -153,7 +166,7 @@ export class MigrationRunner {
       // Parse everything before running anything: a syntax error in the fifth file must not leave four applied.
       const scripts = migrations.map((m) => ({
         migration: m,
-        script: prepareScript(m.file, m.upSql, ctx.session.serverVersionNum),
+        script: this.prepare(m.file, m.upSql, ctx.session.serverVersionNum, procedures),
       }));
       const planId = this.planId('migrate', applyItems(migrations), report);
       if (migrations.length > 0) {
@@ -170,6 +183,7 @@ export class MigrationRunner {
       const applied: AppliedMigration[] = [];
       try {
         for (const [index, { migration, script }] of scripts.entries()) {
+          stopIfInterrupted(ctx, migration.file, applied.length);
           const durationMs = await runScript(
             ctx,
             migration,
@@ -178,11 +192,17 @@ export class MigrationRunner {
             {
               onSuccess: (ms) => [
                 asOneStatement([
-                  // In its own transaction a pending migration has no row yet; a no-transaction one left `running`.
-                  upsertRowSql(ctx.tracking, rowValues(ctx, migration, 'applied', ms), ms === 'transaction'),
+                  // In its own transaction a pending migration has no row yet; a no-transaction one left `running`,
+                  // and a repeatable one that changed has the row of its last application.
+                  upsertRowSql(
+                    ctx.tracking,
+                    rowValues(ctx, migration, 'applied', ms),
+                    ms === 'transaction' && !migration.repeatable,
+                  ),
                   eventSql(ctx, 'apply', 'success', migration, ms, null, {
                     file: script.file,
                     transactional: script.transactional,
+                    ...(migration.repeatable ? { repeatable: true } : {}),
                   }),
                 ]),
               ],
@@ -209,7 +229,7 @@ export class MigrationRunner {
         planId,
         planned: scripts.map(describePlanned),
         applied,
-        current: applied.at(-1)?.version ?? report.current,
+        current: [...applied].reverse().find((a) => !isRepeatableVersion(a.version))?.version ?? report.current,
         lockWaitMs,
       };
     });
@@ -219,10 +239,12 @@ export class MigrationRunner {
   async rollback(options: RollbackPlanOptions & RunOptions = {}): Promise<RollbackResult> {
     const set = await this.source.load();
     await ensureParser();
+    const procedures = lazyProcedureIndex(set.migrations);
     const plan = (session: Session, report: StatusReport) =>
       planRollback(report, options).map((entry) => {
         const migration = entry.migration!;
-        return { migration, script: prepareScript(migration.downFile!, migration.downSql!, session.serverVersionNum) };
+        const script = this.prepare(migration.downFile!, migration.downSql ?? '', session.serverVersionNum, procedures);
+        return { migration, script };
       });
     if (options.dryRun) {
       return this.withSession(async (session) => {
@@ -256,6 +278,7 @@ export class MigrationRunner {
       });
       const reverted: AppliedMigration[] = [];
       for (const [index, { migration, script }] of scripts.entries()) {
+        stopIfInterrupted(ctx, script.file, reverted.length);
         const durationMs = await runScript(
           ctx,
           migration,
@@ -293,12 +316,18 @@ export class MigrationRunner {
   }
 
   /**
-   * Records every pending migration up to `to` as applied (kind `baseline`) without running it: how an existing
-   * database whose migrations ran by hand is adopted. applied_at stays NULL: we don't know when they ran.
+   * Records every pending migration up to `to` (or exactly the named `versions`) as applied, kind `baseline`,
+   * without running it: how an existing database whose migrations ran by hand, or under another tool, is
+   * adopted. applied_at stays NULL: we don't know when they ran.
    */
-  async baseline(options: { to: string } & RunOptions): Promise<BaselineResult> {
-    if (options.to === undefined) throw new OgelError('USAGE', 'baseline needs the version to record up to (--to V)');
+  async baseline(options: BaselineOptions & RunOptions): Promise<BaselineResult> {
+    if (!('versions' in options) && options.to === undefined) {
+      throw new OgelError('USAGE', 'baseline needs the version to record up to (--to V)');
+    }
     const set = await this.source.load();
+    const plan = (report: StatusReport) =>
+      'versions' in options ? planBaselineOf(report, options.versions) : planBaseline(report, options.to);
+    const details = 'versions' in options ? (options.details ?? {}) : {};
     const result = (runId: string, dryRun: boolean, planId: string, entries: MigrationStatus[]) => ({
       runId,
       dryRun,
@@ -308,13 +337,13 @@ export class MigrationRunner {
     if (options.dryRun) {
       return this.withSession(async (session) => {
         const report = await this.readStatus(session, set);
-        const entries = planBaseline(report, options.to);
+        const entries = plan(report);
         return result(randomUUID(), true, this.planId('baseline', baselineItems(entries), report), entries);
       });
     }
     return this.withLock('baseline', options, async (ctx) => {
       const report = await this.readStatus(ctx.session, set);
-      const entries = planBaseline(report, options.to);
+      const entries = plan(report);
       const planId = this.planId('baseline', baselineItems(entries), report);
       const migrations = entries.map((entry) => entry.migration!);
       if (entries.length > 0) {
@@ -325,7 +354,7 @@ export class MigrationRunner {
       }
       const writes = entries.flatMap((entry) => [
         upsertRowSql(ctx.tracking, rowValues(ctx, entry.migration!, 'applied', null, null, 'baseline')),
-        eventSql(ctx, 'baseline', 'success', entry, null),
+        eventSql(ctx, 'baseline', 'success', entry, null, null, details),
       ]);
       if (writes.length > 0) await ctx.session.client.query(joinSql(['BEGIN', ...writes, 'COMMIT']));
       return result(ctx.runId, false, planId, entries);
@@ -342,7 +371,8 @@ export class MigrationRunner {
     const set = await this.source.load();
     const classify = async (session: Session) => {
       const report = await this.readStatus(session, set);
-      const pending = report.migrations.filter((m) => m.state === 'pending').map((m) => m.migration!);
+      // Repeatable migrations re-apply cheaply and safely; their objects' presence says nothing of their version.
+      const pending = report.migrations.filter((m) => m.state === 'pending' && !m.repeatable).map((m) => m.migration!);
       return { report, pending, results: await introspectMigrations(session.client, pending) };
     };
     if (!options.applyPlan) return { runId: null, results: (await this.withSession(classify)).results, baselined: [] };
@@ -408,7 +438,7 @@ export class MigrationRunner {
     await ensureParser();
     let targets: Array<{ migration: Migration; modified: boolean }>;
     const offline = options.offline || !this.connection;
-    if (offline) targets = set.migrations.map((migration) => ({ migration, modified: false }));
+    if (offline) targets = [...set.migrations, ...set.repeatables].map((migration) => ({ migration, modified: false }));
     else {
       const report = await this.withSession(async (session) => this.readStatus(session, set));
       targets = report.migrations
@@ -438,9 +468,10 @@ export class MigrationRunner {
 
   /**
    * Drift: the database's real schema against the schema its applied migrations produce (replayed on a
-   * scratch database). Read-only for the configured database.
+   * scratch database). Read-only for the configured database. `signal` stops it with INTERRUPTED; the scratch
+   * database is dropped either way.
    */
-  async drift(options: { embedded?: boolean } = {}): Promise<DriftReport> {
+  async drift(options: { embedded?: boolean; signal?: AbortSignal } = {}): Promise<DriftReport> {
     const databaseUrl = this.options.databaseUrl;
     if (!databaseUrl)
       throw new OgelError('INVALID_DATABASE_URL', 'drift needs a database URL (--database-url or --env)');
@@ -454,19 +485,20 @@ export class MigrationRunner {
         settings: this.settings,
         snapshot: { excludeTables: this.trackingTables() },
         trackingSql: createTrackingTablesSql(this.tracking),
+        ...(options.signal ? { signal: options.signal } : {}),
       }),
     );
   }
 
   /** The same runner with its read-only calls served from `pool` (see MigrationRunnerOptions.pool). */
   withPool(pool: pg.Pool): MigrationRunner {
-    return new MigrationRunner({ ...this.options, pool, source: this.source });
+    return new MigrationRunner({ ...this.options, pool, source: this.files });
   }
 
   /** The same settings and migrations against another database (a restore target, a diff's other side). */
   forDatabase(databaseUrl: string): MigrationRunner {
     const { pool: _pool, ...rest } = this.options;
-    return new MigrationRunner({ ...rest, databaseUrl, source: this.source });
+    return new MigrationRunner({ ...rest, databaseUrl, source: this.files });
   }
 
   /** The tables ogel-migrate itself owns, left out of schema snapshots. */
@@ -536,10 +568,14 @@ export class MigrationRunner {
   /** Runs a read-only function on a fresh session (for `/ready` and similar checks). */
   async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
     const session = await openSession(this.requireConnection(), this.identity);
+    let broken = false;
     try {
       return await fn(session);
+    } catch (error) {
+      broken = isConnectionLoss(error);
+      throw serverError(error, 'reading from the database');
     } finally {
-      await session.release();
+      await session.release(broken);
     }
   }
 
@@ -549,6 +585,17 @@ export class MigrationRunner {
     if (!connection)
       throw new OgelError('INVALID_DATABASE_URL', 'No database URL: pass --database-url or set DATABASE_URL');
     return connection;
+  }
+
+  private prepare(
+    file: string,
+    sql: string,
+    serverVersionNum: number,
+    procedures: () => ProcedureIndex,
+  ): PreparedScript {
+    return this.options.scripts
+      ? this.options.scripts.prepare(file, sql, serverVersionNum, procedures)
+      : prepareScript(file, sql, serverVersionNum, procedures);
   }
 
   private async readStatus(session: Session, set: MigrationSet): Promise<StatusReport> {
@@ -563,7 +610,7 @@ export class MigrationRunner {
 
   private async withLock<T>(
     operation: Operation,
-    options: Pick<RunOptions, 'lockWaitMs' | 'actor' | 'audit'>,
+    options: Pick<RunOptions, 'lockWaitMs' | 'actor' | 'audit' | 'signal'>,
     fn: (ctx: RunContext, lockWaitMs: number) => Promise<T>,
   ): Promise<T> {
     const runId = randomUUID();
@@ -575,11 +622,13 @@ export class MigrationRunner {
     let count = 0;
     let broken = false;
     try {
-      const { waitedMs } = await lock.acquire(options.lockWaitMs ?? this.lockWaitMs, (holder) =>
-        this.events.emit('lock:waiting', { runId, holder }),
+      const { waitedMs } = await lock.acquire(
+        options.lockWaitMs ?? this.lockWaitMs,
+        (holder) => this.events.emit('lock:waiting', { runId, holder }),
+        options.signal,
       );
       this.events.emit('lock:acquired', { runId, waitedMs });
-      await session.client.query(createTrackingTablesSql(this.tracking));
+      await ensureTrackingTables(session.client, this.tracking);
       const ctx: RunContext = {
         runId,
         operation,
@@ -590,7 +639,12 @@ export class MigrationRunner {
         events: this.events,
         holderApplicationName: lock.applicationName!,
         sessionDirty: false,
-        audit: { ...options.audit },
+        // The values this database's SQL ran with, beside the template's checksum in the rows.
+        audit: {
+          ...(this.options.placeholders ? { placeholders: { ...this.options.placeholders } } : {}),
+          ...options.audit,
+        },
+        ...(options.signal ? { signal: options.signal } : {}),
       };
       const result = await fn(ctx, waitedMs);
       count = countOf(result);
@@ -602,8 +656,10 @@ export class MigrationRunner {
         durationMs: Math.round(performance.now() - started),
       });
       return result;
-    } catch (error) {
-      broken = !(error instanceof OgelError) || error.code === 'DB_CONNECTION';
+    } catch (raw) {
+      // An interrupted session may have had a cancel request aimed at it: a pool gets a fresh one instead.
+      broken = !(raw instanceof OgelError) || isConnectionLoss(raw) || raw.code === 'INTERRUPTED';
+      const error = serverError(raw, `running ${operation}`);
       this.events.emit('run:end', {
         runId,
         operation,
@@ -632,7 +688,14 @@ const revertItems = (migrations: readonly Migration[]): PlanItem[] =>
 const baselineItems = (entries: readonly MigrationStatus[]): PlanItem[] =>
   entries.map((m) => ({ version: m.version, checksum: m.checksum, action: 'baseline' }));
 
+/** Between migrations: a stopped run starts nothing more (what committed stays applied). */
+function stopIfInterrupted(ctx: RunContext, next: string, done: number): void {
+  if (ctx.signal?.aborted)
+    throw interruptedError(ctx.signal, `stopped before ${next}; the ${done} migration(s) before it are complete`);
+}
+
+/** How many migrations a run changed, for run:end; operations that change none (init) return nothing. */
 function countOf(result: unknown): number {
-  const r = result as Partial<MigrateResult & RollbackResult & BaselineResult>;
+  const r = (result ?? {}) as Partial<MigrateResult & RollbackResult & BaselineResult>;
   return r.applied?.length ?? r.reverted?.length ?? r.baselined?.length ?? 0;
 }

@@ -4,6 +4,8 @@ import type { StatusReport } from '../core/status.js';
 import type { Operation } from './events.js';
 import type { MigrationSource } from '../source/file-source.js';
 import type { LintFinding } from '../lint/index.js';
+import type { PlaceholderValues } from '../core/placeholders.js';
+import type { ScriptCache } from './script-cache.js';
 
 /** Options and typed results of MigrationRunner: what the CLI, the HTTP service and embedders render. */
 export interface MigrationRunnerOptions {
@@ -40,6 +42,15 @@ export interface MigrationRunnerOptions {
    * reviewed for staging can never confirm a run on prod. Default: the tracking table's name.
    */
   name?: string;
+  /**
+   * Values for `${name}` placeholders in the SQL (a tenant's schema): given, every `${name}` in the files is
+   * replaced (after checksumming, so the tracking table records the template's checksum), an unknown one is
+   * UNKNOWN_PLACEHOLDER before anything runs, and the values are recorded in every event of a run. Without it
+   * the SQL runs as written.
+   */
+  placeholders?: PlaceholderValues;
+  /** Parsed scripts shared with other runners (a fleet run parses each distinct file text once). */
+  scripts?: ScriptCache;
 }
 
 /** Per-call options of the operations that change the database. */
@@ -54,6 +65,13 @@ export interface RunOptions {
   actor?: string;
   /** Recorded in the details of every event of the run: the confirmation given, a force reason, … */
   audit?: Record<string, unknown>;
+  /**
+   * Stops the run (the CLI aborts it on Ctrl-C and SIGTERM): a wait for the lock ends, the running migration's
+   * statement is cancelled on the server (a transactional migration rolls back with its tracking row; a
+   * no-transaction one is recorded as failed), nothing after it starts, the lock is released, and the call
+   * throws INTERRUPTED. A migration that committed before the signal stays applied.
+   */
+  signal?: AbortSignal;
 }
 
 /** What a run is about to do, handed to `beforeApply` under the migration lock. */
@@ -115,6 +133,15 @@ export interface RollbackResult {
   reverted: AppliedMigration[];
   current: string | null;
 }
+
+/** Everything pending up to a version, or exactly these versions (another tool's history, named in `details`). */
+export type BaselineOptions =
+  | { to: string }
+  | {
+      versions: string[];
+      /** Added to each baseline event's details, e.g. `{ peer: 'dbmate', peerTable: 'public.schema_migrations' }`. */
+      details?: Record<string, unknown>;
+    };
 
 export interface BaselineResult {
   runId: string;

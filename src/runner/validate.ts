@@ -1,8 +1,10 @@
+import { migrationLabel } from '../core/file-names.js';
 import type { MigrationSet } from '../core/migration.js';
 import type { StatusReport } from '../core/status.js';
 import { OgelError } from '../errors.js';
 import { ensureParser } from '../sql/parser.js';
 import { prepareScript } from '../sql/prepare-script.js';
+import { lazyProcedureIndex } from '../sql/procedural-control.js';
 import type { MigrationSource } from '../source/file-source.js';
 import type { ValidateResult, ValidationProblem } from './types.js';
 
@@ -26,18 +28,20 @@ export async function validateMigrations(
     return {
       ok: false,
       migrations: 0,
-      problems: fileProblems.map((p) => ({ code: error.code, file: p.file, message: p.problem })),
+      // The message names the file, as the parser's messages do (`file:line:column: …`), for the text output.
+      problems: fileProblems.map((p) => ({ code: error.code, file: p.file, message: `${p.file}: ${p.problem}` })),
     };
   }
   await ensureParser();
-  for (const migration of set.migrations) {
+  const procedures = lazyProcedureIndex([...set.migrations, ...set.repeatables]);
+  for (const migration of [...set.migrations, ...set.repeatables]) {
     for (const [file, sql] of [
       [migration.file, migration.upSql],
       [migration.downFile, migration.downSql],
     ] as const) {
       if (file === undefined || sql === undefined) continue;
       try {
-        prepareScript(file, sql);
+        prepareScript(file, sql, undefined, procedures);
       } catch (error) {
         if (!(error instanceof OgelError)) throw error;
         problems.push({ code: error.code, file, version: migration.version, message: error.message });
@@ -58,15 +62,15 @@ export async function validateMigrations(
         problems.push({
           code: 'MISSING_MIGRATION_FILE',
           version: entry.version,
-          message: `applied migration ${entry.version}_${entry.name} has no file`,
+          message: `applied migration ${migrationLabel(entry)} has no file`,
         });
       if (entry.state === 'failed')
         problems.push({
           code: 'FAILED_MIGRATION_PRESENT',
           version: entry.version,
-          message: `migration ${entry.version}_${entry.name} failed: ${entry.error ?? 'unknown error'}`,
+          message: `migration ${migrationLabel(entry)} failed: ${entry.error ?? 'unknown error'}`,
         });
     }
   }
-  return { ok: problems.length === 0, migrations: set.migrations.length, problems };
+  return { ok: problems.length === 0, migrations: set.migrations.length + set.repeatables.length, problems };
 }

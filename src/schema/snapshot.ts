@@ -49,13 +49,24 @@ export const PINNED_SETTINGS: Record<string, string> = {
 };
 
 /**
+ * Settings for the read itself rather than its output. JIT off: the snapshot is one statement of dozens of
+ * joins over the catalogs, whose estimated cost passes `jit_above_cost` on a stock server (`jit = on` by
+ * default, and in effect wherever PostgreSQL was built with LLVM, as Debian's and the `postgres` image are);
+ * compiling it took seconds to minutes for a read that runs in milliseconds. Only our own reads are affected:
+ * the settings are restored (or transaction-local) before any migration runs.
+ */
+export const READ_SETTINGS: Record<string, string> = { jit: 'off' };
+
+/**
  * Reads the schema of the database `client` is connected to from the system catalogs, in one set-based query.
- * Safe inside the caller's transaction (it only reads; settings it pins are restored before it returns).
+ * Safe inside the caller's transaction (it only reads; settings it pins, output and READ_SETTINGS, are restored
+ * before it returns).
  * Roles are cluster-wide and not recorded; grants to them, and object owners, are. Needs PostgreSQL 14 or later
  * (SQL-standard function bodies); four round trips whatever the schema's size.
  */
 export async function snapshotSchema(client: pg.ClientBase, options: SnapshotOptions = {}): Promise<SchemaSnapshot> {
-  const names = Object.keys(PINNED_SETTINGS);
+  const pinned = { ...PINNED_SETTINGS, ...READ_SETTINGS };
+  const names = Object.keys(pinned);
   const current = await client.query<{ value: string }>(
     'SELECT current_setting(n) AS value FROM unnest($1::text[]) WITH ORDINALITY AS s(n, i) ORDER BY i',
     [names],
@@ -65,7 +76,7 @@ export async function snapshotSchema(client: pg.ClientBase, options: SnapshotOpt
     client.query('SELECT set_config(n, v, false) FROM unnest($1::text[], $2::text[]) AS s(n, v)', [names, values]);
   let rows: SnapshotRow[];
   try {
-    await setAll(Object.values(PINNED_SETTINGS));
+    await setAll(Object.values(pinned));
     rows = (await client.query<SnapshotRow>(SNAPSHOT_SQL, snapshotParameters(options, null))).rows;
   } catch (error) {
     // In an aborted transaction the restore fails too, but the rollback undoes set_config anyway.

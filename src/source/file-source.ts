@@ -3,7 +3,8 @@ import { resolve, sep } from 'node:path';
 import { checksumOf } from '../core/checksum.js';
 import { DEFAULT_IGNORE } from '../core/file-names.js';
 import type { MigrationSet } from '../core/migration.js';
-import { assembleMigrations, type FileProblem } from '../core/validate-files.js';
+import { sqlTextProblem } from '../core/file-text.js';
+import { assembleMigrations, type FileProblem, type ReadFile } from '../core/validate-files.js';
 import { OgelError } from '../errors.js';
 
 /** Where migrations come from. The file system is the one source today; tests and embedders may add others. */
@@ -15,7 +16,7 @@ export interface MigrationSource {
 const FILES_PER_TURN = 200;
 
 /**
- * Reads a directory of `NNN_name.sql` / `NNN_name.down.sql` files. Refuses the whole set, naming every
+ * Reads a directory of `NNN_name.sql` / `NNN_name.down.sql` files and repeatable `R_name.sql` ones. Refuses the whole set, naming every
  * offending file, before anything runs. Symbolic links are followed; entries that are not files
  * (sub-directories) are left out.
  */
@@ -43,7 +44,7 @@ export class FileMigrationSource implements MigrationSource {
         { cause: error },
       );
     }
-    const files: Array<{ file: string; content: string; checksum?: string }> = [];
+    const files: ReadFile[] = [];
     const unreadable: FileProblem[] = [];
     // `dir` is absolute and normalised: plain concatenation spares path.join's work on every one of thousands.
     const prefix = this.dir.endsWith(sep) ? this.dir : this.dir + sep;
@@ -60,7 +61,7 @@ export class FileMigrationSource implements MigrationSource {
       else files.push({ file, ...read });
       if (i % FILES_PER_TURN === FILES_PER_TURN - 1) await new Promise((resolve) => setImmediate(resolve));
     }
-    const { migrations, ignored, problems } = assembleMigrations(files, this.ignore);
+    const { migrations, repeatables, ignored, problems } = assembleMigrations(files, this.ignore);
     if (unreadable.length > 0) {
       problems.push(...unreadable);
       problems.sort((a, b) => a.file.localeCompare(b.file));
@@ -73,7 +74,7 @@ export class FileMigrationSource implements MigrationSource {
         { dir: this.dir, problems },
       );
     }
-    return { dir: this.dir, migrations, ignored };
+    return { dir: this.dir, migrations, repeatables, ignored };
   }
 }
 
@@ -99,7 +100,7 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
  * file, nor is anything else that reads as empty without being a regular file (a pipe, a device); a file
  * that cannot be opened (permissions, a dangling link) is a problem to report, not a crash.
  */
-function readSqlFile(path: string): { content: string; checksum: string } | { problem: string } | typeof NOT_A_FILE {
+function readSqlFile(path: string): Omit<ReadFile, 'file'> | { problem: string } | typeof NOT_A_FILE {
   const unreadable = (error: unknown) => ({
     problem: `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
   });
@@ -120,5 +121,7 @@ function readSqlFile(path: string): { content: string; checksum: string } | { pr
     closeSync(fd);
   }
   const bytes = length < READ_BUFFER.length ? READ_BUFFER.subarray(0, length) : readFileSync(path);
-  return { content: bytes.toString('utf8'), checksum: checksumOf(bytes) };
+  const content = bytes.toString('utf8');
+  const textProblem = sqlTextProblem(bytes, content);
+  return { content, checksum: checksumOf(bytes), ...(textProblem ? { textProblem } : {}) };
 }

@@ -3,6 +3,7 @@ import { OgelError } from '../errors.js';
 import { parseStatements, type ParsedStatement } from './parser.js';
 import { isTransactionControl, nonTransactionalReason } from './transaction-rules.js';
 import { mayChangeSession } from './session-effects.js';
+import { proceduralControlReason, proceduresWithControl, type ProcedureIndex } from './procedural-control.js';
 
 /** A migration script ready to execute: its statements and how to run them. */
 export interface PreparedScript {
@@ -21,7 +22,13 @@ export interface PreparedScript {
  * transactional mode: its COMMIT would end the runner's transaction, so "applied and recorded, or neither"
  * would no longer hold. Under `-- ogel:no-transaction` it runs as written.
  */
-export function prepareScript(file: string, sql: string, serverVersionNum?: number): PreparedScript {
+export function prepareScript(
+  file: string,
+  sql: string,
+  serverVersionNum?: number,
+  /** Procedures of the other migrations that commit or roll back (asked only when the file CALLs something). */
+  procedures?: () => ProcedureIndex,
+): PreparedScript {
   const statements = parseStatements(sql, file);
   const changesSession = mayChangeSession(statements);
   const { noTransaction } = readDirectives(sql);
@@ -47,8 +54,10 @@ export function prepareScript(file: string, sql: string, serverVersionNum?: numb
       { file, statements: control.map((s) => ({ line: s.line, column: s.column, text: s.text })) },
     );
   }
+  const calls = statements.some((s) => s.kind === 'CallStmt' || (s.kind === 'DoStmt' && /\bcall\b/i.test(s.text)));
+  const known = proceduresWithControl(statements, calls && procedures ? procedures() : undefined);
   for (const statement of statements) {
-    const reason = nonTransactionalReason(statement, serverVersionNum);
+    const reason = nonTransactionalReason(statement, serverVersionNum) ?? proceduralControlReason(statement, known);
     // The linter warns when such a file mixes in other statements, which then are not atomic.
     if (reason) {
       return { file, sql, statements, transactional: false, modeReason: reason, changesSession };

@@ -1,14 +1,9 @@
 import { spawn } from 'node:child_process';
-import { maskUrl } from '../db/url.js';
+import { maskUrl, splitPassword } from '../db/url.js';
 import { OgelError } from '../errors.js';
 
-/** A URL without its password, plus the environment that carries it: never a secret in a process listing. */
-export function splitPassword(url: string): { url: string; env: NodeJS.ProcessEnv } {
-  const parsed = new URL(url);
-  const password = decodeURIComponent(parsed.password);
-  parsed.password = '';
-  return { url: parsed.toString(), env: password ? { PGPASSWORD: password } : {} };
-}
+// Kept here for the backups' import; the one implementation is the connector layer's.
+export { splitPassword } from '../db/url.js';
 
 /**
  * Copies the schema (no data) of `sourceUrl` into `targetUrl`: `pg_dump --schema-only | psql`. Owners are

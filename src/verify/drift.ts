@@ -1,8 +1,11 @@
 import { connectClient, withClient } from '../db/connect.js';
+import { cancelBackend } from '../db/session.js';
+import { interruptedError } from '../db/interrupted.js';
 import type { StatusReport } from '../core/status.js';
 import type { ExecutionSettings } from '../db/execute-script.js';
 import { runUntracked } from '../db/execute-script.js';
 import { ensureParser } from '../sql/parser.js';
+import { lazyProcedureIndex } from '../sql/procedural-control.js';
 import { prepareScript } from '../sql/prepare-script.js';
 import { diffSnapshots, type SchemaDifference } from '../schema/diff.js';
 import { snapshotSchema, type SnapshotOptions } from '../schema/snapshot.js';
@@ -32,6 +35,8 @@ export async function detectDrift(options: {
   snapshot: SnapshotOptions;
   /** Creates the tracking tables, so their schema exists on both sides as it does in the real database. */
   trackingSql: string;
+  /** Stops the replay (Ctrl-C, a server shutting down): INTERRUPTED, after the running statement is cancelled. */
+  signal?: AbortSignal;
 }): Promise<DriftReport> {
   await ensureParser();
   const applied = options.report.migrations.filter((m) => m.row?.status === 'applied');
@@ -43,15 +48,22 @@ export async function detectDrift(options: {
         : `${m.version}_${m.name} changed since it ran: compared using the current file`,
     );
   const scratch = await connectClient(options.scratch.url, { purpose: 'scratch database' });
+  const signal = options.signal;
+  const cancel = () => void cancelBackend({ databaseUrl: options.scratch.url }, scratch);
+  signal?.addEventListener('abort', cancel, { once: true });
+  const stopped = () => interruptedError(signal!, 'drift check stopped; its scratch database is dropped');
   let expected;
   try {
     await scratch.query(options.trackingSql);
+    const procedures = lazyProcedureIndex(applied.flatMap((m) => (m.migration ? [m.migration] : [])));
     for (const entry of applied) {
+      if (signal?.aborted) throw stopped();
       if (!entry.migration) continue;
-      const script = prepareScript(entry.migration.file, entry.migration.upSql);
+      const script = prepareScript(entry.migration.file, entry.migration.upSql, undefined, procedures);
       try {
         await runUntracked(scratch, script, options.settings);
       } catch (error) {
+        if (signal?.aborted) throw stopped();
         throw new OgelError(
           'VERIFY_FAILED',
           `drift: replaying applied migration ${entry.version}_${entry.name} on a scratch database failed: ${(error as Error).message}`,
@@ -60,10 +72,14 @@ export async function detectDrift(options: {
         );
       }
     }
-    expected = await snapshotSchema(scratch, options.snapshot);
+    expected = await snapshotSchema(scratch, options.snapshot).catch((error: unknown) => {
+      throw signal?.aborted ? stopped() : error;
+    });
   } finally {
+    signal?.removeEventListener('abort', cancel);
     await scratch.end().catch(() => {});
   }
+  if (signal?.aborted) throw stopped();
   const actual = await withClient(options.databaseUrl, (live) => snapshotSchema(live, options.snapshot));
   const differences = diffSnapshots(expected, actual)
     .filter((d) => d.severity === 'error')

@@ -22,6 +22,8 @@ export interface RunVerifyOptions {
    */
   jobs?: number;
   onProgress?: (result: MigrationVerification, index: number, total: number) => void;
+  /** Stops the test: the report so far comes back with `interrupted` set, and the scratch databases are dropped. */
+  signal?: AbortSignal;
 }
 
 /** Two: most servers have the cores for a second busy connection, and verify time nearly halves. */
@@ -71,6 +73,7 @@ export async function runVerify(
       createSibling: () => scratch.createSibling('ogel_verify'),
       jobs: options.jobs ?? DEFAULT_VERIFY_JOBS,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
   });
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../db/embedded.js';
 import { withClient } from '../db/connect.js';
-import { maskUrl, validateDatabaseUrl } from '../db/url.js';
+import { maskDatabaseUrl, maskUrl, validateDatabaseUrl } from '../db/url.js';
 import { OgelError } from '../errors.js';
 
 /** A throwaway database that is dropped afterwards, also on failure or Ctrl-C. */
@@ -34,7 +34,7 @@ export async function createScratchOnServer(serverUrl: string, prefix = 'ogel_ve
       if (error instanceof OgelError) throw error;
       throw new OgelError(
         'DB_CONNECTION',
-        `Scratch database: ${maskUrl((error as Error).message)} (${sql.split(' ').slice(0, 3).join(' ')} on ${maskUrl(serverUrl)})`,
+        `Scratch database: ${maskUrl((error as Error).message)} (${sql.split(' ').slice(0, 3).join(' ')} on ${maskDatabaseUrl(serverUrl)})`,
         {},
         { cause: error },
       );
@@ -79,35 +79,18 @@ export async function createEmbeddedScratch(): Promise<ScratchDatabase> {
 }
 
 /**
- * Runs `fn` with a scratch database and drops it afterwards, including when the process gets SIGINT/SIGTERM
- * while `fn` runs (the signal is re-raised after cleanup so the exit status stays conventional).
+ * Runs `fn` with a scratch database and drops it afterwards, whether `fn` succeeds, fails or stops early. It
+ * installs no signal handlers (library code never decides when a process ends): to stop on Ctrl-C, the caller
+ * passes an AbortSignal to the work `fn` does, which then returns or throws, and the database is dropped here.
  */
 export async function withScratch<T>(
   create: () => Promise<ScratchDatabase>,
   fn: (scratch: ScratchDatabase) => Promise<T>,
 ): Promise<T> {
-  // Handlers first: a signal may arrive while the database is being created.
-  const creating = create();
-  let dropping: Promise<void> | undefined;
-  let signalled: NodeJS.Signals | undefined;
-  const drop = () => (dropping ??= creating.then((scratch) => scratch.drop()).catch(() => {}));
-  const onSignal = (signal: NodeJS.Signals) => {
-    signalled = signal;
-    void drop().finally(reraise);
-  };
-  const reraise = () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    // Dropping the database ends the work's connection, so `fn` fails too; whichever finishes first exits
-    // with the signal's conventional status once the database is gone.
-    if (signalled) process.kill(process.pid, signalled);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const scratch = await create();
   try {
-    return await fn(await creating);
+    return await fn(scratch);
   } finally {
-    await drop();
-    reraise();
+    await scratch.drop().catch(() => {});
   }
 }

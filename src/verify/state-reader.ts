@@ -5,6 +5,7 @@ import { snapshotSql, type SnapshotRow } from '../schema/queries/index.js';
 import {
   buildSnapshot,
   PINNED_SETTINGS,
+  READ_SETTINGS,
   snapshotParameters,
   type SchemaSnapshot,
   type SnapshotOptions,
@@ -43,12 +44,16 @@ const STATEMENTS = {
 const INVALID_STATEMENT_NAME = '26000';
 
 /**
- * Pinned for each read: output settings (see PINNED_SETTINGS); generic plans, made once; and the catalogs'
- * indexes, because a generic plan is made on the first read, when the scratch catalog is nearly empty and
- * scanning a catalog whole is cheap, which it is not once hundreds of relations have been created and dropped.
+ * Pinned for each read (SET LOCAL, in the read's own transaction): output settings (see PINNED_SETTINGS); JIT
+ * off (READ_SETTINGS); generic plans, made once; and the catalogs' indexes, because a generic plan is made on
+ * the first read, when the scratch catalog is nearly empty and scanning a catalog whole is cheap, which it is
+ * not once hundreds of relations have been created and dropped. `enable_seqscan = off` works by adding a huge
+ * cost to every sequential scan (some catalogs have no usable index), which alone passes every JIT threshold:
+ * with JIT on this read took seconds instead of milliseconds, so the two settings only go together.
  */
 const PIN = `SELECT ${Object.entries({
   ...PINNED_SETTINGS,
+  ...READ_SETTINGS,
   plan_cache_mode: 'force_generic_plan',
   enable_seqscan: 'off',
 })

@@ -1,5 +1,8 @@
 import type pg from 'pg';
 import { connectClient } from '../db/connect.js';
+import { migrationLabel } from '../core/file-names.js';
+import { cancelBackend } from '../db/session.js';
+import { stopReason as signalName } from '../db/interrupted.js';
 import type { Migration, MigrationSet } from '../core/migration.js';
 import { compareVersions } from '../core/version.js';
 import {
@@ -12,6 +15,7 @@ import {
 import { OgelError } from '../errors.js';
 import { ensureParser } from '../sql/parser.js';
 import { prepareScript, type PreparedScript } from '../sql/prepare-script.js';
+import { lazyProcedureIndex } from '../sql/procedural-control.js';
 import { diffSnapshots, type SchemaDifference } from '../schema/diff.js';
 import type { SnapshotOptions } from '../schema/snapshot.js';
 import { describeDifference } from './wording.js';
@@ -37,6 +41,8 @@ export interface VerifyReport {
   from: string | null;
   results: MigrationVerification[];
   durationMs: number;
+  /** Set when the signal stopped the test (`SIGTERM`): the results so far, the rest `not-run`. */
+  interrupted?: string;
 }
 
 export interface VerifyOptions {
@@ -59,6 +65,11 @@ export interface VerifyOptions {
   createSibling?: () => Promise<{ url: string; drop(): Promise<void> }>;
   /** How many databases test segments of the migrations at once (default 1). */
   jobs?: number;
+  /**
+   * Stops the test (Ctrl-C): the running statements are cancelled, the migration they belonged to and every
+   * later one are reported `not-run`, and the report so far is returned with `interrupted` set.
+   */
+  signal?: AbortSignal;
 }
 
 const FAILURES: ReadonlySet<VerifyOutcome> = new Set([
@@ -87,37 +98,49 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
   const started = performance.now();
   await ensureParser();
   const main = await connect(options.scratchUrl);
+  // On a stop, what runs on the scratch databases is cancelled at once rather than run to its end.
+  const busy = new Map<pg.Client, string>([[main, options.scratchUrl]]);
+  const cancelAll = () => {
+    for (const [client, url] of busy) void cancelBackend({ databaseUrl: url }, client);
+  };
+  options.signal?.addEventListener('abort', cancelAll, { once: true });
   try {
     const serverVersion = Number((await main.query<{ v: string }>('SHOW server_version_num')).rows[0]?.v ?? 0);
-    const prepare = (file: string, sql: string) => prepareScript(file, sql, serverVersion);
+    const procedures = lazyProcedureIndex(options.set.migrations);
+    const prepare = (file: string, sql: string) => prepareScript(file, sql, serverVersion, procedures);
     const from = options.from;
     const before =
       from === undefined ? [] : options.set.migrations.filter((m) => compareVersions(m.version, from) <= 0);
     const tested = options.set.migrations.filter((m) => !before.includes(m));
-    // Parse everything first: a syntax error is reported before the scratch database is touched.
-    const scripts = tested.map((m) => ({
-      up: prepare(m.file, m.upSql),
-      down: m.downSql ? prepare(m.downFile!, m.downSql) : null,
-    }));
+    // Parse everything first: a syntax error in an up is reported before the scratch database is touched. A
+    // down that does not parse fails its own migration only: it never runs, so everything before it is
+    // tested and the migrations after it start from the state its up leaves, as they would in a real run.
+    const scripts = tested.map((m) => ({ up: prepare(m.file, m.upSql), ...prepareDown(m, prepare) }));
+    const repeatables = options.set.repeatables ?? [];
     const plan: VerifyPlan = {
       tested,
       before: before.map((m) => prepare(m.file, m.upSql)),
       scripts,
       scopes: scripts.map((script) => verificationScope([script.up, ...(script.down ? [script.down] : [])])),
+      repeatables: repeatables.map((m) => ({ migration: m, script: prepare(m.file, m.upSql) })),
     };
     const segments =
       options.createSibling && !options.fromIsPresent
         ? planSegments(tested.length, options.jobs ?? 1)
         : [{ start: 0, end: tested.length }];
-    const report = orderedReport(tested.length, options.onProgress);
+    // Repeatable migrations alone still need a database to be applied on.
+    if (segments.length === 0) segments.push({ start: 0, end: 0 });
+    const report = orderedReport(tested.length + repeatables.length, options.onProgress);
     const settled = await Promise.allSettled(
       segments.map(async (segment, i) => {
         if (i === 0) return verifySegment(main, plan, segment, report, options);
         const sibling = await options.createSibling!();
         const client = await connect(sibling.url);
+        busy.set(client, sibling.url);
         try {
           return await verifySegment(client, plan, segment, report, options);
         } finally {
+          busy.delete(client);
           await client.end().catch(() => {});
           await sibling.drop().catch(() => {});
         }
@@ -129,14 +152,17 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
     const failed = results.some(
       (r) => FAILURES.has(r.outcome) || (options.requireDown && r.outcome === 'irreversible'),
     );
+    const interrupted = options.signal?.aborted ? signalName(options.signal) : undefined;
     return {
-      ok: !failed,
+      ok: !failed && !interrupted,
       scratch: options.scratchDescription,
       from: from ?? null,
       results,
       durationMs: Math.round(performance.now() - started),
+      ...(interrupted ? { interrupted } : {}),
     };
   } finally {
+    options.signal?.removeEventListener('abort', cancelAll);
     await main.end().catch(() => {});
   }
 }
@@ -145,12 +171,34 @@ function connect(url: string): Promise<pg.Client> {
   return connectClient(url, { purpose: 'scratch database' });
 }
 
+/** A migration's scripts as verify runs them; `downError` when its down file exists but does not parse. */
+interface MigrationScripts {
+  up: PreparedScript;
+  down: PreparedScript | null;
+  downError?: string;
+}
+
 interface VerifyPlan {
   tested: Migration[];
   /** Migrations up to `from`, applied without checks. */
   before: PreparedScript[];
-  scripts: Array<{ up: PreparedScript; down: PreparedScript | null }>;
+  scripts: MigrationScripts[];
   scopes: Array<VerificationScope | null>;
+  /** Applied after every versioned migration, on the last segment's database. */
+  repeatables: Array<{ migration: Migration; script: PreparedScript }>;
+}
+
+function prepareDown(
+  migration: Migration,
+  prepare: (file: string, sql: string) => PreparedScript,
+): Omit<MigrationScripts, 'up'> {
+  if (migration.downFile === undefined) return { down: null };
+  try {
+    return { down: prepare(migration.downFile, migration.downSql ?? '') };
+  } catch (error) {
+    if (!(error instanceof OgelError)) throw error;
+    return { down: null, downError: `the down does not parse: ${error.message}` };
+  }
 }
 
 interface Segment {
@@ -230,8 +278,8 @@ function notRun(migration: { version: string; name: string }, error: string): Mi
 
 /** Why nothing after `result` can be trusted on its database, or null when the database is as expected. */
 function stopReason(result: SegmentResult): string | null {
-  const broken = result.broken || result.outcome === 'up-failed' || result.outcome === 'down-failed';
-  return broken ? `not run: ${result.version}_${result.name} left the scratch database in an unknown state` : null;
+  const broken = result.broken ?? (result.outcome === 'up-failed' || result.outcome === 'down-failed');
+  return broken ? `not run: ${migrationLabel(result)} left the scratch database in an unknown state` : null;
 }
 
 /** Verifies tested[start, end) on `client`'s database, after bringing it to the segment's start with plain ups. */
@@ -272,33 +320,78 @@ async function verifySegment(
     if (!options.fromIsPresent) for (const script of plan.before) await run(script);
     for (let i = 0; i < start && !report.isStopped(start); i++) await run(plan.scripts[i]!.up);
   } catch (error) {
-    if (!(error instanceof OgelError)) throw error;
+    if (options.signal?.aborted) stopped = interruptedNote(options.signal);
+    else if (!(error instanceof OgelError)) throw error;
     // The segment that tests this migration reports its failure; everything after it is not run anyway.
-    stopped = `not run: ${error.message}`;
+    else stopped = `not run: ${error.message}`;
   }
   let carried: SchemaState | undefined;
   for (let index = start; index < end; index++) {
     const migration = plan.tested[index]!;
+    if (!stopped && options.signal?.aborted) stopped = interruptedNote(options.signal);
     if (!stopped && report.isStopped(index))
       stopped = 'not run: an earlier migration left its scratch database in an unknown state';
-    const result: SegmentResult = stopped
-      ? notRun(migration, stopped)
-      : await verifyOne(
-          run,
-          reader,
-          migration,
-          plan.scripts[index]!,
-          {
-            scope: plan.scopes[index]!,
-            nextScope: index + 1 < end ? plan.scopes[index + 1] : undefined,
-            previous: carried,
-          },
-          options,
-        );
+    let result: SegmentResult;
+    try {
+      result = stopped
+        ? notRun(migration, stopped)
+        : await verifyOne(
+            run,
+            reader,
+            migration,
+            plan.scripts[index]!,
+            {
+              scope: plan.scopes[index]!,
+              nextScope: index + 1 < end ? plan.scopes[index + 1] : undefined,
+              previous: carried,
+            },
+            options,
+          );
+    } catch (error) {
+      // Stopped while it ran: its statements were cancelled, so its outcome is unknown, not a failure.
+      if (!options.signal?.aborted) throw error;
+      stopped = interruptedNote(options.signal);
+      result = notRun(migration, stopped);
+    }
     carried = result.next;
     stopped ??= stopReason(result);
     report.add(index, result);
   }
+  if (end !== plan.tested.length) return;
+  for (const [k, { migration, script }] of plan.repeatables.entries()) {
+    const index = plan.tested.length + k;
+    if (!stopped && report.isStopped(index))
+      stopped = 'not run: an earlier migration left its scratch database in an unknown state';
+    const result: SegmentResult = stopped ? notRun(migration, stopped) : await verifyRepeatable(run, migration, script);
+    stopped ??= stopReason(result);
+    report.add(index, result);
+  }
+}
+
+/**
+ * A repeatable migration is applied twice on the schema every versioned migration left: the second run must
+ * succeed and leave the schema exactly as the first did (it is run again whenever it changes, on a database
+ * where an earlier version of it ran). The whole catalog is compared: it has no down to scope it by.
+ */
+async function verifyRepeatable(run: RunScript, migration: Migration, script: PreparedScript): Promise<SegmentResult> {
+  const started = performance.now();
+  const done = (outcome: VerifyOutcome, extra: Partial<SegmentResult> = {}): SegmentResult => ({
+    version: migration.version,
+    name: migration.name,
+    outcome,
+    differences: [],
+    ...extra,
+    durationMs: Math.round(performance.now() - started),
+  });
+  const first = await attempt(() => run(script, [{ scope: null }]));
+  if (typeof first === 'string') return done('up-failed', { error: first });
+  const second = await attempt(() => run(script, [{ scope: null }]));
+  if (typeof second === 'string')
+    return done('up-not-repeatable', { error: `failed when applied a second time: ${second}`, broken: true });
+  const differences = significant(diffSnapshots(first[0]!.snapshot, second[0]!.snapshot)).map((d) =>
+    describeDifference(d, 'up'),
+  );
+  return done(differences.length > 0 ? 'up-not-repeatable' : 'ok', { differences });
 }
 
 interface Scopes {
@@ -317,7 +410,7 @@ async function verifyOne(
   run: RunScript,
   reader: StateReader,
   migration: Migration,
-  scripts: { up: PreparedScript; down: PreparedScript | null },
+  scripts: MigrationScripts,
   { scope, nextScope, previous: carried }: Scopes,
   options: VerifyOptions,
 ): Promise<MigrationVerification & { broken?: boolean; next?: SchemaState }> {
@@ -345,18 +438,24 @@ async function verifyOne(
   // (the up-again check compares scoped snapshots only). Most migrations create what they name, and their down
   // drops it: "none of it exists" is then the whole before-state, and a far cheaper read.
   const previous = carried ?? (await reader.state(scope, { expectAbsence: true }));
-  const up = await attempt(() => run(scripts.up, scripts.down ? [{ scope, fingerprint: false }] : nextBefore));
+  const up = await attempt(
+    () => run(scripts.up, scripts.down ? [{ scope, fingerprint: false }] : nextBefore),
+    options.signal,
+  );
   if (typeof up === 'string') return done('up-failed', { error: up });
+  // The database holds what the up made, as the next migration expects: it is not broken.
+  if (scripts.downError)
+    return done('down-failed', { error: scripts.downError, broken: false, ...(up[0] ? { next: up[0] } : {}) });
   if (!scripts.down)
     return done('irreversible', {
       error: `no ${migration.version}_${migration.name}.down.sql`,
       ...(up[0] ? { next: up[0] } : {}),
     });
   const applied = up[0]!;
-  const down = await attempt(() => run(scripts.down!, [{ scope, expectAbsence: isEmpty(previous) }]));
+  const down = await attempt(() => run(scripts.down!, [{ scope, expectAbsence: isEmpty(previous) }]), options.signal);
   if (typeof down === 'string') return done('down-failed', { error: down });
   const notRestored = differences(previous, down[0]!, 'down');
-  const again = await attempt(() => run(scripts.up, [{ scope, fingerprint: false }, ...nextBefore]));
+  const again = await attempt(() => run(scripts.up, [{ scope, fingerprint: false }, ...nextBefore]), options.signal);
   if (notRestored.length > 0) {
     // The down is the culprit; an up that then fails (its objects still exist) is a consequence, noted.
     if (typeof again === 'string')
@@ -379,16 +478,28 @@ function isEmpty(state: SchemaState): boolean {
   return Object.keys(state.snapshot.objects).length === 0;
 }
 
+/**
+ * What makes a check fail: every error, and a column's position too. A snapshot diff calls position `info`
+ * (the same column, elsewhere), but a down is meant to restore the schema as it was, and a down that drops
+ * and re-adds a column leaves it last, which SELECT * and positional INSERTs see.
+ */
 function significant(differences: SchemaDifference[]): SchemaDifference[] {
-  return differences.filter((d) => d.severity === 'error');
+  return differences.filter((d) => d.severity === 'error' || d.attribute === 'position');
 }
 
-/** What `fn` returned, or the message of the OgelError it threw (a script that failed). */
-async function attempt<T>(fn: () => Promise<T>): Promise<T | string> {
+/**
+ * What `fn` returned, or the message of the OgelError it threw (a script that failed); a stop's cancellation is
+ * not the script's failure and is thrown on.
+ */
+async function attempt<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T | string> {
   try {
     return await fn();
   } catch (error) {
-    if (error instanceof OgelError) return error.message;
+    if (error instanceof OgelError && !signal?.aborted) return error.message;
     throw error;
   }
+}
+
+function interruptedNote(signal: AbortSignal): string {
+  return `not run: interrupted (${signalName(signal)})`;
 }

@@ -6,6 +6,7 @@ import { addMigration } from '../harness/migrations.js';
 import { serve } from '../harness/serve-process.js';
 import pg from 'pg';
 import { LOCK_CLASS, lockObjectId } from '../../src/db/advisory-lock.js';
+import { pgDumpCoversServer } from '../harness/pg-tools.js';
 
 const TOKEN = 'guarded-serve-test-token';
 import { CI_STAGING_TOKEN, environmentsProject, type EnvironmentsProject } from './fixture.js';
@@ -143,53 +144,60 @@ describe.each(['library', 'http'] as const)('guarded operations through the %s',
     expect(await p.backups()).toEqual([]);
   });
 
-  it('a stale plan id is 409 PLAN_CHANGED: a file added or a migration applied since the review; nothing changes', async () => {
-    const { p, surface } = await setup();
-    await surface.migrate('dev', {});
-    await surface.migrate('staging', {});
-    const reviewed = await surface.plan('prod', 'to=001');
-    // Someone else applies 001 to prod in between: the reviewed plan no longer describes what would run.
-    const first = await surface.migrate('prod', { to: '001', confirm: 'prod', plan: reviewed.planId });
-    expect(first.ok).toBe(true);
-    const stale = await surface.migrate('prod', { confirm: 'prod', plan: reviewed.planId });
-    expectRefused(stale, 'PLAN_CHANGED', 409);
-    if (!stale.ok) expect(stale.details).toMatchObject({ reviewed: reviewed.planId, planned: ['002'] });
-    // A file added after the review changes the plan too.
-    const review2 = await surface.plan('prod');
-    await addMigration(p.dir, '003_c.sql', 'CREATE TABLE c (id int);');
-    await surface.migrate('dev', {});
-    await surface.migrate('staging', {});
-    expectRefused(await surface.migrate('prod', { confirm: 'prod', plan: review2.planId }), 'PLAN_CHANGED', 409);
-    expect(await p.applied('prod')).toEqual(['001']);
-  });
+  // A confirmed run on prod takes a real backup first (pg_dump must cover the server).
+  it.skipIf(!pgDumpCoversServer())(
+    'a stale plan id is 409 PLAN_CHANGED: a file added or a migration applied since the review; nothing changes',
+    async () => {
+      const { p, surface } = await setup();
+      await surface.migrate('dev', {});
+      await surface.migrate('staging', {});
+      const reviewed = await surface.plan('prod', 'to=001');
+      // Someone else applies 001 to prod in between: the reviewed plan no longer describes what would run.
+      const first = await surface.migrate('prod', { to: '001', confirm: 'prod', plan: reviewed.planId });
+      expect(first.ok).toBe(true);
+      const stale = await surface.migrate('prod', { confirm: 'prod', plan: reviewed.planId });
+      expectRefused(stale, 'PLAN_CHANGED', 409);
+      if (!stale.ok) expect(stale.details).toMatchObject({ reviewed: reviewed.planId, planned: ['002'] });
+      // A file added after the review changes the plan too.
+      const review2 = await surface.plan('prod');
+      await addMigration(p.dir, '003_c.sql', 'CREATE TABLE c (id int);');
+      await surface.migrate('dev', {});
+      await surface.migrate('staging', {});
+      expectRefused(await surface.migrate('prod', { confirm: 'prod', plan: review2.planId }), 'PLAN_CHANGED', 409);
+      expect(await p.applied('prod')).toEqual(['001']);
+    },
+  );
 
-  it('with the confirmation: a backup first, then the run; the events record actor, confirmation and backup', async () => {
-    const { p, surface } = await setup();
-    await surface.migrate('dev', {});
-    await surface.migrate('staging', {});
-    const plan = await surface.plan('prod');
-    const done = await surface.migrate('prod', { confirm: 'prod', plan: plan.planId });
-    expect(done.ok).toBe(true);
-    if (!done.ok) return;
-    expect(done.body.applied.map((a: { version: string }) => a.version)).toEqual(['001', '002']);
-    expect(done.body.backup).toMatchObject({ reason: 'before migrate: protected environment' });
-    expect(await p.backups()).toEqual([`${done.body.backup.id}.dump`]);
-    const applies = await p.events('prod', 'apply');
-    expect(applies).toHaveLength(2);
-    for (const event of applies) {
-      expect(event.details).toMatchObject({
-        confirmation: { environment: 'prod', plan: plan.planId },
-        backup: done.body.backup.id,
-      });
-      expect(event.details.actor).toBe(which === 'http' ? 'token admin' : 'library');
-    }
-    // The backup's own event comes before the migrations' (it was taken first, under the lock).
-    const [backupEvent] = await p.events('prod', 'backup');
-    expect(backupEvent).toBeDefined();
-    // Rollback on prod is guarded the same way.
-    expectRefused(await surface.rollback('prod', {}), 'CONFIRMATION_REQUIRED', 428);
-    expect(await p.applied('prod')).toEqual(['001', '002']);
-  });
+  it.skipIf(!pgDumpCoversServer())(
+    'with the confirmation: a backup first, then the run; the events record actor, confirmation and backup',
+    async () => {
+      const { p, surface } = await setup();
+      await surface.migrate('dev', {});
+      await surface.migrate('staging', {});
+      const plan = await surface.plan('prod');
+      const done = await surface.migrate('prod', { confirm: 'prod', plan: plan.planId });
+      expect(done.ok).toBe(true);
+      if (!done.ok) return;
+      expect(done.body.applied.map((a: { version: string }) => a.version)).toEqual(['001', '002']);
+      expect(done.body.backup).toMatchObject({ reason: 'before migrate: protected environment' });
+      expect(await p.backups()).toEqual([`${done.body.backup.id}.dump`]);
+      const applies = await p.events('prod', 'apply');
+      expect(applies).toHaveLength(2);
+      for (const event of applies) {
+        expect(event.details).toMatchObject({
+          confirmation: { environment: 'prod', plan: plan.planId },
+          backup: done.body.backup.id,
+        });
+        expect(event.details.actor).toBe(which === 'http' ? 'token admin' : 'library');
+      }
+      // The backup's own event comes before the migrations' (it was taken first, under the lock).
+      const [backupEvent] = await p.events('prod', 'backup');
+      expect(backupEvent).toBeDefined();
+      // Rollback on prod is guarded the same way.
+      expectRefused(await surface.rollback('prod', {}), 'CONFIRMATION_REQUIRED', 428);
+      expect(await p.applied('prod')).toEqual(['001', '002']);
+    },
+  );
 
   it('force with a reason passes the promotion and is recorded; an empty reason is refused', async () => {
     const { p, surface } = await setup();
@@ -206,6 +214,23 @@ describe.each(['library', 'http'] as const)('guarded operations through the %s',
     const [override] = await p.events('staging', 'promotion_override');
     expect(override!.details).toMatchObject({ reason: 'hotfix INC-42', upstream: 'dev', environment: 'staging' });
     for (const event of await p.events('staging', 'apply')) expect(event.details.forceReason).toBe('hotfix INC-42');
+  });
+});
+
+describe('the library only', () => {
+  it('a principal limited to staging gets FORBIDDEN on prod, as a scoped token does over HTTP', async () => {
+    const p = await environmentsProject();
+    const ci = { actor: 'deploy-bot', role: 'admin' as const, environments: ['staging'] };
+    const refused = await migrateTarget(p.target('prod'), {}, ci).catch((error: unknown) => error);
+    expect(isOgelError(refused, 'FORBIDDEN')).toBe(true);
+    const reader = { actor: 'dashboard', role: 'read' as const };
+    expect(isOgelError(await migrateTarget(p.target('dev'), {}, reader).catch((e: unknown) => e), 'FORBIDDEN')).toBe(
+      true,
+    );
+    // Reading (a dry run) is what the read role may do.
+    expect((await migrateTarget(p.target('dev'), { dryRun: true }, reader)).planned).toHaveLength(2);
+    expect(await p.applied('prod')).toEqual([]);
+    expect(await p.applied('dev')).toEqual([]);
   });
 });
 

@@ -132,7 +132,8 @@ describe('CLI', () => {
     expect(valid.code).toBe(0);
     const broken = await writeMigrations({ '001_a.sql': 'BEGIN;\nSELECT 1;\nCOMMIT;', '002_b.sql': 'SELEC 1;' });
     const invalid = await runCliProcess(['validate', '--offline', '--json', '--dir', broken]);
-    expect(invalid.code).toBe(1);
+    // Invalid files are input errors: exit 2, as the README's exit statuses say.
+    expect(invalid.code).toBe(2);
     const problems = JSON.parse(invalid.stdout).problems.map((p: { code: string }) => p.code);
     expect(problems).toEqual(['TRANSACTION_CONTROL_IN_TRANSACTIONAL_MIGRATION', 'SQL_SYNTAX']);
 
@@ -140,7 +141,10 @@ describe('CLI', () => {
     const baseline = await runCliProcess(['baseline', '--to', '001', '--dir', dir, '--database-url', db.url]);
     expect(baseline.stdout).toContain('Baselined 1 migration(s): 001');
     const history = await runCliProcess(['history', '--json', '--dir', dir, '--database-url', db.url]);
-    expect(JSON.parse(history.stdout)[0]).toMatchObject({ event: 'baseline', version: '001', outcome: 'success' });
+    // One object, as GET /history answers: the events and the next page's cursor.
+    const page = JSON.parse(history.stdout);
+    expect(page.nextBefore).toBeNull();
+    expect(page.events[0]).toMatchObject({ event: 'baseline', version: '001', outcome: 'success' });
   });
 
   it('runs under Bun as well', async () => {
@@ -149,6 +153,10 @@ describe('CLI', () => {
     const bun = await runCliProcess(['migrate', '--dir', dir, '--database-url', db.url], { runtime: [BUN] });
     expect(bun.stderr).not.toContain('error');
     expect(bun.code).toBe(0);
+    // The harness clears $USER, as containers do: Bun must still name the OS user, not "unknown".
+    const [row] = await query<{ applied_by: string }>(db.url, 'SELECT applied_by FROM platform.schema_migrations');
+    expect(row!.applied_by).toMatch(/\(cli:[a-z_][a-z0-9_-]*, pid \d+\)/);
+    expect(row!.applied_by).not.toContain('unknown');
     const status = await runCliProcess(['status', '--json', '--dir', dir, '--database-url', db.url], {
       runtime: [BUN],
     });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestDatabase, query } from '../harness/db.js';
 import { runCliProcess } from '../harness/cli.js';
 import { addMigration, writeMigrations } from '../harness/migrations.js';
+import { pgDumpCoversServer } from '../harness/pg-tools.js';
 
 /** Three environments on one real server: three databases, wired through a config file. */
 async function project() {
@@ -69,26 +70,30 @@ describe('environments', () => {
     expect(event!.details).toMatchObject({ reason: 'hotfix INC-42', upstream: 'dev', environment: 'staging' });
   });
 
-  it('protected prod shows the plan and refuses without --yes (no TTY), changing nothing', async () => {
-    const p = await project();
-    await p.cli(['migrate', '--env', 'dev']);
-    await p.cli(['migrate', '--env', 'staging']);
-    const refused = await p.cli(['migrate', '--env', 'prod']);
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('Would apply 2 migration(s)');
-    expect(refused.stderr).toContain('[CONFIRMATION_REQUIRED] prod is protected');
-    expect(await query(p.prod.url, "SELECT to_regclass('platform.schema_migrations') AS r")).toEqual([{ r: null }]);
-    const yes = await p.cli(['migrate', '--env', 'prod', '--yes']);
-    expect(yes.code).toBe(0);
-    const unconfirmed = await p.cli(['rollback', '--env', 'prod']);
-    expect(unconfirmed.code).toBe(1);
-    expect(unconfirmed.stderr).toMatch(/\[CONFIRMATION_REQUIRED\] prod is protected: plan plan_\w+ \(002\)/);
-    const rolled = await p.cli(['rollback', '--env', 'prod', '-y']);
-    expect(rolled.stderr).toContain('reverting 002_b');
-    expect(rolled.code).toBe(0);
-    expect((await p.cli(['baseline', '--env', 'prod', '--to', '002'])).code).toBe(1);
-    expect((await p.cli(['status', '--env', 'prod', '--json'])).stdout).toContain('"pending": 1');
-  });
+  // migrate --yes on a protected environment takes a real backup first.
+  it.skipIf(!pgDumpCoversServer())(
+    'protected prod shows the plan and refuses without --yes (no TTY), changing nothing',
+    async () => {
+      const p = await project();
+      await p.cli(['migrate', '--env', 'dev']);
+      await p.cli(['migrate', '--env', 'staging']);
+      const refused = await p.cli(['migrate', '--env', 'prod']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('Would apply 2 migration(s)');
+      expect(refused.stderr).toContain('[CONFIRMATION_REQUIRED] prod is protected');
+      expect(await query(p.prod.url, "SELECT to_regclass('platform.schema_migrations') AS r")).toEqual([{ r: null }]);
+      const yes = await p.cli(['migrate', '--env', 'prod', '--yes']);
+      expect(yes.code).toBe(0);
+      const unconfirmed = await p.cli(['rollback', '--env', 'prod']);
+      expect(unconfirmed.code).toBe(1);
+      expect(unconfirmed.stderr).toMatch(/\[CONFIRMATION_REQUIRED\] prod is protected: plan plan_\w+ \(002\)/);
+      const rolled = await p.cli(['rollback', '--env', 'prod', '-y']);
+      expect(rolled.stderr).toContain('reverting 002_b');
+      expect(rolled.code).toBe(0);
+      expect((await p.cli(['baseline', '--env', 'prod', '--to', '002'])).code).toBe(1);
+      expect((await p.cli(['status', '--env', 'prod', '--json'])).stdout).toContain('"pending": 1');
+    },
+  );
 
   it('config errors are usage errors naming the key and the file', async () => {
     const p = await project();

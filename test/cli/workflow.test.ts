@@ -23,6 +23,7 @@ const job = z.strictObject({
   if: z.string(),
   'runs-on': z.string(),
   environment: z.string().optional(),
+  env: z.record(z.string(), z.string()).optional(),
   services: z
     .record(
       z.string(),
@@ -73,5 +74,13 @@ describe('examples/github-actions/migrations.yml', () => {
     }
     expect(parsed.jobs.production!.environment).toBe('production');
     expect(ours).toContain('npx ogel-migrate migrate --env prod --yes');
+    // Production's backups go to the configured store, never only to the runner that is thrown away.
+    const production = parsed.jobs.production!;
+    expect(production.env?.OGEL_MIGRATE_BACKUP_DIR).toBe('${{ vars.OGEL_MIGRATE_BACKUP_DIR }}');
+    const prodRuns = production.steps.map((s) => s.run ?? '');
+    const backupAt = prodRuns.indexOf('npx ogel-migrate backup --env prod');
+    expect(backupAt).toBeGreaterThan(0);
+    expect(backupAt).toBeLessThan(prodRuns.indexOf('npx ogel-migrate migrate --env prod --yes'));
+    expect(prodRuns.findIndex((r) => r.includes('s3://*)'))).toBeLessThan(backupAt);
   });
 });

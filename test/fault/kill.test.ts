@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { MigrationRunner } from '../../src/index.js';
-import { BIN } from '../harness/cli.js';
+import { BIN, BUN, runCliProcess } from '../harness/cli.js';
 import { createTestDatabase, query } from '../harness/db.js';
 import { writeMigrations } from '../harness/migrations.js';
 
@@ -115,5 +115,142 @@ describe('kill -9 of the runner', () => {
     await runner.migrate();
     expect((await runner.status()).counts).toMatchObject({ applied: 6, pending: 0, failed: 0 });
     await assertConsistent(db.url);
+  });
+});
+
+/** Starts `ogel-migrate migrate` as a real process (Node or Bun) and collects what it prints and how it ends. */
+function startMigrate(url: string, dir: string, runtime: string[] = [process.execPath], extra: string[] = []) {
+  const [command, ...prefix] = runtime;
+  const child = spawn(command!, [...prefix, BIN, 'migrate', '--dir', dir, '--database-url', url, ...extra], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.resume();
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stderr })),
+  );
+  return { child, ended };
+}
+
+/** The server has finished whatever the runner sent (a killed client's message runs on without it). */
+async function serverIdle(url: string): Promise<void> {
+  await whenRow(
+    url,
+    "SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'ogel-migrate%' AND pid <> pg_backend_pid())",
+  )();
+}
+
+const sleeping = (seconds: number) =>
+  `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE '%pg_sleep(${seconds})%' AND pid <> pg_backend_pid()`;
+
+describe('Ctrl-C and SIGTERM of the CLI', () => {
+  const slow = {
+    '001_first.sql': 'CREATE TABLE first (id int);',
+    '002_slow.sql': 'CREATE TABLE slow (id int);\nSELECT pg_sleep(4);\nINSERT INTO slow VALUES (1);',
+    '003_never.sql': 'CREATE TABLE never (id int);',
+  };
+
+  it.each([
+    ['SIGTERM', 'node', 143],
+    ['SIGINT', 'node', 130],
+    ['SIGTERM', 'bun', 143],
+    ['SIGINT', 'bun', 130],
+  ] as const)(
+    '%s under %s cancels the running statement: the migration rolls back, the lock is released, exit %i',
+    async (signal, runtime, status) => {
+      const db = await createTestDatabase();
+      const dir = await writeMigrations(slow);
+      const run = startMigrate(db.url, dir, runtime === 'bun' ? [BUN] : [process.execPath]);
+      await whenRow(db.url, sleeping(4))();
+      run.child.kill(signal);
+      const ended = await run.ended;
+      expect(ended.code).toBe(status);
+      expect(ended.stderr).toContain(
+        `[INTERRUPTED] Interrupted (${signal}): 002_slow.sql was cancelled on the server and rolled back with its tracking row: nothing of it is applied.`,
+      );
+      await serverIdle(db.url);
+      expect(await query(db.url, "SELECT to_regclass('slow') AS r")).toEqual([{ r: null }]);
+      expect(await query(db.url, 'SELECT version FROM platform.schema_migrations')).toEqual([{ version: '001' }]);
+      expect(
+        await query(
+          db.url,
+          "SELECT version, outcome, error FROM platform.schema_migration_events WHERE version = '002'",
+        ),
+      ).toEqual([{ version: '002', outcome: 'failure', error: expect.stringContaining(`Interrupted (${signal})`) }]);
+      const runner = new MigrationRunner({ databaseUrl: db.url, dir });
+      expect(await runner.lockHolder()).toBeNull();
+      expect((await runner.status()).counts).toMatchObject({ applied: 1, pending: 2, failed: 0 });
+    },
+  );
+
+  it('SIGTERM while waiting for the lock stops the wait at once and changes nothing', async () => {
+    const db = await createTestDatabase();
+    const dir = await writeMigrations({
+      '001_hold.sql': 'SELECT pg_sleep(3);',
+      '002_b.sql': 'CREATE TABLE b (id int);',
+    });
+    const holder = new MigrationRunner({ databaseUrl: db.url, dir }).migrate({ to: '001' });
+    await whenRow(db.url, sleeping(3))();
+    const run = startMigrate(db.url, dir);
+    await new Promise<void>((resolve) =>
+      run.child.stderr.on('data', (d: Buffer) => d.toString().includes('waiting for the migration lock') && resolve()),
+    );
+    run.child.kill('SIGTERM');
+    const ended = await run.ended;
+    expect(ended.code).toBe(143);
+    expect(ended.stderr).toContain(
+      '[INTERRUPTED] Interrupted (SIGTERM): stopped waiting for the migration lock; nothing was changed',
+    );
+    await holder;
+    expect(await query(db.url, "SELECT to_regclass('b') AS r")).toEqual([{ r: null }]);
+  });
+
+  it('SIGTERM inside a no-transaction migration: its running statement is cancelled, it is recorded failed, migrate says so', async () => {
+    const db = await createTestDatabase();
+    const dir = await writeMigrations({
+      '001_notx.sql':
+        '-- ogel:no-transaction\nCREATE TABLE part_one (id int);\nSELECT pg_sleep(5);\nCREATE TABLE part_two (id int);',
+    });
+    const run = startMigrate(db.url, dir);
+    await whenRow(db.url, sleeping(5))();
+    run.child.kill('SIGTERM');
+    const ended = await run.ended;
+    expect(ended.code).toBe(143);
+    expect(ended.stderr).toContain(
+      '001_notx.sql runs outside a transaction; statement 2 of 3 (line 3) was cancelled, the statements before it stay applied. It is recorded as failed',
+    );
+    await serverIdle(db.url);
+    expect(
+      await query(
+        db.url,
+        "SELECT to_regclass('part_one') IS NOT NULL AS one, to_regclass('part_two') IS NOT NULL AS two",
+      ),
+    ).toEqual([{ one: true, two: false }]);
+    const again = await runCliProcess(['migrate', '--dir', dir, '--database-url', db.url]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(
+      '[FAILED_MIGRATION_PRESENT] Migration 001_notx failed earlier outside a transaction',
+    );
+  });
+});
+
+describe('kill -9 of the CLI (what the docs promise)', () => {
+  it('the server runs the transactional message to its end: applied and recorded together', async () => {
+    const db = await createTestDatabase();
+    const dir = await writeMigrations({
+      '001_slow.sql': 'CREATE TABLE slow (id int);\nSELECT pg_sleep(1.5);\nINSERT INTO slow VALUES (1);',
+    });
+    const run = startMigrate(db.url, dir);
+    await whenRow(db.url, sleeping(1.5))();
+    run.child.kill('SIGKILL');
+    expect((await run.ended).signal).toBe('SIGKILL');
+    await serverIdle(db.url);
+    // The whole message reached the server before the kill, so it committed: the row and the table together.
+    expect(await query(db.url, 'SELECT id FROM slow')).toEqual([{ id: 1 }]);
+    expect(await query(db.url, 'SELECT version, status FROM platform.schema_migrations')).toEqual([
+      { version: '001', status: 'applied' },
+    ]);
   });
 });

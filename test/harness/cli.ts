@@ -1,9 +1,19 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/ogel-migrate.js', import.meta.url));
 /** Bun from the dev dependency, run directly (through npx a signal would reach npx, not Bun). */
 export const BUN = fileURLToPath(new URL('../../node_modules/.bin/bun', import.meta.url));
+
+/**
+ * Where the CLI's backups go in tests unless a test says otherwise: a folder of this test process, never the
+ * checkout's ./backups (a rollback whose down drops a table is backed up first).
+ */
+const BACKUP_DIR = mkdtempSync(join(tmpdir(), 'ogel-cli-backups-'));
+process.once('exit', () => rmSync(BACKUP_DIR, { recursive: true, force: true }));
 
 export interface CliResult {
   code: number | null;
@@ -20,7 +30,14 @@ export function runCliProcess(
   return new Promise((resolve, reject) => {
     const child = spawn(command!, [...prefix, BIN, ...args], {
       cwd: options.cwd,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...options.env },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        TMPDIR: process.env.TMPDIR,
+        NO_COLOR: '1',
+        OGEL_MIGRATE_BACKUP_DIR: BACKUP_DIR,
+        ...options.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

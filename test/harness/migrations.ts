@@ -16,6 +16,13 @@ export async function writeMigrations(files: Record<string, string>): Promise<st
   return dir;
 }
 
+/** A private temporary folder (a backup store, a fake bin directory), removed after the test file. */
+export async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
 export async function addMigration(dir: string, name: string, sql: string): Promise<void> {
   await writeFile(join(dir, name), sql);
 }

@@ -11,7 +11,7 @@ export async function serve(
 ): Promise<{ child: ChildProcess; url: string; stderr: () => string; exit: Promise<number | null> }> {
   const [command, ...prefix] = runtime;
   const child = spawn(command!, [...prefix, BIN, 'serve', '--port', '0', '--host', '127.0.0.1', ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, ...env },
     ...(cwd ? { cwd } : {}),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,4 +1,7 @@
 import pino from 'pino';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { MigrationRunner } from '../../src/index.js';
 import { openTarget, type Target } from '../../src/app/target.js';
@@ -37,11 +40,13 @@ export async function startTestServer(
     }),
   );
   const env = { ...options.env, OGEL_TEST_DATABASE_URL: options.databaseUrl ?? '' };
-  const config: OgelConfig = options.config ?? {
-    ...(extra.backupDir ? { backupDir: extra.backupDir } : {}),
-    environments: { default: { databaseUrl: 'env:OGEL_TEST_DATABASE_URL' } },
+  // Backups go to a folder of this server's (never the checkout's ./backups), removed at shutdown.
+  const ownBackupDir =
+    extra.backupDir ?? options.config?.backupDir ?? (await mkdtemp(join(tmpdir(), 'ogel-http-backups-')));
+  const config: OgelConfig = {
+    ...(options.config ?? { environments: { default: { databaseUrl: 'env:OGEL_TEST_DATABASE_URL' } } }),
+    backupDir: ownBackupDir,
   };
-  if (extra.backupDir) config.backupDir ??= extra.backupDir;
   const loaded: LoadedConfig = { config, file: null, baseDir: process.cwd() };
   const targets = new Map<string, Target>();
   for (const name of Object.keys(config.environments ?? {})) {
@@ -64,8 +69,13 @@ export async function startTestServer(
     checkResponses: true,
     ...(shutdownGraceMs !== undefined ? { shutdownGraceMs } : {}),
   });
+  const shutdown = server.shutdown.bind(server);
   return {
     ...server,
+    shutdown: async () => {
+      await shutdown();
+      if (!extra.backupDir && !options.config?.backupDir) await rm(ownBackupDir, { recursive: true, force: true });
+    },
     logs,
     targets,
     runner: [...targets.values()][0]!.runner,

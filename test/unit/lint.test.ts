@@ -12,6 +12,7 @@ import {
   type LintFinding,
   type LintInput,
 } from '../../src/lint/index.js';
+import { lintTargets } from '../../src/runner/lint-migrations.js';
 
 beforeAll(ensureParser);
 
@@ -153,6 +154,22 @@ describe('each rule', () => {
     expect(only('missing-down', 'SELECT 1;', { hasDown: true })).toEqual([]);
   });
 
+  it('missing-down: an empty down file is a down (nothing to undo), an absent one is not', () => {
+    const migration = (downSql?: string) => ({
+      version: '001',
+      name: 'ext',
+      file: '001_ext.sql',
+      upSql: 'CREATE EXTENSION IF NOT EXISTS pgcrypto;',
+      checksum: 'sha256:0',
+      ...(downSql === undefined ? {} : { downFile: '001_ext.down.sql', downSql, downChecksum: 'sha256:1' }),
+    });
+    const rules = (downSql?: string) =>
+      lintTargets([{ migration: migration(downSql), modified: false }]).findings.map((f) => f.rule);
+    expect(rules('')).not.toContain('missing-down');
+    expect(rules('-- nothing to undo\n')).not.toContain('missing-down');
+    expect(rules(undefined)).toContain('missing-down');
+  });
+
   it('modified-applied-migration follows modified', () => {
     expect(only('modified-applied-migration', 'SELECT 1;', { modified: true })).toMatchObject([{ severity: 'error' }]);
     expect(only('modified-applied-migration', 'SELECT 1;', { modified: false })).toEqual([]);
@@ -256,6 +273,30 @@ describe('rule details', () => {
     ]);
     expect(only('constraint-missing-not-valid', NO_TX + sameTx)).toEqual([]);
     expect(only('constraint-missing-not-valid', 'ALTER TABLE t VALIDATE CONSTRAINT c;')).toEqual([]);
+  });
+
+  it('constraint-missing-not-valid: no VALIDATE finding on a table the pending set creates (empty, unseen)', () => {
+    const sameTx = 'ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0) NOT VALID;\nALTER TABLE t VALIDATE CONSTRAINT c;';
+    expect(only('constraint-missing-not-valid', `CREATE TABLE t (a int);\n${sameTx}`)).toEqual([]);
+    expect(only('constraint-missing-not-valid', sameTx, { created: ['t'] })).toEqual([]);
+    const first = input('CREATE TABLE t (a int);', { file: '001_t.sql' });
+    const second = input(sameTx, { file: '002_check.sql' });
+    expect(lintMigrations([first, second]).filter((f) => f.rule === 'constraint-missing-not-valid')).toEqual([]);
+    expect(lintMigrations([second]).filter((f) => f.rule === 'constraint-missing-not-valid')).toHaveLength(1);
+  });
+
+  it('require-concurrent-index-deletion: not for an index the pending set built on a table it creates', () => {
+    const rule = 'require-concurrent-index-deletion';
+    expect(only(rule, 'CREATE TABLE t (a int);\nCREATE INDEX t_a ON t (a);\nDROP INDEX t_a;')).toEqual([]);
+    // An index built on an existing table, or one named elsewhere in the DROP, still locks a live table.
+    expect(only(rule, 'CREATE INDEX t_a ON t (a);\nDROP INDEX t_a;')).toHaveLength(1);
+    expect(only(rule, 'CREATE TABLE t (a int);\nCREATE INDEX t_a ON t (a);\nDROP INDEX t_a, other;')).toHaveLength(1);
+    const create = input('CREATE TABLE s.t (a int);\nCREATE INDEX t_a ON s.t (a);', { file: '001_t.sql' });
+    const drop = input('DROP INDEX s.t_a;', { file: '002_drop.sql' });
+    expect(lintMigrations([create, drop]).filter((f) => f.rule === rule)).toEqual([]);
+    expect(lintMigrations([drop]).filter((f) => f.rule === rule)).toHaveLength(1);
+    const plain = input('DROP INDEX t_a;', { file: '002_drop.sql' });
+    expect(lintMigrations([create, plain]).filter((f) => f.rule === rule)).toHaveLength(1);
   });
 
   it('disallowed-unique-constraint also covers PRIMARY KEY and inline UNIQUE on an added column', () => {

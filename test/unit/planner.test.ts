@@ -11,12 +11,12 @@ import { compareVersions, normalizeVersion } from '../../src/core/version.js';
 import { isOgelError } from '../../src/errors.js';
 
 function set(files: Record<string, string>): MigrationSet {
-  const { migrations, ignored, problems } = assembleMigrations(
+  const { migrations, repeatables, ignored, problems } = assembleMigrations(
     Object.entries(files).map(([file, content]) => ({ file, content })),
     ['test_*.sql'],
   );
   expect(problems).toEqual([]);
-  return { dir: '/m', migrations, ignored };
+  return { dir: '/m', migrations, repeatables, ignored };
 }
 
 function row(version: string, content: string, extra: Partial<AppliedRow> = {}): AppliedRow {

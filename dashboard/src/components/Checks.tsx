@@ -1,94 +1,105 @@
-import { useEffect, useState } from 'preact/hooks';
-import { api, type Role, type VerifyReport } from '../api.js';
+import { useEffect } from 'preact/hooks';
+import {
+  api,
+  describeError,
+  type DriftReport,
+  type EnvironmentInfo,
+  type Session,
+  type VerifyResponse,
+} from '../api.js';
+import type { EnvState, UpdateEnv } from '../store.js';
 
-interface DriftReport {
-  drifted: boolean;
-  differences: Array<{ description: string }>;
-  caveats: string[];
-}
-
-/** On-demand checks that need a scratch database: drift (anyone) and the rollback test (admin). */
+/**
+ * On-demand checks that need a scratch database: drift (anyone) and the rollback test (a token that may change
+ * the environment, since it runs every migration). Their reports are kept per environment.
+ */
 export function Checks({
-  env,
+  info,
   role,
-  onVerify,
+  state,
+  update,
+  onChecked,
 }: {
-  env: string;
-  role: Role;
-  onVerify: (report: VerifyReport | null) => void;
+  info: EnvironmentInfo;
+  role: Session['role'];
+  state: EnvState;
+  update: UpdateEnv;
+  onChecked: () => void;
 }) {
-  const [drift, setDrift] = useState<DriftReport | { error: string } | null>(null);
-  const [verify, setVerify] = useState<VerifyReport | { error: string } | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
+  const env = info.name;
   useEffect(() => {
-    setDrift(null);
-    setVerify(null);
-    void api<{ report: VerifyReport | null }>('/verify', { env })
-      .then((r) => {
-        setVerify(r.report);
-        onVerify(r.report);
-      })
+    let current = true;
+    void api<VerifyResponse>('/verify', { env })
+      .then((r) => current && r.report && update(env, (s) => (s.verify ? {} : { verify: r.report })))
       .catch(() => undefined);
-  }, [env]);
+    return () => {
+      current = false;
+    };
+  }, [env, update]);
+
+  // The environment is captured here: a check that ends after a switch is recorded where it ran.
   const check = async (what: 'drift' | 'verify') => {
-    setBusy(what);
+    update(env, () => ({ busy: what, checkError: null }));
     try {
-      if (what === 'drift') setDrift(await api<DriftReport>('/drift', { env }));
-      else {
-        const { report } = await api<{ report: VerifyReport }>('/verify', { method: 'POST', body: {}, env });
-        setVerify(report);
-        onVerify(report);
+      if (what === 'drift') {
+        const drift = await api<DriftReport>('/drift', { env });
+        update(env, () => ({ drift }));
+      } else {
+        const { report } = await api<VerifyResponse, Record<string, never>>('/verify', {
+          method: 'POST',
+          body: {},
+          env,
+        });
+        update(env, () => ({ verify: report }));
       }
     } catch (error) {
-      (what === 'drift' ? setDrift : setVerify)({ error: (error as Error).message });
+      update(env, () => ({ checkError: describeError(error) }));
     } finally {
-      setBusy(null);
+      update(env, () => ({ busy: null }));
+      onChecked();
     }
   };
+
+  const { drift, verify, busy } = state;
   return (
-    <section class="checks" aria-label="Checks">
+    <section class="checks" aria-label={`Checks of ${env}`}>
       <button disabled={busy !== null} onClick={() => void check('drift')}>
         {busy === 'drift' ? 'Checking drift…' : 'Check drift'}
       </button>
-      {role === 'admin' && (
+      {role === 'admin' && info.writable && (
         <button disabled={busy !== null} onClick={() => void check('verify')}>
           {busy === 'verify' ? 'Testing rollbacks…' : 'Rollback test'}
         </button>
       )}
-      {drift &&
-        ('error' in drift ? (
-          <p class="error">{drift.error}</p>
-        ) : (
-          <div class={drift.drifted ? 'bad' : 'ok'} data-check="drift">
-            {drift.drifted ? `Drift: ${drift.differences.length} difference(s)` : 'No drift'}
-            {drift.drifted && (
-              <ul>
-                {drift.differences.map((d) => (
-                  <li key={d.description}>{d.description}</li>
-                ))}
-              </ul>
-            )}
-          </div>
-        ))}
-      {verify &&
-        ('error' in verify ? (
-          <p class="error">{verify.error}</p>
-        ) : (
-          <div class={verify.ok ? 'ok' : 'bad'} data-check="verify">
-            Rollback test {verify.ok ? 'passed' : 'failed'}: {verify.results.filter((r) => r.outcome === 'ok').length}{' '}
-            ok, {verify.results.filter((r) => !['ok', 'irreversible', 'not-run'].includes(r.outcome)).length} failed
+      {state.checkError && <p class="error">{state.checkError}</p>}
+      {drift && (
+        <div class={drift.drifted ? 'bad' : 'ok'} data-check="drift">
+          {drift.drifted ? `Drift: ${drift.differences.length} difference(s)` : 'No drift'}
+          {drift.drifted && (
             <ul>
-              {verify.results
-                .filter((r) => r.outcome !== 'ok')
-                .map((r) => (
-                  <li key={r.version}>
-                    {r.version}_{r.name}: {r.outcome}
-                    {r.differences[0] ? ` — ${r.differences[0]}` : ''}
-                  </li>
-                ))}
+              {drift.differences.map((d) => (
+                <li key={d.description}>{d.description}</li>
+              ))}
             </ul>
-          </div>
-        ))}
+          )}
+        </div>
+      )}
+      {verify && (
+        <div class={verify.ok ? 'ok' : 'bad'} data-check="verify">
+          Rollback test {verify.ok ? 'passed' : 'failed'}: {verify.results.filter((r) => r.outcome === 'ok').length} ok,{' '}
+          {verify.results.filter((r) => !['ok', 'irreversible', 'not-run'].includes(r.outcome)).length} failed
+          <ul>
+            {verify.results
+              .filter((r) => r.outcome !== 'ok')
+              .map((r) => (
+                <li key={r.version}>
+                  {r.version}_{r.name}: {r.outcome}
+                  {r.differences[0] ? ` — ${r.differences[0]}` : ''}
+                </li>
+              ))}
+          </ul>
+        </div>
+      )}
     </section>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import hljs from 'highlight.js/lib/core';
 import pgsql from 'highlight.js/lib/languages/pgsql';
-import { api, type MigrationDetail } from '../api.js';
+import { api, describeError, type MigrationDetail } from '../api.js';
 
 hljs.registerLanguage('pgsql', pgsql);
 
@@ -9,22 +9,28 @@ hljs.registerLanguage('pgsql', pgsql);
 export function MigrationDetailPanel({
   env,
   version,
-  refreshKey,
+  revision,
   onClose,
 }: {
   env: string;
   version: string;
-  refreshKey: number;
+  revision: number;
   onClose: () => void;
 }) {
   const [detail, setDetail] = useState<MigrationDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
+    let current = true;
     setDetail(null);
-    api<MigrationDetail>(`/migrations/${encodeURIComponent(version)}`, { env }).then(setDetail, (e: Error) =>
-      setError(e.message),
+    setError(null);
+    api<MigrationDetail>(`/migrations/${encodeURIComponent(version)}`, { env }).then(
+      (d) => current && setDetail(d),
+      (e: unknown) => current && setError(describeError(e)),
     );
-  }, [env, version, refreshKey]);
+    return () => {
+      current = false;
+    };
+  }, [env, version, revision]);
   return (
     <section class="detail" aria-label={`Migration ${version}`}>
       <div class="section-head">
@@ -41,7 +47,8 @@ export function MigrationDetailPanel({
       )}
       {detail && (
         <>
-          {detail.lint && detail.lint.length > 0 && (
+          {detail.truncated && <p class="muted">The file is too large to show whole; it is cut and not linted.</p>}
+          {detail.lint.length > 0 && (
             <ul class="lint">
               {detail.lint.map((f) => (
                 <li key={`${f.rule}${f.line}`} class={f.severity}>

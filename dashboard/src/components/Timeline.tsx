@@ -1,28 +1,30 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, type HistoryEvent } from '../api.js';
+import { api, type HistoryPage } from '../api.js';
 
 const KINDS = ['', 'apply', 'rollback', 'baseline', 'repair', 'backup', 'restore', 'promotion_override'];
 
 /** The event log, newest first, filtered and paginated with the server's `before` cursor. */
-export function Timeline({ env, refreshKey }: { env: string; refreshKey: number }) {
+export function Timeline({ env, revision }: { env: string; revision: number }) {
   const [kind, setKind] = useState('');
   const [outcome, setOutcome] = useState('');
   const [pages, setPages] = useState<Array<number | undefined>>([undefined]);
-  const [page, setPage] = useState<{ events: HistoryEvent[]; nextBefore: number | null }>({
-    events: [],
-    nextBefore: null,
-  });
+  const [page, setPage] = useState<HistoryPage>({ events: [], nextBefore: null });
   const before = pages.at(-1);
-  useEffect(() => setPages([undefined]), [env, kind, outcome, refreshKey]);
+  useEffect(() => setPages([undefined]), [env, kind, outcome, revision]);
   useEffect(() => {
     const query = new URLSearchParams({ limit: '20' });
     if (before !== undefined) query.set('before', String(before));
     if (kind) query.set('event', kind);
     if (outcome) query.set('outcome', outcome);
-    void api<{ events: HistoryEvent[]; nextBefore: number | null }>(`/history?${query}`, { env })
-      .then(setPage)
-      .catch(() => setPage({ events: [], nextBefore: null }));
-  }, [env, before, kind, outcome, refreshKey]);
+    // A late answer for an earlier filter or page must not replace the current one.
+    let current = true;
+    void api<HistoryPage>(`/history?${query}`, { env })
+      .then((p) => current && setPage(p))
+      .catch(() => current && setPage({ events: [], nextBefore: null }));
+    return () => {
+      current = false;
+    };
+  }, [env, before, kind, outcome, revision]);
   return (
     <section aria-label="History">
       <div class="section-head">
@@ -50,8 +52,9 @@ export function Timeline({ env, refreshKey }: { env: string; refreshKey: number 
         {page.events.map((e) => (
           <li key={e.id} class={e.outcome}>
             <time dateTime={e.occurredAt}>{new Date(e.occurredAt).toLocaleString()}</time> <strong>{e.event}</strong>{' '}
-            {e.version ? `${e.version}_${e.name}` : ''} <span class={e.outcome}>{e.outcome}</span>{' '}
-            {e.durationMs !== null ? `${e.durationMs} ms` : ''} <span class="muted">{e.actor}</span>
+            {e.version ? (e.name ? `${e.version}_${e.name}` : e.version) : ''}{' '}
+            <span class={e.outcome}>{e.outcome}</span> {e.durationMs !== null ? `${e.durationMs} ms` : ''}{' '}
+            <span class="muted">{e.actor}</span>
             {e.error && <pre class="error">{e.error}</pre>}
           </li>
         ))}

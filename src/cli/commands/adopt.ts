@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
 import { adoptDirectory } from '../../adopt/adopt.js';
+import { detectToolLayout } from '../../adopt/detect.js';
+import { importProject } from '../../import/import.js';
+import { printImport } from './import.js';
 import { formatAdoptReport } from '../../adopt/report.js';
 import { OgelError } from '../../errors.js';
 import type { CliContext } from '../context.js';
@@ -19,6 +22,7 @@ export function registerAdopt(program: Command, ctx: CliContext): void {
     .option('--pair <rollback=up>', 'pair a rollback file with the migration it reverses; repeatable', collect)
     .option('--renumber', 'renumber 001, 002, … (a mapping is in the report) instead of 006, 006.1, …')
     .option('--force', 'write into a non-empty --out directory')
+    .option('--legacy', "adopt it as a hand-kept directory even if it is another tool's layout")
     .option('--json', 'print the report as JSON')
     .action(
       async (
@@ -30,9 +34,19 @@ export function registerAdopt(program: Command, ctx: CliContext): void {
           pair?: string[];
           renumber?: boolean;
           force?: boolean;
+          legacy?: boolean;
           json?: boolean;
         },
       ) => {
+        const tool = options.legacy ? null : await detectToolLayout(legacyDir);
+        if (tool) {
+          const result = await importProject(tool.id, legacyDir, options.out, { force: options.force === true });
+          if (!options.json)
+            ctx.output.out(
+              `${legacyDir} is a ${tool.title} layout: imported as \`ogel-migrate import --from ${tool.id}\` does (--legacy to adopt it as hand-kept files).\n`,
+            );
+          return printImport(ctx, { ...result, detected: tool.id }, options.json === true, options.out);
+        }
         const pairs: Record<string, string> = {};
         for (const pair of options.pair ?? []) {
           const [rollback, up] = pair.split('=');

@@ -3,8 +3,16 @@ import type { Command } from 'commander';
 import { ciSummaryMarkdown, runCiChecks } from '../../ci/checks.js';
 import { openTarget, openTargetForUrl } from '../../app/target.js';
 import { formatGithub, formatText } from '../../lint/index.js';
-import { addCommonOptions, openCliTarget, overridesFrom, type CliContext, type CommonOptions } from '../context.js';
-import { paint, printJson } from '../output.js';
+import {
+  addCommonOptions,
+  claimInterrupts,
+  openCliTarget,
+  overridesFrom,
+  type CliContext,
+  type CommonOptions,
+} from '../context.js';
+import { signalExitCode } from '../interrupt.js';
+import { paint, printJson, severityPainter } from '../output.js';
 import { formatVerify } from './verify.js';
 
 interface CiCommandOptions extends CommonOptions {
@@ -36,8 +44,10 @@ export function registerCi(program: Command, ctx: CliContext): void {
         ...(disabledRules ? { disabledRules } : {}),
         embedded: options.embedded || !workspace.runnerOptions.databaseUrl,
         skipVerify: options.skipVerify,
+        signal: claimInterrupts(ctx),
       });
-      if (!report.ok) ctx.exitCode = 1;
+      const interrupted = report.verify && 'interrupted' in report.verify ? report.verify.interrupted : undefined;
+      if (!report.ok) ctx.exitCode = interrupted ? signalExitCode(interrupted) : 1;
       if (ctx.env.GITHUB_STEP_SUMMARY) await appendFile(ctx.env.GITHUB_STEP_SUMMARY, ciSummaryMarkdown(report));
       if (options.json) return printJson(ctx.output, report);
       const github = (options.format ?? (ctx.env.GITHUB_ACTIONS === 'true' ? 'github' : 'text')) === 'github';
@@ -51,7 +61,9 @@ export function registerCi(program: Command, ctx: CliContext): void {
           `${paint(ctx.output, report.lint.errors === 0 ? 'green' : 'red', 'lint')}: ${report.lint.files.length} file(s), ${report.lint.errors} error(s), ${report.lint.warnings} warning(s)`,
         );
         if (report.lint.findings.length > 0)
-          ctx.output.out(github ? formatGithub(report.lint.findings) : formatText(report.lint.findings));
+          ctx.output.out(
+            github ? formatGithub(report.lint.findings) : formatText(report.lint.findings, severityPainter(ctx.output)),
+          );
       }
       if (report.verify && 'results' in report.verify)
         ctx.output.out(

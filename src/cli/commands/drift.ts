@@ -3,8 +3,16 @@ import { shortChecksum } from '../../core/checksum.js';
 import { compareDatabases, type EnvironmentDiff } from '../../environments/compare.js';
 import { openTarget, openTargetForUrl } from '../../app/target.js';
 import { describeUrl, validateDatabaseUrl } from '../../db/url.js';
-import { addCommonOptions, openCliTarget, overridesFrom, type CliContext, type CommonOptions } from '../context.js';
+import {
+  addCommonOptions,
+  claimInterrupts,
+  openCliTarget,
+  overridesFrom,
+  type CliContext,
+  type CommonOptions,
+} from '../context.js';
 import { paint, printJson } from '../output.js';
+import { formatTable } from '../table.js';
 
 export function registerDrift(program: Command, ctx: CliContext): void {
   addCommonOptions(program.command('drift'))
@@ -15,7 +23,8 @@ export function registerDrift(program: Command, ctx: CliContext): void {
     )
     .action(async (options: CommonOptions & { embedded?: boolean }) => {
       const { runner } = await openCliTarget(options, ctx);
-      const report = await runner.drift({ embedded: options.embedded });
+      // Ctrl-C: stop the replay and drop its scratch database before exiting.
+      const report = await runner.drift({ embedded: options.embedded, signal: claimInterrupts(ctx) });
       if (report.drifted) ctx.exitCode = 1;
       if (options.json) return printJson(ctx.output, report);
       const lines = report.drifted
@@ -67,10 +76,7 @@ function formatDiff(ctx: CliContext, diff: EnvironmentDiff): string {
       cell(m.right),
       m.reason === 'checksum' ? 'different checksum' : '',
     ]);
-    const header = ['MIGRATION', diff.left, diff.right, ''];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    lines.push('Migrations:', `  ${header.map((h, i) => h.padEnd(widths[i]!)).join('  ')}`.trimEnd());
-    for (const row of rows) lines.push(`  ${row.map((c, i) => c.padEnd(widths[i]!)).join('  ')}`.trimEnd());
+    lines.push('Migrations:', ...formatTable(rows, { header: ['MIGRATION', diff.left, diff.right, ''], indent: '  ' }));
   }
   if (diff.schema.length > 0) {
     lines.push(`Schema (${diff.left} → ${diff.right}):`);

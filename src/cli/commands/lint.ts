@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { OgelError } from '../../errors.js';
 import { formatGithub, formatText, RULES } from '../../lint/index.js';
 import { addCommonOptions, openCliTarget, type CliContext, type CommonOptions } from '../context.js';
-import { printJson } from '../output.js';
+import { printJson, severityPainter } from '../output.js';
 
 interface LintCommandOptions extends CommonOptions {
   format?: string;
@@ -18,6 +18,10 @@ export function registerLint(program: Command, ctx: CliContext): void {
     .option('--rules', 'list the rules and exit')
     .action(async (options: LintCommandOptions) => {
       if (options.rules) {
+        if (options.json) {
+          const rules = RULES.map((r) => ({ id: r.id, severity: r.severity, description: r.description }));
+          return printJson(ctx.output, { rules });
+        }
         ctx.output.out(RULES.map((r) => `${r.id.padEnd(36)} ${r.severity.padEnd(7)} ${r.description}`).join('\n'));
         return;
       }
@@ -33,6 +37,8 @@ export function registerLint(program: Command, ctx: CliContext): void {
       if (report.errors > 0) ctx.exitCode = 1;
       if (format === 'json') return printJson(ctx.output, report);
       if (format === 'github') return ctx.output.out(formatGithub(report.findings) || 'No findings.');
-      ctx.output.out(`Linted ${report.files.length} migration(s).\n${formatText(report.findings)}`);
+      ctx.output.out(
+        `Linted ${report.files.length} migration(s).\n${formatText(report.findings, severityPainter(ctx.output))}`,
+      );
     });
 }

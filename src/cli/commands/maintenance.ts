@@ -8,6 +8,7 @@ import {
   type CommonOptions,
 } from '../context.js';
 import { paint, printJson } from '../output.js';
+import { formatTable } from '../table.js';
 import { confirmPlan } from '../confirm.js';
 import { OgelError } from '../../errors.js';
 import { baselineTarget, repairTarget } from '../../app/operations.js';
@@ -37,7 +38,7 @@ export function registerBaseline(program: Command, ctx: CliContext): void {
           dryRun?: boolean;
         },
       ) => {
-        if (options.introspect === (options.to !== undefined))
+        if (Boolean(options.introspect) === (options.to !== undefined))
           throw new OgelError(
             'USAGE',
             'Give either --to <version> (the last version that already ran) or --introspect',
@@ -82,8 +83,14 @@ async function introspect(
   if (result.results.some((r) => r.state === 'partial' || r.state === 'unknown')) ctx.exitCode = 1;
   if (options.json) return printJson(ctx.output, result);
   const colour = { applied: 'green', partial: 'red', 'not-applied': 'yellow', unknown: 'magenta' } as const;
-  for (const r of result.results) {
-    ctx.output.out(`${r.version}_${r.name}  ${paint(ctx.output, colour[r.state], r.state)}`);
+  const rows = formatTable(
+    result.results.map((r) => [`${r.version}_${r.name}`, r.state]),
+    {
+      paint: (row, column, cell) => (column === 1 ? paint(ctx.output, colour[result.results[row]!.state], cell) : cell),
+    },
+  );
+  for (const [index, r] of result.results.entries()) {
+    ctx.output.out(rows[index]!);
     if (r.state === 'partial')
       ctx.output.out(`    missing: ${r.missing.join(', ')}\n    present: ${r.present.join(', ')}`);
     if (r.note) ctx.output.out(`    ${r.note}`);
@@ -154,7 +161,8 @@ export function registerValidate(program: Command, ctx: CliContext): void {
     .action(async (options: CommonOptions & { offline?: boolean }) => {
       const target = await openCliTarget(options, ctx, { database: options.offline ? 'optional' : 'required' });
       const result = await target.runner.validate({ offline: options.offline });
-      if (!result.ok) ctx.exitCode = 1;
+      // Problems found by validate are in the input (names, SQL, transaction rules, edited files): exit 2.
+      if (!result.ok) ctx.exitCode = 2;
       if (options.json) return printJson(ctx.output, result);
       if (result.ok)
         return ctx.output.out(`${paint(ctx.output, 'green', 'OK')}: ${result.migrations} migration(s) valid.`);
@@ -174,11 +182,11 @@ export function registerHistory(program: Command, ctx: CliContext): void {
     .option('--before <id>', 'only events older than this id (pagination)')
     .action(async (options: CommonOptions & { limit?: string; before?: string }) => {
       const { runner } = await openCliTarget(options, ctx);
-      const events = await runner.history({
-        limit: parseInteger(options.limit, '--limit', 1),
-        before: parseInteger(options.before, '--before', 1),
-      });
-      if (options.json) return printJson(ctx.output, events);
+      const limit = parseInteger(options.limit, '--limit', 1) ?? 50;
+      const events = await runner.history({ limit, before: parseInteger(options.before, '--before', 1) });
+      // The same object as GET /history: the events and the cursor of the next page.
+      if (options.json)
+        return printJson(ctx.output, { events, nextBefore: events.length === limit ? events.at(-1)!.id : null });
       if (events.length === 0) return ctx.output.out('No events.');
       for (const e of events) {
         const outcome = paint(ctx.output, e.outcome === 'success' ? 'green' : 'red', e.outcome);

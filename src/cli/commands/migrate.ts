@@ -1,7 +1,14 @@
 import type { Command } from 'commander';
 import { migrateTarget, type Guarded, type MigrateRequest } from '../../app/operations.js';
 import type { MigrateResult } from '../../runner/runner.js';
-import { addCommonOptions, cliPrincipal, openCliTarget, type CliContext, type CommonOptions } from '../context.js';
+import {
+  addCommonOptions,
+  claimInterrupts,
+  cliPrincipal,
+  openCliTarget,
+  type CliContext,
+  type CommonOptions,
+} from '../context.js';
 import { confirmPlan } from '../confirm.js';
 import { paint, printJson, type Output } from '../output.js';
 import { formatPlan, formatReview } from '../format-plan.js';
@@ -59,7 +66,8 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
           await confirmPlan(target, ctx, options, { planId: plan.planId, planned: plan.planned.length }, question),
         );
       }
-      const result = await migrateTarget(target, request, principal, {
+      // Ctrl-C / SIGTERM: the running statement is cancelled on the server, so its migration rolls back.
+      const result = await migrateTarget(target, { ...request, signal: claimInterrupts(ctx) }, principal, {
         onBackup: (backup) => !options.json && ctx.output.err(`backup ${backup.id} taken (${backup.reason})`),
       });
       render(ctx, options, result);

@@ -3,6 +3,7 @@ import { rollbackTarget, type RollbackRequest } from '../../app/operations.js';
 import { OgelError } from '../../errors.js';
 import {
   addCommonOptions,
+  claimInterrupts,
   cliPrincipal,
   openCliTarget,
   parseInteger,
@@ -55,7 +56,7 @@ export function registerRollback(program: Command, ctx: CliContext): void {
         request,
         await confirmPlan(target, ctx, options, { planId: plan.planId, planned: plan.planned.length }, question),
       );
-      const result = await rollbackTarget(target, request, principal, {
+      const result = await rollbackTarget(target, { ...request, signal: claimInterrupts(ctx) }, principal, {
         onBackup: (backup) => !options.json && ctx.output.err(`backup ${backup.id} taken (${backup.reason})`),
       });
       if (options.json) return printJson(ctx.output, result);

@@ -4,8 +4,16 @@ import { createPool } from '../../db/connect.js';
 import { loadConfig } from '../../config/load.js';
 import { openTarget, openTargets, type Target } from '../../app/target.js';
 import { resolveTokens } from '../../app/tokens.js';
+import { openFleets } from '../../fleet/fleet.js';
 import { OgelError } from '../../errors.js';
-import { addCommonOptions, overridesFrom, parseInteger, type CliContext, type CommonOptions } from '../context.js';
+import {
+  addCommonOptions,
+  claimInterrupts,
+  overridesFrom,
+  parseInteger,
+  type CliContext,
+  type CommonOptions,
+} from '../context.js';
 
 /** Connections kept open per environment for reports. */
 const READ_POOL_SIZE = 4;
@@ -35,10 +43,15 @@ export function registerServe(program: Command, ctx: CliContext): void {
         for (const { name, error } of opened.skipped) ctx.output.err(`environment ${name} skipped: ${error.message}`);
         targets = opened.targets;
         if (targets.size === 0) throw new OgelError('CONFIG_INVALID', 'No environment could be opened (see above)');
+      } else if (loaded.config.fleets && !options.databaseUrl && !envName && !ctx.env.DATABASE_URL) {
+        targets = new Map(); // fleets only
       } else {
         const target = openTarget(loaded, envName, overrides, context);
         targets = new Map([[target.name, target]]);
       }
+      // Fleets hold no connections between operations: each run or status refresh opens at most `concurrency`.
+      const { databaseUrl: _fleetUrl, ...fleetOverrides } = overrides;
+      const fleets = openFleets(loaded, fleetOverrides, context);
       // Reports (status, history, the dashboard's polling) share a few kept-open connections per environment;
       // runs still open their own (see MigrationRunnerOptions.pool).
       const pools: pg.Pool[] = [];
@@ -57,6 +70,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const server = await startServer({
         targets,
         ...(defaultEnvironment && targets.has(defaultEnvironment) ? { defaultEnvironment } : {}),
+        fleets,
         port,
         host: options.host,
         tokens,
@@ -64,19 +78,20 @@ export function registerServe(program: Command, ctx: CliContext): void {
         await Promise.all(pools.map((pool) => pool.end()));
         throw error;
       });
-      ctx.output.err(
-        `ogel-migrate serving ${[...targets.keys()].join(', ')} on ${server.url} (dashboard: ${server.url}/)`,
-      );
+      const served = [...targets.keys(), ...[...fleets.keys()].map((name) => `fleet ${name}`)];
+      ctx.output.err(`ogel-migrate serving ${served.join(', ')} on ${server.url} (dashboard: ${server.url}/)`);
       if (server.generatedToken)
         ctx.output.err(`No OGEL_MIGRATE_TOKEN set: generated admin token (shown once): ${server.generatedToken}`);
+      // SIGTERM (a redeploy) or Ctrl-C: stop accepting, let a running migration finish; a second one waits too.
+      const signal = claimInterrupts(ctx, { onRepeat: 'ignore' });
       await new Promise<void>((resolve) => {
         const stop = () =>
           void server
             .shutdown()
             .then(() => Promise.all(pools.map((pool) => pool.end())))
             .then(() => resolve());
-        process.once('SIGTERM', stop);
-        process.once('SIGINT', stop);
+        if (signal.aborted) stop();
+        else signal.addEventListener('abort', stop, { once: true });
       });
     });
 }

@@ -1,8 +1,18 @@
 import type { Command } from 'commander';
+import { migrationLabel } from '../../core/file-names.js';
 import type { VerifyOutcome, VerifyReport } from '../../verify/verify.js';
-import { addCommonOptions, openCliTarget, parseInteger, type CliContext, type CommonOptions } from '../context.js';
+import {
+  addCommonOptions,
+  claimInterrupts,
+  openCliTarget,
+  parseInteger,
+  type CliContext,
+  type CommonOptions,
+} from '../context.js';
+import { signalExitCode } from '../interrupt.js';
 import { DEFAULT_VERIFY_JOBS } from '../../verify/run-verify.js';
 import { paint, printJson, type Colour } from '../output.js';
+import { formatTable } from '../table.js';
 
 const COLOUR: Record<VerifyOutcome, Colour> = {
   ok: 'green',
@@ -38,7 +48,10 @@ export function registerVerify(program: Command, ctx: CliContext): void {
     )
     .action(async (options: VerifyOptions) => {
       const { runner } = await openCliTarget(options, ctx, { database: options.embedded ? 'optional' : 'required' });
+      // Ctrl-C / SIGTERM: the running statements are cancelled, the partial report printed, the scratch dropped.
+      const signal = claimInterrupts(ctx);
       const report = await runner.verify({
+        signal,
         ...(options.from ? { from: options.from } : {}),
         ...(options.schemaFrom ? { schemaFrom: options.schemaFrom } : {}),
         embedded: options.embedded,
@@ -48,10 +61,10 @@ export function registerVerify(program: Command, ctx: CliContext): void {
           ? undefined
           : (r, i, total) =>
               ctx.output.err(
-                `${paint(ctx.output, 'gray', `[${i + 1}/${total}]`)} ${r.version}_${r.name}: ${paint(ctx.output, COLOUR[r.outcome], r.outcome)}`,
+                `${paint(ctx.output, 'gray', `[${i + 1}/${total}]`)} ${migrationLabel(r)}: ${paint(ctx.output, COLOUR[r.outcome], r.outcome)}`,
               ),
       });
-      if (!report.ok) ctx.exitCode = 1;
+      if (!report.ok) ctx.exitCode = report.interrupted ? signalExitCode(report.interrupted) : 1;
       if (options.json) printJson(ctx.output, report);
       else ctx.output.out(formatVerify(ctx, report));
     });
@@ -59,8 +72,16 @@ export function registerVerify(program: Command, ctx: CliContext): void {
 
 export function formatVerify(ctx: CliContext, report: VerifyReport): string {
   const lines = [`Rollback test on ${report.scratch}${report.from ? `, from version ${report.from}` : ''}:`];
-  for (const r of report.results) {
-    lines.push(`  ${r.version}_${r.name}  ${paint(ctx.output, COLOUR[r.outcome], r.outcome)}`);
+  const rows = formatTable(
+    report.results.map((r) => [migrationLabel(r), r.outcome, `${r.durationMs} ms`]),
+    {
+      indent: '  ',
+      paint: (row, column, cell) =>
+        column === 1 ? paint(ctx.output, COLOUR[report.results[row]!.outcome], cell) : cell,
+    },
+  );
+  for (const [index, r] of report.results.entries()) {
+    lines.push(rows[index]!);
     for (const difference of r.differences) lines.push(`      ${difference}`);
     if (r.error && r.outcome !== 'irreversible') lines.push(`      ${r.error.split('\n').join('\n      ')}`);
   }
@@ -69,5 +90,13 @@ export function formatVerify(ctx: CliContext, report: VerifyReport): string {
   lines.push(
     `${count('ok')} ok, ${count('irreversible')} irreversible, ${failed} failed, ${count('not-run')} not run (${report.durationMs} ms)`,
   );
+  if (report.interrupted)
+    lines.push(
+      paint(
+        ctx.output,
+        'yellow',
+        `Interrupted (${report.interrupted}): the rest was not run; scratch databases dropped.`,
+      ),
+    );
   return lines.join('\n');
 }

@@ -17,7 +17,7 @@ export function backupRoutes(app: Hono<{ Variables: AuthVariables }>, state: Ser
 
   implement(app, state, ROUTES.createBackup, async ({ query, body, principal }) => {
     const target = targetFor(state, query.env, principal, 'write');
-    return trackRun(state, backupsOf(target).create({ ...body, reason: `http: ${principal!.actor}` }));
+    return trackRun(state, backupsOf(target).create({ reason: `http: ${principal!.actor}` }));
   });
 
   implement(app, state, ROUTES.restore, async ({ query, body, principal, c }) => {

@@ -15,7 +15,7 @@ export function checkRoutes(app: Hono<{ Variables: AuthVariables }>, state: Serv
     const target = targetFor(state, query.env, principal, 'read');
     let running = state.driftInFlight.get(target.name);
     if (!running) {
-      running = trackRun(state, target.runner.drift());
+      running = trackRun(state, target.runner.drift({ signal: state.shutdownSignal }));
       state.driftInFlight.set(target.name, running);
       void running
         .then((report) => state.lastDrift.set(target.name, report.drifted))
@@ -32,7 +32,7 @@ export function checkRoutes(app: Hono<{ Variables: AuthVariables }>, state: Serv
 
   implement(app, state, ROUTES.verify, async ({ query, principal }) => {
     const target = targetFor(state, query.env, principal, 'write');
-    const report = await trackRun(state, target.runner.verify());
+    const report = await trackRun(state, target.runner.verify({ signal: state.shutdownSignal }));
     state.lastVerify.set(target.name, report);
     return { report };
   });

@@ -46,7 +46,13 @@ export const constraintMissingNotValid: LintRule = {
             hint: 'Add it with NOT VALID, then run ALTER TABLE … VALIDATE CONSTRAINT in a later migration: validation takes a lock that lets reads and writes through.',
           });
         }
-      } else if (cmd.subtype === 'AT_ValidateConstraint' && target.transactional && addedNotValid.has(key)) {
+      } else if (
+        cmd.subtype === 'AT_ValidateConstraint' &&
+        existing &&
+        target.transactional &&
+        addedNotValid.has(key)
+      ) {
+        // A table created in the pending set is empty and unseen: the held lock blocks nobody.
         reports.push({
           statement: index,
           message: `VALIDATE CONSTRAINT ${String(cmd.name)} runs in the same transaction that added it NOT VALID, so the ADD's lock is held for the whole scan`,

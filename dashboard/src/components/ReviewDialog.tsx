@@ -1,0 +1,231 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import {
+  api,
+  ApiError,
+  describeError,
+  type Backup,
+  type EnvironmentInfo,
+  type MigrateBody,
+  type MigrateResponse,
+  type RestoreBody,
+  type RestorePlan,
+  type RestoreResponse,
+  type RollbackBody,
+  type RollbackResponse,
+  type VerifyReport,
+} from '../api.js';
+import { migrated, restored, rolledBack } from '../outcomes.js';
+import { REVIEW_REFUSALS, type Track } from '../track.js';
+import { EnvBadges } from './EnvBadges.js';
+import { PlanSteps } from './PlanSteps.js';
+import { ReviewNotes, type ForceState } from './ReviewNotes.js';
+
+/** A change the dashboard can make, reviewed in this dialog first. */
+export type Operation = { kind: 'migrate' } | { kind: 'rollback'; steps: number } | { kind: 'restore'; backup: Backup };
+
+type Plan = MigrateResponse | RollbackResponse | RestorePlan;
+
+const TITLES = { migrate: 'Migrate', rollback: 'Roll back', restore: 'Restore' } as const;
+
+function planPath(op: Operation): string {
+  if (op.kind === 'migrate') return '/plan?operation=migrate';
+  if (op.kind === 'rollback') return `/plan?operation=rollback&steps=${op.steps}`;
+  return `/plan?operation=restore&backup=${encodeURIComponent(op.backup.id)}`;
+}
+
+/** Sends the reviewed change, bound to the plan id that was shown (and the name typed back, where required). */
+function perform(env: string, op: Operation, confirmation: { confirm?: string; plan: string }, force: ForceState) {
+  if (op.kind === 'migrate') {
+    const body: MigrateBody = { ...confirmation, ...(force.force ? { force: { reason: force.reason.trim() } } : {}) };
+    return api<MigrateResponse, MigrateBody>('/migrate', { method: 'POST', body, env }).then(migrated);
+  }
+  if (op.kind === 'rollback') {
+    const body: RollbackBody = { steps: op.steps, ...confirmation };
+    return api<RollbackResponse, RollbackBody>('/rollback', { method: 'POST', body, env }).then(rolledBack);
+  }
+  return api<RestoreResponse, RestoreBody>(`/backups/${encodeURIComponent(op.backup.id)}/restore`, {
+    method: 'POST',
+    body: confirmation,
+    env,
+  }).then(restored);
+}
+
+/**
+ * Review, then confirm: the dialog first asks GET /plan, shows what will run and the rules that apply, and
+ * enables Confirm only when the plan is acceptable — the environment's name typed back where it is required, a
+ * reason given where a promotion must be forced. Confirm never has the focus by default. A refusal is shown
+ * here; a plan that moved is reloaded for a second review. Closing while it runs leaves the run going: its
+ * result lands under its own environment.
+ */
+export function ReviewDialog({
+  info,
+  op,
+  verify,
+  track,
+  onClose,
+}: {
+  info: EnvironmentInfo;
+  op: Operation;
+  verify: VerifyReport | null;
+  track: Track;
+  onClose: () => void;
+}) {
+  const env = info.name;
+  const dialog = useRef<HTMLDialogElement>(null);
+  const nameField = useRef<HTMLInputElement>(null);
+  const open = useRef(true);
+  const [plan, setPlan] = useState<Plan | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [typed, setTyped] = useState('');
+  const [force, setForce] = useState<ForceState>({ force: false, reason: '' });
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [running, setRunning] = useState(false);
+
+  const load = useCallback(async () => {
+    setPlan(null);
+    setLoadError(null);
+    try {
+      const next = await api<Plan>(planPath(op), { env });
+      if (open.current) setPlan(next);
+    } catch (error) {
+      if (open.current) setLoadError(describeError(error));
+    }
+  }, [env, op]);
+
+  useEffect(() => {
+    dialog.current?.showModal();
+    void load();
+    return () => {
+      open.current = false;
+    };
+  }, [load]);
+  // Once a plan that needs the name is shown, typing it is the next step; Confirm stays out of reach.
+  useEffect(() => {
+    if (plan?.review.requires) nameField.current?.focus();
+  }, [plan]);
+
+  // Closing the element itself (not only unmounting it) gives the focus back to the button that opened it.
+  const close = () => {
+    if (!open.current) return;
+    open.current = false;
+    if (dialog.current?.open) dialog.current.close();
+    onClose();
+  };
+
+  const requires = plan?.review.requires ?? null;
+  const violations = plan?.review.promotion?.violations ?? [];
+  const items = plan && 'planned' in plan ? plan.planned : null;
+  const ready =
+    plan !== null &&
+    !running &&
+    (items === null || items.length > 0) &&
+    (requires === null || typed.trim() === requires.confirm) &&
+    (violations.length === 0 || (force.force && force.reason.trim() !== ''));
+
+  const submit = async () => {
+    if (!plan || !ready) return;
+    setRunning(true);
+    setRefusal(null);
+    setNotice(null);
+    const confirmation = { ...(requires ? { confirm: typed.trim() } : {}), plan: plan.planId };
+    // A force is sent only for the violations on screen: one ticked for an earlier plan does not carry over.
+    const forcing = violations.length > 0 ? force : { force: false, reason: '' };
+    const settled = await track(env, op.kind, () => perform(env, op, confirmation, forcing), {
+      describe: (outcome) => outcome,
+      handled: (error) => open.current && REVIEW_REFUSALS.has(error.code),
+    });
+    if (!open.current) return;
+    setRunning(false);
+    if (settled.ok || !(settled.error instanceof ApiError) || !REVIEW_REFUSALS.has(settled.error.code)) {
+      close();
+      return;
+    }
+    if (settled.error.code === 'PLAN_CHANGED') {
+      setNotice(
+        'The plan changed since you reviewed it (a file was edited or someone else ran a migration). ' +
+          'Nothing was changed. This is the plan as it is now: review it and confirm again.',
+      );
+      setTyped('');
+    } else {
+      setRefusal(describeError(settled.error));
+    }
+    if (settled.error.code === 'PLAN_CHANGED' || settled.error.code === 'PROMOTION_REFUSED') await load();
+  };
+
+  return (
+    <dialog ref={dialog} class="review" aria-modal="true" aria-labelledby="review-title" data-env={env} onClose={close}>
+      <form
+        method="dialog"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <h3 id="review-title">
+          {TITLES[op.kind]} {env} <EnvBadges info={info} />
+        </h3>
+        {notice && (
+          <p class="notice" role="alert" data-notice>
+            {notice}
+          </p>
+        )}
+        {!plan && !loadError && <p class="muted">Planning…</p>}
+        {loadError && (
+          <p class="error" role="alert">
+            {loadError}
+          </p>
+        )}
+        {plan && (
+          <>
+            {items && items.length === 0 && <p>Nothing to {op.kind === 'migrate' ? 'apply' : 'roll back'}.</p>}
+            {items && items.length > 0 && <PlanSteps planned={items} {...(op.kind === 'rollback' ? { verify } : {})} />}
+            {!('planned' in plan) && <RestoreSummary env={env} backup={plan.backup} />}
+            <ReviewNotes review={plan.review} force={force} onForce={setForce} />
+            <p class="muted">
+              Plan <code data-plan-id>{plan.planId}</code>
+            </p>
+            {requires && (
+              <label class="field">
+                <span>
+                  {info.protected ? `${env} is protected.` : 'A restore replaces the database.'} Type{' '}
+                  <strong>{requires.confirm}</strong> to confirm
+                </span>
+                <input
+                  ref={nameField}
+                  type="text"
+                  value={typed}
+                  autoComplete="off"
+                  spellcheck={false}
+                  onInput={(e) => setTyped((e.target as HTMLInputElement).value)}
+                />
+              </label>
+            )}
+          </>
+        )}
+        {refusal && (
+          <p class="error" role="alert" data-refusal>
+            {refusal}
+          </p>
+        )}
+        <div class="dialog-buttons">
+          <button type="button" onClick={close} autoFocus>
+            {running ? 'Close (it keeps running)' : 'Cancel'}
+          </button>
+          <button type="submit" class="primary" disabled={!ready}>
+            {running ? 'Running…' : 'Confirm'}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}
+
+function RestoreSummary({ env, backup }: { env: string; backup: Backup }) {
+  return (
+    <p>
+      Replaces everything in {env} with backup <code>{backup.id}</code> (version {backup.version ?? '—'}, taken{' '}
+      {new Date(backup.createdAt).toLocaleString()} by {backup.createdBy}). Changes made since are lost.
+    </p>
+  );
+}
