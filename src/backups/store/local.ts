@@ -1,0 +1,92 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { chmod, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { OgelError } from '../../errors.js';
+import type { BackupStore, LocalCopy } from './store.js';
+
+/** A folder of dumps and manifests. The folder is 0700 and every file 0600: dumps hold every row. */
+export class LocalStore implements BackupStore {
+  constructor(readonly location: string) {}
+
+  locate(name: string): string {
+    return join(this.location, name);
+  }
+
+  async list(): Promise<string[]> {
+    try {
+      return (await readdir(this.location, { withFileTypes: true }))
+        .filter((entry) => entry.isFile() && !entry.name.endsWith('.partial'))
+        .map((entry) => entry.name);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw this.failed('list', error);
+    }
+  }
+
+  async get(name: string): Promise<Readable> {
+    const path = this.locate(name);
+    await this.mustExist(name);
+    return createReadStream(path);
+  }
+
+  async put(name: string, body: Readable): Promise<void> {
+    await this.ensureFolder();
+    // Written beside its final name and renamed when complete: a killed backup never looks like a whole one.
+    const partial = `${this.locate(name)}.partial`;
+    try {
+      await pipeline(body, createWriteStream(partial, { mode: 0o600 }));
+      await rename(partial, this.locate(name));
+    } catch (error) {
+      await rm(partial, { force: true });
+      if (error instanceof OgelError) throw error;
+      if ((error as NodeJS.ErrnoException).syscall) throw this.failed(`write ${name} in`, error);
+      throw error;
+    }
+  }
+
+  async size(name: string): Promise<number | null> {
+    try {
+      return (await stat(this.locate(name))).size;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw this.failed('read', error);
+    }
+  }
+
+  async remove(name: string): Promise<void> {
+    await rm(this.locate(name), { force: true }).catch((error) => {
+      throw this.failed(`remove ${name} from`, error);
+    });
+  }
+
+  async localCopy(name: string): Promise<LocalCopy> {
+    await this.mustExist(name);
+    return { path: this.locate(name), downloaded: false, release: async () => {} };
+  }
+
+  private async mustExist(name: string): Promise<void> {
+    if ((await this.size(name)) === null)
+      throw new OgelError('NOT_FOUND', `${this.locate(name)} is not in the backup store`, { object: name });
+  }
+
+  private async ensureFolder(): Promise<void> {
+    try {
+      await mkdir(this.location, { recursive: true, mode: 0o700 });
+      // mkdir's mode is masked by the umask, and an existing folder keeps whatever it had.
+      await chmod(this.location, 0o700);
+    } catch (error) {
+      throw this.failed('create', error);
+    }
+  }
+
+  private failed(what: string, error: unknown): OgelError {
+    return new OgelError(
+      'STORE_FAILED',
+      `Cannot ${what} the backup folder ${this.location}: ${(error as Error).message}`,
+      { store: this.location },
+      { cause: error },
+    );
+  }
+}
