@@ -129,6 +129,9 @@ export async function restoreBackup(o: RestoreBackupOptions): Promise<RestoreOut
     purpose: 'restore: the server’s maintenance database',
   });
   try {
+    // One restore of a target at a time (on the maintenance database, where every restore of it connects):
+    // another one's copy in progress must not be taken for a leftover and dropped.
+    await new AdvisoryLock(admin, `restore of ${target}`, o.identity).acquire(o.lockWaitMs, o.onLockWait, o.signal);
     const cleanedUp = await dropLeftovers(admin, target);
     const exists = await databaseExists(admin, target);
     if (exists && !o.confirmed)

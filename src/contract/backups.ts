@@ -17,7 +17,13 @@ export const backupRecord = z.strictObject({
   reason: z.string(),
 });
 
-export const backupsResponse = z.strictObject({ backups: z.array(backupRecord) });
+/** The store's listing: this environment's backups newest first, and what could not be read (bad manifests, orphan dumps). */
+export const backupsResponse = z.strictObject({
+  /** The folder or s3:// URL read. */
+  store: z.string(),
+  backups: z.array(backupRecord),
+  problems: z.array(z.string()),
+});
 
 /** Backups are custom-format dumps streamed into the store: nothing to choose. */
 export const createBackupBody = z.strictObject({});

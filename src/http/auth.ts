@@ -39,7 +39,15 @@ export function requireAuth(
     const principal = principalOf(state, c.req.header('authorization'));
     if (!principal) {
       c.header('WWW-Authenticate', 'Bearer realm="ogel-migrate"');
-      return c.json(errorBody('UNAUTHORIZED', 'Missing or invalid bearer token'), 401);
+      const given = c.req.header('authorization') !== undefined;
+      return c.json(
+        errorBody('UNAUTHORIZED', given ? 'Invalid bearer token' : 'Missing bearer token', {
+          header: 'Authorization',
+          scheme: 'Bearer',
+          problem: given ? 'unknown token' : 'no Authorization header',
+        }),
+        401,
+      );
     }
     if (access === 'write' && principal.role !== 'admin') {
       return c.json(

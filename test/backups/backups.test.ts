@@ -46,7 +46,7 @@ GRANT SELECT ON app.things TO ${reader};`,
 }
 
 const list = async (cli: (args: string[]) => Promise<{ stdout: string }>) =>
-  JSON.parse((await cli(['backups', '--json'])).stdout) as BackupRecord[];
+  (JSON.parse((await cli(['backups', '--json'])).stdout) as { backups: BackupRecord[] }).backups;
 
 /** Owner and privileges of every schema but the system ones, and what the reader role can read. */
 async function access(url: string, reader: string) {

@@ -65,7 +65,9 @@ async function assertUntouched(p: Awaited<ReturnType<typeof bigProject>>) {
   expect(await query(p.db.url, 'SELECT count(*)::int AS n FROM rows')).toEqual([{ n: 400001 }]);
   const status = JSON.parse((await runCliProcess(['status', '--json', '--dir', p.dir], { env: p.env })).stdout);
   expect(status.counts).toMatchObject({ applied: 1, pending: 0 });
-  const listed = JSON.parse((await p.cli(['backups', '--json'])).stdout) as Array<{ id: string }>;
+  const { backups: listed } = JSON.parse((await p.cli(['backups', '--json'])).stdout) as {
+    backups: Array<{ id: string }>;
+  };
   expect(listed.map((b) => b.id)).toContain(p.id);
 }
 

@@ -42,7 +42,11 @@ describe('backups in S3-compatible object storage', () => {
     );
 
     await withAdmin((c) => c.query(`DROP DATABASE ${db.name} WITH (FORCE)`));
-    const listed = JSON.parse((await cli(['backups', '--json'])).stdout) as BackupRecord[];
+    const { backups: listed, store: listedStore } = JSON.parse((await cli(['backups', '--json'])).stdout) as {
+      backups: BackupRecord[];
+      store: string;
+    };
+    expect(listedStore).toBe(store);
     expect(listed.map((b) => b.id)).toEqual([backup.id]);
     // The database is gone: nothing is replaced, so nothing to confirm. Progress goes to stderr, nothing else.
     const restored = await cli(['restore', backup.id]);

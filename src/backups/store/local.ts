@@ -17,7 +17,7 @@ export class LocalStore implements BackupStore {
   async list(): Promise<string[]> {
     try {
       return (await readdir(this.location, { withFileTypes: true }))
-        .filter((entry) => entry.isFile() && !entry.name.endsWith('.partial'))
+        .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
         .map((entry) => entry.name);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
@@ -34,7 +34,7 @@ export class LocalStore implements BackupStore {
   async put(name: string, body: Readable): Promise<void> {
     await this.ensureFolder();
     // Written beside its final name and renamed when complete: a killed backup never looks like a whole one.
-    const partial = `${this.locate(name)}.partial`;
+    const partial = join(this.location, `.${name}.partial`);
     try {
       await pipeline(body, createWriteStream(partial, { mode: 0o600 }));
       await rename(partial, this.locate(name));

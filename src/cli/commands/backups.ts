@@ -52,8 +52,9 @@ export function registerBackups(program: Command, ctx: CliContext): void {
       const workspace = await openCliTarget(options, ctx);
       const service = backupsOf(workspace, flags(options));
       const { backups, problems } = await service.catalog({ all: options.all === true });
+      // The same object as GET /backups.
+      if (options.json) return printJson(ctx.output, { store: service.store.location, backups, problems });
       for (const problem of problems) ctx.output.err(paint(ctx.output, 'yellow', `warning: ${problem}`));
-      if (options.json) return printJson(ctx.output, backups);
       if (backups.length === 0) return ctx.output.out(`No backups in ${service.store.location}.`);
       for (const b of backups)
         ctx.output.out(

@@ -190,7 +190,8 @@ export function registerHistory(program: Command, ctx: CliContext): void {
       if (events.length === 0) return ctx.output.out('No events.');
       for (const e of events) {
         const outcome = paint(ctx.output, e.outcome === 'success' ? 'green' : 'red', e.outcome);
-        const what = e.version ? `${e.version}_${e.name}` : '';
+        // An event may carry a version with no migration name (a restore of a baseline, a repair).
+        const what = e.version ? (e.name ? `${e.version}_${e.name}` : e.version) : '';
         ctx.output.out(
           `#${e.id} ${e.occurredAt} ${e.event} ${what} ${outcome}${e.durationMs === null ? '' : ` ${e.durationMs} ms`} by ${e.actor}${e.error ? `\n    ${e.error.split('\n')[0]}` : ''}`,
         );

@@ -11,9 +11,10 @@ import { targetFor } from '../targets.js';
 
 /** GET /backups, POST /backups, POST /backups/{id}/restore: the CLI's backup commands over HTTP. */
 export function backupRoutes(app: Hono<{ Variables: AuthVariables }>, state: ServerState): void {
-  implement(app, state, ROUTES.backups, async ({ query, principal }) => ({
-    backups: await backupsOf(targetFor(state, query.env, principal, 'read')).list(),
-  }));
+  implement(app, state, ROUTES.backups, async ({ query, principal }) => {
+    const service = backupsOf(targetFor(state, query.env, principal, 'read'));
+    return { store: service.store.location, ...(await service.catalog()) };
+  });
 
   implement(app, state, ROUTES.createBackup, async ({ query, body, principal }) => {
     const target = targetFor(state, query.env, principal, 'write');
