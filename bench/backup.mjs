@@ -34,8 +34,8 @@ export default async function backupBench() {
       s3: { run: () => cli(['backup', '--keep', '1'], stores.s3) },
     });
     const ids = {
-      local: JSON.parse(await cli(['backups', '--json'], stores.local))[0].id,
-      s3: JSON.parse(await cli(['backups', '--json'], stores.s3))[0].id,
+      local: JSON.parse(await cli(['backups', '--json'], stores.local)).backups[0].id,
+      s3: JSON.parse(await cli(['backups', '--json'], stores.s3)).backups[0].id,
     };
     const rto = { local: [], s3: [] };
     const restoreInto = (where) => async (target) => {

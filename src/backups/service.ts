@@ -15,7 +15,6 @@ import {
   MANIFEST_FORMAT,
   MANIFEST_SUFFIX,
   newBackupId,
-  parseManifest,
   type BackupManifest,
 } from './manifest.js';
 import { checkToolVersion, optionalToolPath, parseToolMajor, toolPath, toolVersionLine } from './pg-tools.js';
@@ -127,7 +126,7 @@ export class BackupService {
     const read = async () => {
       for (let name = pending.shift(); name !== undefined; name = pending.shift()) {
         try {
-          manifests.push(parseManifest(await text(await this.store.get(name)), this.store.locate(name)));
+          manifests.push((await manifestParser())(await text(await this.store.get(name)), this.store.locate(name)));
         } catch (error) {
           problems.push((error as Error).message);
         }
@@ -150,7 +149,7 @@ export class BackupService {
     const name = manifestName(id);
     if ((await this.store.size(name)) === null)
       throw new OgelError('NOT_FOUND', `No backup ${id} in ${this.store.location} (see ogel-migrate backups)`);
-    return parseManifest(await text(await this.store.get(name)), this.store.locate(name));
+    return (await manifestParser())(await text(await this.store.get(name)), this.store.locate(name));
   }
 
   async create(options: CreateBackupOptions = {}): Promise<BackupRecord & { pruned: string[] }> {
@@ -350,6 +349,11 @@ function versionAndName(m: BackupManifest): { version?: string; name?: string } 
   if (version === null) return {};
   const name = m.tracking.applied.find((r) => r.version === version)?.name;
   return { version, ...(name ? { name } : {}) };
+}
+
+/** The manifest schema (zod) is loaded when a store is first read, not with the library. */
+async function manifestParser() {
+  return (await import('./manifest-schema.js')).parseManifest;
 }
 
 function serverOf(url: string): string {

@@ -91,6 +91,49 @@ describe('backups in S3-compatible object storage', () => {
     },
   );
 
+  dumping('a corrupt or truncated object in the bucket is refused before anything is dropped', async () => {
+    const { S3Client, GetObjectCommand, PutObjectCommand } = await import('@aws-sdk/client-s3');
+    const db = await createTestDatabase();
+    const dir = await writeMigrations({
+      '001_items.sql': 'CREATE TABLE items (id int);\nINSERT INTO items VALUES (1), (2), (3);',
+    });
+    const prefix = `corrupt-${randomBytes(3).toString('hex')}`;
+    const cli = (args: string[]) =>
+      runCliProcess([...args, '--dir', dir, '--backup-dir', `s3://${s3.bucket}/${prefix}`], {
+        env: { DATABASE_URL: db.url, ...s3.env },
+      });
+    expect((await cli(['migrate'])).code).toBe(0);
+    const backup = JSON.parse((await cli(['backup', '--json'])).stdout) as BackupRecord;
+    await query(db.url, 'INSERT INTO items VALUES (4)');
+    const client = new S3Client({
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
+    const Key = `${prefix}/${backup.id}.dump`;
+    const original = Buffer.from(
+      await (await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key }))).Body!.transformToByteArray(),
+    );
+    const flipped = Buffer.from(original);
+    flipped[flipped.length >> 1] = flipped[flipped.length >> 1]! ^ 0xff;
+    await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key, Body: flipped }));
+    const corrupt = await cli(['restore', backup.id, '--yes']);
+    expect(corrupt.code).toBe(1);
+    expect(corrupt.stderr).toContain(`s3://${s3.bucket}/${Key} is corrupted (checksum mismatch`);
+    await client.send(
+      new PutObjectCommand({ Bucket: s3.bucket, Key, Body: original.subarray(0, original.length - 10) }),
+    );
+    const truncated = await cli(['restore', backup.id, '--yes']);
+    expect(truncated.code).toBe(1);
+    expect(truncated.stderr).toContain(
+      `is truncated: ${original.length - 10} bytes in the store, ${original.length} in its manifest`,
+    );
+    // Neither touched the database: the row written after the backup is still there.
+    expect(await query(db.url, 'SELECT count(*)::int AS n FROM items')).toEqual([{ n: 4 }]);
+    client.destroy();
+  });
+
   it('an unreachable store is STORE_FAILED naming it, and nothing is taken for a folder', async () => {
     const db = await createTestDatabase();
     const dir = await writeMigrations({ '001_a.sql': 'CREATE TABLE a (id int);' });

@@ -123,7 +123,10 @@ describe('dashboard review dialogs in Chromium', () => {
         await expect
           .poll(() => outcome.textContent())
           .toContain('Applied 3 migration(s): 001_projects, 002_members, 003_tags.');
-        const [backup] = await query<{ id: string }>(p.urls.prod, 'SELECT id FROM platform.schema_migration_backups');
+        const [backup] = await query<{ id: string }>(
+          p.urls.prod,
+          "SELECT details->>'id' AS id FROM platform.schema_migration_events WHERE event = 'backup'",
+        );
         expect(await outcome.textContent()).toContain(
           `Backup ${backup!.id} was taken first (before migrate: protected environment).`,
         );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDatabaseSql, databasePropsSql, grantsFor, settingSql } from '../../src/backups/database-props.js';
-import { parseManifest } from '../../src/backups/manifest.js';
+import { parseManifest } from '../../src/backups/manifest-schema.js';
 import { backupsToPrune } from '../../src/backups/retention.js';
 import { LocalStore } from '../../src/backups/store/local.js';
 import { openStore } from '../../src/backups/store/open.js';
