@@ -1,20 +1,24 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, describeError, tokenStore, type EnvironmentSummary, type Session, type Status } from './api.js';
-import { useHashEnv } from './hash.js';
+import { useFleetList } from './fleets.js';
+import { useHashView } from './hash.js';
 import { useEnvStates } from './store.js';
 import { useEventStreams } from './streams.js';
 import { makeTrack } from './track.js';
 import { Login } from './components/Login.js';
 import { Overview } from './components/Overview.js';
 import { EnvironmentView } from './components/EnvironmentView.js';
+import { FleetNav } from './components/FleetNav.js';
+import { FleetView } from './components/FleetView.js';
 
-/** Every environment at a glance; the one named in the URL's hash in detail. */
+/** Every environment and fleet at a glance; the one named in the URL's hash in detail. */
 export function App() {
   const [session, setSession] = useState<Session | null>(null);
   const [loginError, setLoginError] = useState<string | null>(null);
   const [summaries, setSummaries] = useState<EnvironmentSummary[] | null>(null);
   const [overviewError, setOverviewError] = useState<string | null>(null);
-  const [hashEnv, selectEnv] = useHashEnv();
+  const [view, select] = useHashView();
+  const hashEnv = view.env;
   const { of, update, busyEnvs, reset } = useEnvStates();
 
   const login = useCallback(async (token?: string) => {
@@ -33,12 +37,17 @@ export function App() {
   }, []);
   useEffect(() => void login(), [login]);
 
+  const { fleets, reload: reloadFleets } = useFleetList(session !== null);
+  const fleet = view.fleet ? (fleets?.find((f) => f.name === view.fleet) ?? null) : null;
+  // A fleet named in the hash waits for the list of fleets before anything else is shown in its place.
+  const fleetPending = view.fleet !== null && fleets === null;
   const known = session?.environments ?? [];
   const selected = known.find((e) => e.name === hashEnv) ?? known.find((e) => e.name === session?.defaultEnvironment);
+  const showEnv = !fleet && !fleetPending;
   useEffect(() => {
-    // An unknown or invisible name in the hash (an old link, another token's environment) falls back in place.
-    if (selected && selected.name !== hashEnv) selectEnv(selected.name, true);
-  }, [selected, hashEnv, selectEnv]);
+    // An unknown or invisible name in the hash (an old link, another token's environment or fleet) falls back.
+    if (showEnv && selected && (selected.name !== hashEnv || view.fleet)) select({ env: selected.name }, true);
+  }, [showEnv, selected, hashEnv, view.fleet, select]);
 
   // Answers can arrive out of order; only the newest overview request may set the cards.
   const overviewRequest = useRef(0);
@@ -76,7 +85,7 @@ export function App() {
   useEffect(() => {
     if (session) void refreshOverview();
   }, [session, refreshOverview]);
-  const selectedName = selected?.name;
+  const selectedName = showEnv ? selected?.name : undefined;
   useEffect(() => {
     if (selectedName) void refreshEnv(selectedName);
   }, [selectedName, refreshEnv]);
@@ -111,9 +120,22 @@ export function App() {
         summaries={summaries}
         selected={selectedName ?? null}
         busyOf={(env) => of(env).busy}
-        onSelect={(name) => selectEnv(name)}
+        onSelect={(name) => select({ env: name })}
       />
-      {selected ? (
+      {fleets && (
+        <FleetNav fleets={fleets} selected={fleet?.name ?? null} onSelect={(name) => select({ fleet: name })} />
+      )}
+      {fleet ? (
+        <FleetView
+          key={fleet.name}
+          fleet={fleet}
+          target={view.target}
+          onTarget={(target) => select({ fleet: fleet.name, target })}
+          onChanged={reloadFleets}
+        />
+      ) : fleetPending ? (
+        <p class="muted">Loading fleets…</p>
+      ) : selected ? (
         <EnvironmentView
           key={selected.name}
           info={selected}

@@ -1,4 +1,12 @@
-import { ApiError, describeError, type MigrateResponse, type RestoreResponse, type RollbackResponse } from './api.js';
+import {
+  ApiError,
+  describeError,
+  type FleetReport,
+  type MigrateResponse,
+  type RestoreResponse,
+  type RollbackResponse,
+} from './api.js';
+import { countsText, FAILING_STATES } from './format.js';
 import type { Outcome } from './store.js';
 
 type Guarded = Pick<MigrateResponse, 'backup' | 'forced' | 'review'>;
@@ -35,6 +43,23 @@ export function rolledBack(result: RollbackResponse): Outcome {
 
 export function restored(result: RestoreResponse): Outcome {
   return { ok: true, text: `Restored backup ${result.id} (version ${result.version ?? '—'}).`, notes: [] };
+}
+
+/** Failing targets named in a result's notes, a few only: the fleet view lists them all. */
+const NAMED_FAILURES = 5;
+
+/** A fleet run: its counts by state, why it stopped early, and the first failing targets with their errors. */
+export function fleetRan(report: FleetReport): Outcome {
+  const verb = report.operation === 'rollback' ? 'Rolled back' : 'Migrated';
+  const failing = report.targets.filter((t) => FAILING_STATES.has(t.state));
+  const notes = [
+    ...(report.stopped ? [`Stopped (${report.stopped.reason}): ${report.stopped.message}`] : []),
+    ...failing
+      .slice(0, NAMED_FAILURES)
+      .map((t) => `${t.name}: ${t.error ? `${t.error.code}: ${t.error.message}` : t.state}`),
+    ...(failing.length > NAMED_FAILURES ? [`and ${failing.length - NAMED_FAILURES} more failing target(s)`] : []),
+  ];
+  return { ok: report.ok, text: `${verb} fleet ${report.fleet}: ${countsText(report.counts)}.`, notes };
 }
 
 /**

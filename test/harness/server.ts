@@ -8,6 +8,7 @@ import { openTarget, type Target } from '../../src/app/target.js';
 import { resolveTokens } from '../../src/app/tokens.js';
 import type { LoadedConfig } from '../../src/config/load.js';
 import type { OgelConfig } from '../../src/config/schema.js';
+import { openFleets } from '../../src/fleet/fleet.js';
 import { startServer, type RunningServer } from '../../src/http/serve.js';
 
 export const ADMIN = 'admin-token-for-tests';
@@ -23,7 +24,7 @@ export type TestServer = RunningServer & {
 /**
  * A real server on an ephemeral port, with its log lines captured for secret checks. Every success response is
  * checked against the HTTP contract's schema. One database (`databaseUrl`, served as `default`), or a config's
- * environments (`config`, with `env` holding the variables its `env:` references read).
+ * environments and fleets (`config`, with `env` holding the variables its `env:` references read).
  */
 export async function startTestServer(
   options: { databaseUrl?: string; dir: string; config?: OgelConfig; env?: NodeJS.ProcessEnv },
@@ -58,10 +59,16 @@ export async function startTestServer(
     );
     targets.set(name, target);
   }
+  const fleets = openFleets(
+    loaded,
+    { dir: options.dir },
+    { env, cwd: process.cwd(), clientName: 'http', database: 'required' },
+  );
   const tokens = resolveTokens(loaded, env, { admin: ADMIN, read: READ });
   const { shutdownGraceMs } = extra;
   const server = await startServer({
     targets,
+    fleets,
     port: 0,
     host: '127.0.0.1',
     tokens,

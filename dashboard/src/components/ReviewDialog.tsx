@@ -16,6 +16,7 @@ import {
 } from '../api.js';
 import { migrated, restored, rolledBack } from '../outcomes.js';
 import { REVIEW_REFUSALS, type Track } from '../track.js';
+import { ConfirmName } from './ConfirmName.js';
 import { EnvBadges } from './EnvBadges.js';
 import { PlanSteps } from './PlanSteps.js';
 import { ReviewNotes, type ForceState } from './ReviewNotes.js';
@@ -186,20 +187,13 @@ export function ReviewDialog({
               Plan <code data-plan-id>{plan.planId}</code>
             </p>
             {requires && (
-              <label class="field">
-                <span>
-                  {info.protected ? `${env} is protected.` : 'A restore replaces the database.'} Type{' '}
-                  <strong>{requires.confirm}</strong> to confirm
-                </span>
-                <input
-                  ref={nameField}
-                  type="text"
-                  value={typed}
-                  autoComplete="off"
-                  spellcheck={false}
-                  onInput={(e) => setTyped((e.target as HTMLInputElement).value)}
-                />
-              </label>
+              <ConfirmName
+                why={info.protected ? `${env} is protected.` : 'A restore replaces the database.'}
+                name={requires.confirm}
+                value={typed}
+                onInput={setTyped}
+                inputRef={nameField}
+              />
             )}
           </>
         )}

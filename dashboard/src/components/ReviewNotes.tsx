@@ -1,4 +1,4 @@
-import type { PromotionViolation, Review } from '../api.js';
+import type { FleetReview, PromotionViolation, Review } from '../api.js';
 
 const REASONS: Record<PromotionViolation['reason'], string> = {
   'not-applied-upstream': 'not applied',
@@ -13,25 +13,27 @@ export interface ForceState {
 
 /**
  * The rules that apply to a plan, before anyone confirms it: what the upstream lacks (a promotion that would
- * be refused, with the option to force it with a reason) and the backup taken first.
+ * be refused, with the option to force it with a reason) and the backup taken first. An environment's review
+ * and a fleet's share it: a fleet's backups are per target, by its policy.
  */
 export function ReviewNotes({
   review,
   force,
   onForce,
 }: {
-  review: Review;
+  review: Review | FleetReview;
   force: ForceState;
   onForce: (next: ForceState) => void;
 }) {
   const promotion = review.promotion;
   const violations = promotion?.violations ?? [];
+  const subject = 'environment' in review ? review.environment : `Fleet ${review.fleet}`;
   return (
     <div class="review-notes">
       {promotion && violations.length > 0 && (
         <div class="refused" data-review="promotion">
           <p>
-            <strong>Promotion refused:</strong> {review.environment} comes after {promotion.upstream}, which has not run{' '}
+            <strong>Promotion refused:</strong> {subject} comes after {promotion.upstream}, which has not run{' '}
             {violations.map((v, i) => (
               <span key={v.version}>
                 {i > 0 ? ', ' : ''}
@@ -68,9 +70,13 @@ export function ReviewNotes({
           {promotion.upstream} has already applied all of these.
         </p>
       )}
-      <p data-review="backup">
-        {review.backup ? `A backup is taken first (${review.backup.reason}).` : 'No backup is taken first.'}
-      </p>
+      <p data-review="backup">{backupText(review)}</p>
     </div>
   );
+}
+
+function backupText(review: Review | FleetReview): string {
+  if (!review.backup) return 'No backup is taken first.';
+  if ('reason' in review.backup) return `A backup is taken first (${review.backup.reason}).`;
+  return `Each target is backed up first where its backup policy (${review.backup.policy}) asks for it.`;
 }

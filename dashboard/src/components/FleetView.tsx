@@ -1,0 +1,155 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { api, type FleetMigrateBody, type FleetReport, type FleetSummary } from '../api.js';
+import { fleetQuery, useFleetOverview } from '../fleets.js';
+import { countsText } from '../format.js';
+import { failed, fleetRan } from '../outcomes.js';
+import type { Outcome } from '../store.js';
+import type { Settled } from '../track.js';
+import { EnvBadges } from './EnvBadges.js';
+import { FleetCounts } from './FleetCounts.js';
+import { FleetReviewDialog } from './FleetReviewDialog.js';
+import { FleetTargetDetail } from './FleetTargetDetail.js';
+import { FleetTargets } from './FleetTargets.js';
+
+/**
+ * The selected fleet: targets by state, the failing ones with their errors, the lagging ones, one target in
+ * detail (named in the hash, so a reload keeps it), and for a token that may change it, a reviewed migrate.
+ */
+export function FleetView({
+  fleet,
+  target,
+  onTarget,
+  onChanged,
+}: {
+  fleet: FleetSummary;
+  target: string | null;
+  onTarget: (target: string | null) => void;
+  /** After a run: the fleet cards read again. */
+  onChanged: () => void;
+}) {
+  const { overview, error, refreshing, refresh } = useFleetOverview(fleet.name);
+  const [reviewing, setReviewing] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [revision, setRevision] = useState(0);
+  const mounted = useRef(true);
+  useEffect(
+    () => () => {
+      mounted.current = false;
+    },
+    [],
+  );
+
+  const run = useCallback(
+    async (body: FleetMigrateBody): Promise<Settled<FleetReport>> => {
+      setBusy(true);
+      setOutcome(null);
+      const path = `/fleet/migrate?${fleetQuery(fleet.name)}`;
+      let settled: Settled<FleetReport>;
+      try {
+        settled = { ok: true, value: await api<FleetReport, FleetMigrateBody>(path, { method: 'POST', body }) };
+      } catch (error) {
+        settled = { ok: false, error };
+      }
+      if (mounted.current) {
+        setBusy(false);
+        setOutcome(settled.ok ? fleetRan(settled.value) : failed(settled.error));
+        setRevision((r) => r + 1);
+        // The server takes a new status once a run ended; a fresh read waits for that one instead of the old.
+        void refresh(true);
+      }
+      onChanged();
+      return settled;
+    },
+    [fleet.name, refresh, onChanged],
+  );
+
+  const shown = overview ?? fleet;
+  const last = shown.lastRun;
+  return (
+    <main data-fleet={fleet.name}>
+      <section aria-labelledby="fleet-title">
+        <div class="section-head">
+          <h2 id="fleet-title">
+            Fleet — {fleet.name} <EnvBadges info={fleet} />
+          </h2>
+          <div class="actions">
+            <button disabled={refreshing} onClick={() => void refresh(true)}>
+              {refreshing ? 'Refreshing…' : 'Refresh now'}
+            </button>
+            {fleet.writable && (
+              <button class="primary" disabled={busy || shown.run !== null} onClick={() => setReviewing(true)}>
+                Migrate fleet…
+              </button>
+            )}
+          </div>
+        </div>
+        <p class="muted" data-field="refreshed">
+          {shown.targets ?? '…'} target(s) ·{' '}
+          {shown.refreshedAt
+            ? `status of ${new Date(shown.refreshedAt).toLocaleTimeString()}, read again every ${Math.round(shown.refreshMs / 1000)} s`
+            : 'first status under way'}
+        </p>
+        <div class="outcome" role="status" data-outcome={`fleet:${fleet.name}`}>
+          {busy && <p class="muted">Migrating fleet {fleet.name}…</p>}
+          {!busy && outcome && (
+            <div class={outcome.ok ? 'ok' : 'error'}>
+              <p class="outcome-text">{outcome.text}</p>
+              {outcome.notes.map((note) => (
+                <p key={note}>{note}</p>
+              ))}
+            </div>
+          )}
+        </div>
+        {shown.run && (
+          <p class="lock" data-field="run">
+            {shown.run.operation} in progress: {shown.run.done}/{shown.run.total} done, {shown.run.running} running (
+            {countsText(shown.run.counts)})
+          </p>
+        )}
+        {last && !outcome && (
+          <p class={last.ok ? 'muted' : 'warning'} data-field="last-run">
+            Last run: {last.operation} {last.ok ? 'ok' : 'with failures'}, {new Date(last.startedAt).toLocaleString()} (
+            {countsText(last.counts)})
+          </p>
+        )}
+        {(error ?? shown.error) && (
+          <p class="error" role="alert">
+            {error ?? shown.error}
+          </p>
+        )}
+        {shown.counts && <FleetCounts counts={shown.counts} />}
+      </section>
+      {overview && (
+        <>
+          <FleetTargets
+            id="failing"
+            title="Failing targets"
+            empty="No target failed or is unreachable."
+            targets={overview.failing}
+            selected={target}
+            onSelect={onTarget}
+          />
+          <FleetTargets
+            id="lagging"
+            title="Lagging targets"
+            empty="Every reachable target has applied the newest version."
+            targets={overview.lagging}
+            selected={target}
+            onSelect={onTarget}
+          />
+        </>
+      )}
+      {target && (
+        <FleetTargetDetail
+          fleet={fleet.name}
+          target={target}
+          result={overview?.status?.targets.find((t) => t.name === target) ?? null}
+          revision={revision}
+          onClose={() => onTarget(null)}
+        />
+      )}
+      {reviewing && <FleetReviewDialog fleet={fleet} run={run} onClose={() => setReviewing(false)} />}
+    </main>
+  );
+}
