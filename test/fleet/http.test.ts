@@ -122,6 +122,29 @@ describe('fleets over HTTP', () => {
     expect(logs.join('')).not.toContain(':postgres@');
   });
 
+  it('a target whose migration failed in the last run stays listed as failing, with its error, until it is up to date', async () => {
+    const { tenants, call } = await fleetServer();
+    const { query } = await import('../harness/db.js');
+    // The tenant already has the table the migration creates: 001 fails there and rolls back.
+    await query(tenants[4]!.url, 'CREATE TABLE a (id int)');
+    const run = await call('/fleet/migrate?fleet=other', ADMIN, {});
+    expect(run.body).toMatchObject({ ok: false, counts: { failed: 1 } });
+    const overview = await call('/fleet?fleet=other&fresh=true', READ);
+    expect(overview.body.counts).toMatchObject({ behind: 1 });
+    expect(overview.body.lagging).toEqual([]);
+    expect(overview.body.failing).toEqual([
+      expect.objectContaining({
+        name: tenants[4]!.name,
+        state: 'failed',
+        error: expect.objectContaining({ code: 'MIGRATION_FAILED' }),
+      }),
+    ]);
+    await query(tenants[4]!.url, 'DROP TABLE a');
+    expect((await call('/fleet/migrate?fleet=other', ADMIN, {})).body).toMatchObject({ ok: true });
+    const fixed = await call('/fleet?fleet=other&fresh=true', READ);
+    expect(fixed.body).toMatchObject({ failing: [], lagging: [], counts: { 'up-to-date': 1 } });
+  });
+
   it('/metrics has gauges by state from the last status, without per-tenant labels or a fan-out per scrape', async () => {
     const { dir, call } = await fleetServer();
     await call('/fleet?fleet=other&fresh=true');

@@ -30,11 +30,21 @@ export function fleetRoutes(app: Hono<{ Variables: AuthVariables }>, state: Serv
     if (query.fresh === 'true') await monitor.refresh();
     const targets = monitor.status?.targets ?? [];
     const behind = (t: FleetTargetResult) => t.versions.length;
+    const failing = targets.filter((t) => t.state === 'failed' || t.state === 'unreachable');
+    // A migration that failed in the last run rolled back: the status shows that target merely behind. Until a
+    // status shows it up to date, it is listed as failing, with the run's error.
+    const stillBehind = new Set(targets.filter((t) => t.state === 'behind').map((t) => t.name));
+    const failedInRun = (monitor.lastRun?.targets ?? []).filter(
+      (t) => t.state === 'failed' && stillBehind.has(t.name) && !failing.some((f) => f.name === t.name),
+    );
+    const failedNames = new Set(failedInRun.map((t) => t.name));
     return {
       ...summary(monitor, principal!),
       status: monitor.status,
-      failing: targets.filter((t) => t.state === 'failed' || t.state === 'unreachable'),
-      lagging: targets.filter((t) => t.state === 'behind').sort((a, b) => behind(b) - behind(a)),
+      failing: [...failing, ...failedInRun],
+      lagging: targets
+        .filter((t) => t.state === 'behind' && !failedNames.has(t.name))
+        .sort((a, b) => behind(b) - behind(a)),
     };
   });
 
