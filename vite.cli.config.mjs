@@ -2,6 +2,9 @@
 // of ~150, which on Node 20 saves ~40 ms on every invocation (see docs/benchmarks.md). Packages stay external
 // except node-postgres and commander, which every command loads (another ~15 ms: dozens of CommonJS files
 // resolved and compiled one by one); pg's optional pg-native and pg-cloudflare stay lazy requires.
+// Commands are imported on demand (src/cli/commands/registry.ts), so the bundle is cut into chunks: one per
+// command and the parts they share; a `migrate` compiles and evaluates only what it runs (no HTTP stack,
+// verifier, importers, fleets or backup stores unless a backup is due).
 // The chunks sit directly in dist/bundle so paths relative to a module (../dashboard/) still resolve into dist/.
 import { defineConfig } from 'vite';
 

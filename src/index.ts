@@ -35,7 +35,8 @@ export type { VerifyReport, MigrationVerification, VerifyOutcome } from './verif
 export type { DriftReport } from './verify/drift.js';
 
 // The application layer: the rules every surface (CLI, HTTP, dashboard) enforces, for embedders too.
-export { openTarget, openTargets, openUpstream, backupsOf } from './app/target.js';
+export { openTarget, openTargets, openUpstream } from './app/target.js';
+export { backupsOf } from './app/backups-of.js';
 export type { Target, TargetContext, Overrides } from './app/target.js';
 export { migrateTarget, rollbackTarget, repairTarget, baselineTarget } from './app/operations.js';
 export type {

@@ -4,9 +4,9 @@ import { promotionError, promotionViolations, type PromotionViolation } from '..
 import { readAppliedRows } from '../db/tracking-store.js';
 import { OgelError } from '../errors.js';
 import { isDestructive } from '../lint/index.js';
-import { parseStatements } from '../sql/parser.js';
+import { parseStatements, type ParsedStatement } from '../sql/parser.js';
 import type { Principal } from './access.js';
-import { backupsOf, openUpstream, type Target } from './target.js';
+import { openUpstream, type Target } from './target.js';
 
 /** What a change to a protected environment must carry, and what binds it to the plan that was reviewed. */
 export interface Confirmation {
@@ -141,13 +141,20 @@ export function backupDue(
   target: Target,
   migrations: readonly Migration[],
   direction: 'up' | 'down',
+  /** The scripts' statements when the caller parsed them already (in `migrations`' order). */
+  parsed?: ReadonlyArray<readonly ParsedStatement[]>,
 ): { reason: string } | null {
   if (!target.runnerOptions.databaseUrl) return null;
   if (direction === 'down' && !target.protected && target.backupPolicy !== 'always') return null;
-  const destructive = migrations.some((m) => {
-    const sql = direction === 'up' ? m.upSql : (m.downSql ?? '');
-    return isDestructive(parseStatements(sql, direction === 'up' ? m.file : (m.downFile ?? m.file)));
-  });
+  // Only the `destructive` policy looks at the statements, and only where nothing else decides already.
+  const matters = target.backupPolicy === 'destructive' && !target.protected && migrations.length > 0;
+  const destructive =
+    matters &&
+    migrations.some((m, i) => {
+      if (parsed?.[i]) return isDestructive(parsed[i]);
+      const sql = direction === 'up' ? m.upSql : (m.downSql ?? '');
+      return isDestructive(parseStatements(sql, direction === 'up' ? m.file : (m.downFile ?? m.file)));
+    });
   const run = { protectedEnv: target.protected, destructive, pending: migrations.length };
   if (!shouldBackupBeforeMigrate(target.backupPolicy, run)) return null;
   const what = direction === 'up' ? 'migrate' : 'rollback';
@@ -163,10 +170,13 @@ export async function takeBackupIfDue(
   direction: 'up' | 'down',
   skip: boolean | undefined,
   onBackup?: (backup: BackupTaken) => void,
+  parsed?: ReadonlyArray<readonly ParsedStatement[]>,
 ): Promise<BackupTaken | null> {
-  const due = skip ? null : backupDue(target, migrations, direction);
+  const due = skip ? null : backupDue(target, migrations, direction, parsed);
   if (!due) return null;
   // Taken inside the run's gate, while its session holds the migration lock: the backup must not wait for it.
+  // Loaded here, not at start-up: most runs take no backup.
+  const { backupsOf } = await import('./backups-of.js');
   const record = await backupsOf(target).create({ reason: due.reason, lockHeld: true });
   const taken = { id: record.id, reason: due.reason };
   onBackup?.(taken);

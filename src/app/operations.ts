@@ -221,7 +221,14 @@ async function guarded<R extends { planId: string; runId: string; dryRun: boolea
         ctx.migrations.map((m) => m.version),
       );
       if (spec.direction) {
-        backup = await takeBackupIfDue(target, ctx.migrations, spec.direction, request.skipBackup, spec.hooks.onBackup);
+        backup = await takeBackupIfDue(
+          target,
+          ctx.migrations,
+          spec.direction,
+          request.skipBackup,
+          spec.hooks.onBackup,
+          ctx.statements,
+        );
       }
       return backup ? { audit: { backup: backup.id } } : undefined;
     },

@@ -6,7 +6,8 @@ import { readAppliedRows } from '../db/tracking-store.js';
 import { isOgelError, OgelError } from '../errors.js';
 import { authorize, LIBRARY, type Principal } from './access.js';
 import { auditOf, enforceConfirmation, type Confirmation, type Review } from './guards.js';
-import { backupsOf, type Target } from './target.js';
+import type { Target } from './target.js';
+import { backupsOf } from './backups-of.js';
 
 export interface RestoreRequest extends Confirmation {
   backupId: string;

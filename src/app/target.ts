@@ -1,5 +1,3 @@
-import { BackupService } from '../backups/service.js';
-import { backupServiceFor } from '../backups/for-workspace.js';
 import type { BackupPolicy } from '../backups/before-migrate.js';
 import type { LoadedConfig } from '../config/load.js';
 import { configPath, environmentNames, resolveEnvironment, type ResolvedEnvironment } from '../config/resolve.js';
@@ -187,18 +185,6 @@ export function openTargetForUrl(target: Target, databaseUrl: string): Target {
     { ...overridesOf(target), databaseUrl },
     { ...target.context, database: 'required' },
   );
-}
-
-/** The backup service of this target (backupDir, retention, pg tools: flags > environment variables > config). */
-export function backupsOf(
-  target: Target,
-  flags: { backupDir?: string; keep?: number; keepDays?: number } = {},
-): BackupService {
-  const backupDir = flags.backupDir ?? target.backupDir;
-  return backupServiceFor(target, target.context.env, target.context.cwd, {
-    ...flags,
-    ...(backupDir ? { backupDir } : {}),
-  });
 }
 
 /** Overrides that reproduce this target's files and tracking location on another database. */

@@ -1,8 +1,8 @@
-import { createInterface } from 'node:readline/promises';
 import type { Confirmation } from '../app/guards.js';
 import type { Target } from '../app/target.js';
 import { OgelError } from '../errors.js';
 import type { CliContext } from './context.js';
+import { flushStderr } from './stderr-batch.js';
 
 /**
  * The confirmation a human gives for a protected environment, bound to the plan they were shown: `--yes`
@@ -21,6 +21,9 @@ export async function confirmPlan(
   if (given.yes) return { confirm: target.name, ...bound };
   if (!target.protected || plan.planned === 0) return given.plan ? bound : {};
   if (!ctx.interactive) return given.plan ? bound : {};
+  // Loaded only to ask: readline costs every start of the CLI ~30 ms otherwise.
+  const { createInterface } = await import('node:readline/promises');
+  flushStderr(); // the prompt follows the plan printed before it
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await rl.question(`${target.name} is protected. ${question} Type "${target.name}" to confirm: `);

@@ -1,4 +1,5 @@
 import { constants } from 'node:os';
+import { flushStderr } from './stderr-batch.js';
 
 /**
  * SIGINT and SIGTERM for the command that runs. Until a command claims them they end the process at once, as
@@ -33,7 +34,10 @@ export function listenForInterrupts(): Interrupts {
     received ??= signal;
     if (!claimed || (repeat && claimed.onRepeat === 'exit')) process.exit(signalExitCode(signal));
     if (!repeat) controller.abort(signal);
-    else process.stderr.write(`${signal} again: still stopping (waiting for the running migration to finish)\n`);
+    else {
+      flushStderr();
+      process.stderr.write(`${signal} again: still stopping (waiting for the running migration to finish)\n`);
+    }
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -3,53 +3,17 @@ import { isOgelError, OgelError } from '../errors.js';
 import { signalExitCode, type Interrupts } from './interrupt.js';
 import type { CliContext } from './context.js';
 import { processOutput, reportError, type Output } from './output.js';
-import { registerInit } from './commands/init.js';
-import { registerNew } from './commands/new.js';
-import { registerStatus } from './commands/status.js';
-import { registerMigrate } from './commands/migrate.js';
-import { registerRollback } from './commands/rollback.js';
-import { registerVerify } from './commands/verify.js';
-import { registerAdopt } from './commands/adopt.js';
-import { registerImport } from './commands/import.js';
-import { registerServe } from './commands/serve.js';
-import { registerLint } from './commands/lint.js';
-import { registerCi } from './commands/ci.js';
-import { registerBackups } from './commands/backups.js';
-import { registerDiff, registerDrift } from './commands/drift.js';
-import { registerBaseline, registerHistory, registerRepair, registerValidate } from './commands/maintenance.js';
-import { registerFleet } from './commands/fleet.js';
+import { commandsFor } from './commands/registry.js';
 
-/** Commands register themselves here; each lives in its own file under commands/. */
-const COMMANDS = [
-  registerInit,
-  registerNew,
-  registerStatus,
-  registerMigrate,
-  registerRollback,
-  registerBaseline,
-  registerValidate,
-  registerRepair,
-  registerHistory,
-  registerVerify,
-  registerDrift,
-  registerDiff,
-  registerAdopt,
-  registerImport,
-  registerServe,
-  registerLint,
-  registerCi,
-  registerBackups,
-  registerFleet,
-];
-
-export function buildProgram(ctx: CliContext): Command {
+/** The program with every command, or (given the arguments) only the one they run. */
+export async function buildProgram(ctx: CliContext, argv?: readonly string[]): Promise<Command> {
   const program = new Command('ogel-migrate')
     .description('Tracked, transactional, lock-safe PostgreSQL migrations')
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.output.out(s), writeErr: (s) => ctx.output.err(s) });
-  for (const register of COMMANDS) register(program, ctx);
+  for (const register of await commandsFor(argv)) register(program, ctx);
   // Sub-commands too (`fleet migrate`): commander copies these settings only to commands made after them.
   const all = (commands: readonly Command[]): Command[] => commands.flatMap((c) => [c, ...all(c.commands)]);
   for (const command of all(program.commands))
@@ -73,7 +37,7 @@ export async function runCli(
     interactive: Boolean(process.stdin.isTTY) && options.output === undefined,
     ...(options.interrupts ? { interrupts: options.interrupts } : {}),
   };
-  const program = buildProgram(ctx);
+  const program = await buildProgram(ctx, argv);
   const json = argv.includes('--json');
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,5 +1,6 @@
 import { exitCodeFor, OgelError } from '../errors.js';
 import { maskUrl } from '../db/url.js';
+import { flushStderr, writeStderrBatched } from './stderr-batch.js';
 
 /** Where CLI output goes; tests and embedders can capture it. */
 export interface Output {
@@ -13,8 +14,13 @@ export interface Output {
 
 /** The process's own streams; everything written is masked, whichever command forgot to. */
 export const processOutput: Output = {
-  out: (text) => process.stdout.write(line(maskUrl(text))),
-  err: (text) => process.stderr.write(line(maskUrl(text))),
+  out: (text) => {
+    flushStderr();
+    process.stdout.write(line(maskUrl(text)));
+  },
+  err: process.stderr.isTTY
+    ? (text) => process.stderr.write(line(maskUrl(text)))
+    : (text) => writeStderrBatched(line(maskUrl(text))),
   isTTY: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
   // Carriage return and "erase line": the line is redrawn where it is, and nothing is left in a log.
   ...(process.stderr.isTTY ? { update: (text: string) => process.stderr.write(`\r\u001b[2K${maskUrl(text)}`) } : {}),

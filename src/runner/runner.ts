@@ -40,12 +40,13 @@ import { lazyProcedureIndex, type ProcedureIndex } from '../sql/procedural-contr
 import { FileMigrationSource, type MigrationSource } from '../source/file-source.js';
 import { PlaceholderSource } from '../source/placeholder-source.js';
 import { actorOf, type RunContext } from './context.js';
-import { runVerify, type RunVerifyOptions } from '../verify/run-verify.js';
+// Verify, drift and introspection are loaded when called: a process that only migrates (the CLI) should not
+// compile the schema snapshots, the scratch databases and the embedded server's loader on every start.
+import type { RunVerifyOptions } from '../verify/run-verify.js';
 import type { VerifyReport } from '../verify/verify.js';
-import { detectDrift, type DriftReport } from '../verify/drift.js';
-import { introspectMigrations, type IntrospectResult } from '../adopt/introspect.js';
+import type { DriftReport } from '../verify/drift.js';
+import type { IntrospectResult } from '../adopt/introspect.js';
 import { lintTargets, type LintReport } from './lint-migrations.js';
-import { createEmbeddedScratch, createScratchOnServer, withScratch } from '../verify/scratch.js';
 import { RunnerEventEmitter, type Operation } from './events.js';
 import { eventSql, rowValues, runScript } from './run-script.js';
 import { describePlanned, describeSteps } from './plan-details.js';
@@ -132,12 +133,16 @@ export class MigrationRunner {
    * confirmations hook in there, and a throw from it aborts the run with nothing applied.
    */
   async migrate(options: MigratePlanOptions & RunOptions = {}): Promise<MigrateResult> {
+    // The parser is instantiated while the files are read and the lock is taken (its compilation runs off the
+    // main thread); awaited before the first script is prepared, where a failure to load it is reported.
+    const parser = ensureParser();
+    parser.catch(() => {});
     const set = await this.source.load();
-    await ensureParser();
     const procedures = lazyProcedureIndex(set.migrations);
     if (options.dryRun) {
       return this.withSession(async (session) => {
         const report = computeStatus(this.tracking.display, set, await readAppliedRows(session.client, this.tracking));
+        await parser;
         const scripts = planMigrate(report, options).map((m) => ({
           migration: m,
           script: this.prepare(m.file, m.upSql, session.serverVersionNum, procedures),
@@ -163,6 +168,7 @@ export class MigrationRunner {
     return this.withLock('migrate', options, async (ctx, lockWaitMs) => {
       const report = await this.readStatus(ctx.session, set);
       const migrations = planMigrate(report, options);
+      await parser;
       // Parse everything before running anything: a syntax error in the fifth file must not leave four applied.
       const scripts = migrations.map((m) => ({
         migration: m,
@@ -172,7 +178,14 @@ export class MigrationRunner {
       if (migrations.length > 0) {
         absorb(
           ctx,
-          await options.beforeApply?.({ runId: ctx.runId, operation: 'migrate', migrations, report, planId }),
+          await options.beforeApply?.({
+            runId: ctx.runId,
+            operation: 'migrate',
+            migrations,
+            report,
+            planId,
+            statements: scripts.map((s) => s.script.statements),
+          }),
         );
       }
       this.events.emit('run:start', {
@@ -268,7 +281,14 @@ export class MigrationRunner {
       if (scripts.length > 0) {
         absorb(
           ctx,
-          await options.beforeApply?.({ runId: ctx.runId, operation: 'rollback', migrations, report, planId }),
+          await options.beforeApply?.({
+            runId: ctx.runId,
+            operation: 'rollback',
+            migrations,
+            report,
+            planId,
+            statements: scripts.map((s) => s.script.statements),
+          }),
         );
       }
       this.events.emit('run:start', {
@@ -373,6 +393,7 @@ export class MigrationRunner {
       const report = await this.readStatus(session, set);
       // Repeatable migrations re-apply cheaply and safely; their objects' presence says nothing of their version.
       const pending = report.migrations.filter((m) => m.state === 'pending' && !m.repeatable).map((m) => m.migration!);
+      const { introspectMigrations } = await import('../adopt/introspect.js');
       return { report, pending, results: await introspectMigrations(session.client, pending) };
     };
     if (!options.applyPlan) return { runId: null, results: (await this.withSession(classify)).results, baselined: [] };
@@ -454,6 +475,7 @@ export class MigrationRunner {
    */
   async verify(options: RunVerifyOptions = {}): Promise<VerifyReport> {
     const databaseUrl = this.options.databaseUrl;
+    const { runVerify } = await import('../verify/run-verify.js');
     return runVerify(
       {
         source: this.source,
@@ -476,6 +498,10 @@ export class MigrationRunner {
     if (!databaseUrl)
       throw new OgelError('INVALID_DATABASE_URL', 'drift needs a database URL (--database-url or --env)');
     const report = await this.status();
+    const [{ detectDrift }, { createEmbeddedScratch, createScratchOnServer, withScratch }] = await Promise.all([
+      import('../verify/drift.js'),
+      import('../verify/scratch.js'),
+    ]);
     const create = options.embedded ? () => createEmbeddedScratch() : () => createScratchOnServer(databaseUrl);
     return withScratch(create, (scratch) =>
       detectDrift({

@@ -6,6 +6,7 @@ import type { MigrationSource } from '../source/file-source.js';
 import type { LintFinding } from '../lint/index.js';
 import type { PlaceholderValues } from '../core/placeholders.js';
 import type { ScriptCache } from './script-cache.js';
+import type { ParsedStatement } from '../sql/parser.js';
 
 /** Options and typed results of MigrationRunner: what the CLI, the HTTP service and embedders render. */
 export interface MigrationRunnerOptions {
@@ -84,6 +85,11 @@ export interface BeforeApplyContext {
   report: StatusReport;
   /** The id of this plan (see planIdOf): equal to the dry run's id when nothing changed in between. */
   planId: string;
+  /**
+   * The statements of each script about to run, parsed already (same order as `migrations`; migrate and
+   * rollback only): a hook that inspects them (the backup policy) need not parse every file a second time.
+   */
+  statements?: ReadonlyArray<readonly ParsedStatement[]>;
 }
 
 /**

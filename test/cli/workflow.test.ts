@@ -55,7 +55,7 @@ describe('examples/github-actions/migrations.yml', () => {
       exitCode: 0,
       interactive: false,
     };
-    const program = buildProgram(ctx);
+    const program = await buildProgram(ctx);
     const runs = Object.values(parsed.jobs).flatMap((j) =>
       j.steps.map((s) => s.run).filter((r): r is string => Boolean(r)),
     );

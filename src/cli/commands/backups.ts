@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { describeHolder, type LockHolder } from '../../db/advisory-lock.js';
 import type { RestoreProgress } from '../../backups/restore.js';
-import { backupsOf } from '../../app/target.js';
+import { backupsOf } from '../../app/backups-of.js';
 import { planRestore, restoreTarget, type RestoreRequest } from '../../app/restore.js';
 import {
   addCommonOptions,

@@ -16,6 +16,7 @@ import type { FleetReport } from '../../fleet/report.js';
 import { cliPrincipal, overridesFrom, parseInteger, type CliContext, type CommonOptions } from '../context.js';
 import { fleetProgress, formatFleetReport, formatFleetVerify } from '../format-fleet.js';
 import { printJson } from '../output.js';
+import { flushStderr } from '../stderr-batch.js';
 import { CHECK_FAILED_EXIT } from './status.js';
 
 /** The common flags of database commands (but `--env`: a fleet is not an environment), and the fleet's own. */
@@ -249,6 +250,7 @@ async function confirm(
   const bound = { plan: options.plan ?? plan.planId };
   if (options.yes) return { confirm: fleet.name, ...bound };
   if (!ctx.interactive) return options.plan ? bound : {};
+  flushStderr(); // the prompt follows what was printed before it
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await rl.question(

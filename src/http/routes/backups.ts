@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { restoreTarget } from '../../app/restore.js';
-import { backupsOf } from '../../app/target.js';
+import { backupsOf } from '../../app/backups-of.js';
 import { backupIdParam } from '../../contract/backups.js';
 import { ROUTES } from '../../contract/routes.js';
 import { OgelError } from '../../errors.js';
