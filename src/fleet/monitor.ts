@@ -56,6 +56,15 @@ export class FleetMonitor {
     return this.refreshing;
   }
 
+  /**
+   * A status that began after this call: one already in flight may have read a target before the caller's
+   * change (a run that just ended starts one), so it is waited for and a new one taken.
+   */
+  async fresh(): Promise<FleetReport | null> {
+    if (this.refreshing) await this.refreshing;
+    return this.refresh();
+  }
+
   /** Follows a run: its progress while it goes, its report after, then a fresh status. */
   async track(
     operation: 'migrate' | 'rollback',

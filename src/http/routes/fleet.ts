@@ -27,7 +27,7 @@ export function fleetRoutes(app: Hono<{ Variables: AuthVariables }>, state: Serv
 
   implement(app, state, ROUTES.fleet, async ({ query, principal }) => {
     const monitor = fleetFor(state, query.fleet, principal!, 'read');
-    if (query.fresh === 'true') await monitor.refresh();
+    if (query.fresh === 'true') await monitor.fresh();
     const targets = monitor.status?.targets ?? [];
     const behind = (t: FleetTargetResult) => t.versions.length;
     const failing = targets.filter((t) => t.state === 'failed' || t.state === 'unreachable');
