@@ -4,6 +4,7 @@ import { fleetQuery } from '../fleets.js';
 import { countsText } from '../format.js';
 import { REVIEW_REFUSALS, type Settled } from '../track.js';
 import { ConfirmName } from './ConfirmName.js';
+import { DialogFooter } from './DialogFooter.js';
 import { EnvBadges } from './EnvBadges.js';
 import { ReviewNotes, type ForceState } from './ReviewNotes.js';
 
@@ -175,19 +176,7 @@ export function FleetReviewDialog({
             )}
           </>
         )}
-        {refusal && (
-          <p class="error" role="alert" data-refusal>
-            {refusal}
-          </p>
-        )}
-        <div class="dialog-buttons">
-          <button type="button" onClick={close} autoFocus>
-            {running ? 'Close (it keeps running)' : 'Cancel'}
-          </button>
-          <button type="submit" class="primary" disabled={!ready}>
-            {running ? 'Running…' : 'Confirm'}
-          </button>
-        </div>
+        <DialogFooter refusal={refusal} running={running} ready={ready} onClose={close} />
       </form>
     </dialog>
   );

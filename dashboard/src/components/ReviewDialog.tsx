@@ -17,6 +17,7 @@ import {
 import { migrated, restored, rolledBack } from '../outcomes.js';
 import { REVIEW_REFUSALS, type Track } from '../track.js';
 import { ConfirmName } from './ConfirmName.js';
+import { DialogFooter } from './DialogFooter.js';
 import { EnvBadges } from './EnvBadges.js';
 import { PlanSteps } from './PlanSteps.js';
 import { ReviewNotes, type ForceState } from './ReviewNotes.js';
@@ -197,19 +198,7 @@ export function ReviewDialog({
             )}
           </>
         )}
-        {refusal && (
-          <p class="error" role="alert" data-refusal>
-            {refusal}
-          </p>
-        )}
-        <div class="dialog-buttons">
-          <button type="button" onClick={close} autoFocus>
-            {running ? 'Close (it keeps running)' : 'Cancel'}
-          </button>
-          <button type="submit" class="primary" disabled={!ready}>
-            {running ? 'Running…' : 'Confirm'}
-          </button>
-        </div>
+        <DialogFooter refusal={refusal} running={running} ready={ready} onClose={close} />
       </form>
     </dialog>
   );

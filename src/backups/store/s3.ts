@@ -44,6 +44,10 @@ export class S3Store implements BackupStore {
         region: this.settings.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
         ...(this.settings.endpoint ? { endpoint: this.settings.endpoint } : {}),
         ...(this.settings.forcePathStyle !== undefined ? { forcePathStyle: this.settings.forcePathStyle } : {}),
+        // The dump's sha256 is computed on the way and checked on every restore: a second, per-part checksum
+        // over every byte only costs CPU that pg_dump's compression needs. Where S3 requires one, it is sent.
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
       });
       return { client, s3 };
     })();
