@@ -127,7 +127,7 @@ describe('dashboard in Chromium', () => {
       await page.getByLabel('API token').waitFor();
       expect(errors).toEqual([]); // no call (so no 401) before there is a token
       await login(page, `${p.server.url}/`, ADMIN, 'dev');
-      expect(new URL(page.url()).hash).toBe('#env=dev');
+      await expect.poll(() => new URL(page.url()).hash).toBe('#env=dev');
 
       // A rollback test in dev, then prod is shown while it runs: its report must never appear under prod.
       await page.getByRole('button', { name: 'Rollback test' }).click();

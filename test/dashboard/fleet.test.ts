@@ -79,7 +79,7 @@ describe('dashboard fleet view in Chromium', () => {
       const nav = page.getByRole('navigation', { name: 'Fleets' });
       await nav.getByRole('button', { name: 'Fleet tenants' }).click();
       await fleetHeading(page).waitFor();
-      expect(new URL(page.url()).hash).toBe('#fleet=tenants');
+      await expect.poll(() => new URL(page.url()).hash).toBe('#fleet=tenants');
       expect(await fleetHeading(page).textContent()).toContain('protected');
 
       await expect.poll(() => count(page, 'failed')).toBe('1');
@@ -115,7 +115,7 @@ describe('dashboard fleet view in Chromium', () => {
       expect(await detail.locator('[data-field="target-state"]').textContent()).toContain(
         'failed: CHECKSUM_MISMATCH 001 modified',
       );
-      expect(new URL(page.url()).hash).toBe(`#fleet=tenants&target=${broken.name}`);
+      await expect.poll(() => new URL(page.url()).hash).toBe(`#fleet=tenants&target=${broken.name}`);
       await page.reload();
       await fleetHeading(page).waitFor();
       await detail.locator('[data-field="summary"]').waitFor();

@@ -73,7 +73,7 @@ describe('dashboard review dialogs in Chromium', () => {
         expect(await card(page, 'dev').textContent()).not.toContain('protected');
 
         await selectEnv(page, 'prod');
-        expect(new URL(page.url()).hash).toBe('#env=prod');
+        await expect.poll(() => new URL(page.url()).hash).toBe('#env=prod');
         expect(await heading(page, 'prod').textContent()).toContain('protected');
         await page.getByRole('button', { name: 'Migrate…' }).click();
         const dialog = dialogOf(page);
@@ -207,7 +207,7 @@ describe('dashboard review dialogs in Chromium', () => {
     try {
       // The CI token sees staging only: a link to prod falls back to staging, which it may change.
       await login(page, `${p.server.url}/#env=prod`, CI_STAGING, 'staging');
-      expect(new URL(page.url()).hash).toBe('#env=staging');
+      await expect.poll(() => new URL(page.url()).hash).toBe('#env=staging');
       expect(await page.locator('.card').count()).toBe(1);
       expect(await card(page, 'prod').count()).toBe(0);
       await page.getByRole('button', { name: 'Migrate…' }).waitFor();
