@@ -96,6 +96,8 @@ interface Marker {
   backupId?: string;
   startedAt?: string;
   phase?: 'building' | 'switching';
+  /** On a database being replaced: its own comment, given back if the restore dies before the switch. */
+  comment?: string | null;
 }
 
 /**
@@ -147,6 +149,7 @@ export async function restoreBackup(o: RestoreBackupOptions): Promise<RestoreOut
     await admin.query(createDatabaseSql(temp, o.manifest.database));
     let switched = false;
     let closedTarget = false;
+    let liveComment: string | null = null;
     try {
       await admin.query(
         `COMMENT ON DATABASE ${quoteIdent(temp)} IS ${quoteLiteral(JSON.stringify({ ...marker, phase: 'building' }))}`,
@@ -187,9 +190,20 @@ export async function restoreBackup(o: RestoreBackupOptions): Promise<RestoreOut
               );
             const own = (await live.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
             terminatedConnections = await sessionsOn(admin, target, [own]);
-            await admin.query(
-              `COMMENT ON DATABASE ${quoteIdent(target)} IS ${quoteLiteral(JSON.stringify({ ogelReplaced: target, keep: o.keepReplaced, backupId: o.manifest.id }))}`,
-            );
+            liveComment = (
+              await admin.query<{ comment: string | null }>(
+                "SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1",
+                [target],
+              )
+            ).rows[0]!.comment;
+            // The marker keeps the original's comment: a restore killed from here on gives it back (dropLeftovers).
+            const replaced: Marker = {
+              ogelReplaced: target,
+              keep: o.keepReplaced,
+              backupId: o.manifest.id,
+              comment: liveComment,
+            };
+            await admin.query(`COMMENT ON DATABASE ${quoteIdent(target)} IS ${quoteLiteral(JSON.stringify(replaced))}`);
             await admin.query(`ALTER DATABASE ${quoteIdent(target)} WITH ALLOW_CONNECTIONS false`);
           } finally {
             closedTarget = true;
@@ -243,7 +257,7 @@ export async function restoreBackup(o: RestoreBackupOptions): Promise<RestoreOut
         if (closedTarget)
           await admin
             .query(
-              `ALTER DATABASE ${quoteIdent(target)} WITH ALLOW_CONNECTIONS true; COMMENT ON DATABASE ${quoteIdent(target)} IS ${o.manifest.database.comment === null ? 'NULL' : quoteLiteral(o.manifest.database.comment)}`,
+              `ALTER DATABASE ${quoteIdent(target)} WITH ALLOW_CONNECTIONS true; COMMENT ON DATABASE ${quoteIdent(target)} IS ${liveComment === null ? 'NULL' : quoteLiteral(liveComment)}`,
             )
             .catch(() => {});
       }
@@ -476,8 +490,7 @@ async function dropLeftovers(admin: pg.ClientBase, target: string): Promise<Left
       continue;
     }
     if (marker.ogelRestore === target) {
-      if (marker.phase === 'switching')
-        await admin.query(`ALTER DATABASE ${quoteIdent(target)} WITH ALLOW_CONNECTIONS true`).catch(() => {});
+      if (marker.phase === 'switching') await reopenTarget(admin, target);
       await dropDatabase(admin, row.datname);
       dropped.push({
         name: row.datname,
@@ -491,6 +504,28 @@ async function dropLeftovers(admin: pg.ClientBase, target: string): Promise<Left
     }
   }
   return dropped;
+}
+
+/** A restore died mid-switch: the target takes connections again and gets its own comment back. */
+async function reopenTarget(admin: pg.ClientBase, target: string): Promise<void> {
+  const found = await admin.query<{ comment: string | null }>(
+    "SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1",
+    [target],
+  );
+  if (found.rowCount === 0) return;
+  await admin.query(`ALTER DATABASE ${quoteIdent(target)} WITH ALLOW_CONNECTIONS true`);
+  let marker: Marker | null = null;
+  try {
+    marker = JSON.parse(found.rows[0]!.comment ?? 'null') as Marker | null;
+  } catch {
+    return;
+  }
+  if (marker?.ogelReplaced === target) {
+    const comment = marker.comment ?? null;
+    await admin.query(
+      `COMMENT ON DATABASE ${quoteIdent(target)} IS ${comment === null ? 'NULL' : quoteLiteral(comment)}`,
+    );
+  }
 }
 
 async function dropDatabase(admin: pg.ClientBase, name: string): Promise<void> {
