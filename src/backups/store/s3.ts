@@ -23,13 +23,10 @@ export class S3Store implements BackupStore {
   constructor(
     readonly bucket: string,
     readonly prefix: string,
-    settings: S3Settings = {},
+    private readonly settings: S3Settings = {},
   ) {
     this.location = `s3://${bucket}${prefix ? `/${prefix}` : ''}`;
-    this.settings = settings;
   }
-
-  private readonly settings: S3Settings;
 
   /**
    * The SDK is loaded on first use: a CLI run that never touches S3 does not pay for parsing it. Its warning
