@@ -182,7 +182,7 @@ export async function restoreBackup(o: RestoreBackupOptions): Promise<RestoreOut
           try {
             // Under the target's own lock: no migration runs while its events are carried and the databases swap.
             const lock = new AdvisoryLock(live, o.tracking.display, o.identity);
-            await lock.acquire(o.lockWaitMs, o.onLockWait);
+            await lock.acquire(o.lockWaitMs, o.onLockWait, o.signal);
             ({ carried, eventsNote } = await carryEvents(live, copy, o, target));
             if (o.manifest.tracking.applied.length > 0 || (await trackingTableExists(copy, o.tracking)))
               await copy.query(
