@@ -1,12 +1,17 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, describeError, type FleetMigrateBody, type FleetReport, type FleetSummary } from '../api.js';
+import { api, type FleetMigrateBody, type FleetReport, type FleetSummary } from '../api.js';
 import { fleetQuery } from '../fleets.js';
 import { countsText } from '../format.js';
-import { REVIEW_REFUSALS, type Settled } from '../track.js';
+import { useReview } from '../review.js';
+import type { Settled } from '../track.js';
 import { ConfirmName } from './ConfirmName.js';
 import { DialogFooter } from './DialogFooter.js';
 import { EnvBadges } from './EnvBadges.js';
-import { ReviewNotes, type ForceState } from './ReviewNotes.js';
+import { ReviewNotes } from './ReviewNotes.js';
+
+/** The targets a fleet plan would migrate. */
+function applying(plan: FleetReport) {
+  return plan.targets.filter((t) => t.versions.length > 0);
+}
 
 /** Targets listed by name in the review; the counts cover the rest. */
 const LISTED = 10;
@@ -26,83 +31,18 @@ export function FleetReviewDialog({
   run: (body: FleetMigrateBody) => Promise<Settled<FleetReport>>;
   onClose: () => void;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const nameField = useRef<HTMLInputElement>(null);
-  const open = useRef(true);
-  const [plan, setPlan] = useState<FleetReport | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const [typed, setTyped] = useState('');
-  const [force, setForce] = useState<ForceState>({ force: false, reason: '' });
-  const [refusal, setRefusal] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [running, setRunning] = useState(false);
-
-  const load = useCallback(async () => {
-    setPlan(null);
-    setLoadError(null);
-    try {
-      const next = await api<FleetReport>(`/fleet/plan?${fleetQuery(fleet.name)}&operation=migrate`);
-      if (open.current) setPlan(next);
-    } catch (error) {
-      if (open.current) setLoadError(describeError(error));
-    }
-  }, [fleet.name]);
-
-  useEffect(() => {
-    dialog.current?.showModal();
-    void load();
-    return () => {
-      open.current = false;
-    };
-  }, [load]);
-  useEffect(() => {
-    if (plan?.review?.requires) nameField.current?.focus();
-  }, [plan]);
-
-  const close = () => {
-    if (!open.current) return;
-    open.current = false;
-    if (dialog.current?.open) dialog.current.close();
-    onClose();
-  };
-
-  const requires = plan?.review?.requires ?? null;
-  const violations = plan?.review?.promotion?.violations ?? [];
-  const planned = plan?.targets.filter((t) => t.versions.length > 0) ?? [];
-  const ready =
-    plan !== null &&
-    plan.planId !== null &&
-    !running &&
-    planned.length > 0 &&
-    (requires === null || typed.trim() === requires.confirm) &&
-    (violations.length === 0 || (force.force && force.reason.trim() !== ''));
-
-  const submit = async () => {
-    if (!plan?.planId || !ready) return;
-    setRunning(true);
-    setRefusal(null);
-    setNotice(null);
-    const body: FleetMigrateBody = {
-      plan: plan.planId,
-      ...(requires ? { confirm: typed.trim() } : {}),
-      // A force is sent only for the violations on screen: one ticked for an earlier plan does not carry over.
-      ...(violations.length > 0 && force.force ? { force: { reason: force.reason.trim() } } : {}),
-    };
-    const settled = await run(body);
-    if (!open.current) return;
-    setRunning(false);
-    if (settled.ok || !(settled.error instanceof ApiError) || !REVIEW_REFUSALS.has(settled.error.code)) {
-      close();
-      return;
-    }
-    if (settled.error.code === 'PLAN_CHANGED') {
-      setNotice('The plan changed since you reviewed it. Nothing was changed. Review the plan as it is now.');
-      setTyped('');
-    } else {
-      setRefusal(describeError(settled.error));
-    }
-    if (settled.error.code === 'PLAN_CHANGED' || settled.error.code === 'PROMOTION_REFUSED') await load();
-  };
+  const review = useReview<FleetReport>({
+    key: fleet.name,
+    loadPlan: () => api<FleetReport>(`/fleet/plan?${fleetQuery(fleet.name)}&operation=migrate`),
+    hasWork: (plan) => applying(plan).length > 0,
+    send: (confirmation, forcing) =>
+      run({ ...confirmation, ...(forcing.force ? { force: { reason: forcing.reason.trim() } } : {}) }),
+    changedNotice: 'The plan changed since you reviewed it. Nothing was changed. Review the plan as it is now.',
+    onClose,
+  });
+  const { dialog, nameField, plan, loadError, typed, setTyped, force, setForce, refusal, notice, running } = review;
+  const { requires, violations, ready, close, submit } = review;
+  const planned = plan ? applying(plan) : [];
 
   return (
     <dialog

@@ -1,8 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import {
   api,
-  ApiError,
-  describeError,
   type Backup,
   type EnvironmentInfo,
   type MigrateBody,
@@ -15,7 +12,8 @@ import {
   type VerifyReport,
 } from '../api.js';
 import { migrated, restored, rolledBack } from '../outcomes.js';
-import { REVIEW_REFUSALS, type Track } from '../track.js';
+import { useReview } from '../review.js';
+import { REVIEW_REFUSALS, type Settled, type Track } from '../track.js';
 import { ConfirmName } from './ConfirmName.js';
 import { DialogFooter } from './DialogFooter.js';
 import { EnvBadges } from './EnvBadges.js';
@@ -28,6 +26,11 @@ export type Operation = { kind: 'migrate' } | { kind: 'rollback'; steps: number 
 type Plan = MigrateResponse | RollbackResponse | RestorePlan;
 
 const TITLES = { migrate: 'Migrate', rollback: 'Roll back', restore: 'Restore' } as const;
+
+/** The steps a migrate or rollback plan lists; a restore plan has none (it replaces everything). */
+function plannedOf(plan: Plan) {
+  return 'planned' in plan ? plan.planned : null;
+}
 
 function planPath(op: Operation): string {
   if (op.kind === 'migrate') return '/plan?operation=migrate';
@@ -73,87 +76,26 @@ export function ReviewDialog({
   onClose: () => void;
 }) {
   const env = info.name;
-  const dialog = useRef<HTMLDialogElement>(null);
-  const nameField = useRef<HTMLInputElement>(null);
-  const open = useRef(true);
-  const [plan, setPlan] = useState<Plan | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const [typed, setTyped] = useState('');
-  const [force, setForce] = useState<ForceState>({ force: false, reason: '' });
-  const [refusal, setRefusal] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [running, setRunning] = useState(false);
-
-  const load = useCallback(async () => {
-    setPlan(null);
-    setLoadError(null);
-    try {
-      const next = await api<Plan>(planPath(op), { env });
-      if (open.current) setPlan(next);
-    } catch (error) {
-      if (open.current) setLoadError(describeError(error));
-    }
-  }, [env, op]);
-
-  useEffect(() => {
-    dialog.current?.showModal();
-    void load();
-    return () => {
-      open.current = false;
-    };
-  }, [load]);
-  // Once a plan that needs the name is shown, typing it is the next step; Confirm stays out of reach.
-  useEffect(() => {
-    if (plan?.review.requires) nameField.current?.focus();
-  }, [plan]);
-
-  // Closing the element itself (not only unmounting it) gives the focus back to the button that opened it.
-  const close = () => {
-    if (!open.current) return;
-    open.current = false;
-    if (dialog.current?.open) dialog.current.close();
-    onClose();
-  };
-
-  const requires = plan?.review.requires ?? null;
-  const violations = plan?.review.promotion?.violations ?? [];
-  const items = plan && 'planned' in plan ? plan.planned : null;
-  const ready =
-    plan !== null &&
-    !running &&
-    (items === null || items.length > 0) &&
-    (requires === null || typed.trim() === requires.confirm) &&
-    (violations.length === 0 || (force.force && force.reason.trim() !== ''));
-
-  const submit = async () => {
-    if (!plan || !ready) return;
-    setRunning(true);
-    setRefusal(null);
-    setNotice(null);
-    const confirmation = { ...(requires ? { confirm: typed.trim() } : {}), plan: plan.planId };
-    // A force is sent only for the violations on screen: one ticked for an earlier plan does not carry over.
-    const forcing = violations.length > 0 ? force : { force: false, reason: '' };
-    const settled = await track(env, op.kind, () => perform(env, op, confirmation, forcing), {
-      describe: (outcome) => outcome,
-      handled: (error) => open.current && REVIEW_REFUSALS.has(error.code),
-    });
-    if (!open.current) return;
-    setRunning(false);
-    if (settled.ok || !(settled.error instanceof ApiError) || !REVIEW_REFUSALS.has(settled.error.code)) {
-      close();
-      return;
-    }
-    if (settled.error.code === 'PLAN_CHANGED') {
-      setNotice(
-        'The plan changed since you reviewed it (a file was edited or someone else ran a migration). ' +
-          'Nothing was changed. This is the plan as it is now: review it and confirm again.',
-      );
-      setTyped('');
-    } else {
-      setRefusal(describeError(settled.error));
-    }
-    if (settled.error.code === 'PLAN_CHANGED' || settled.error.code === 'PROMOTION_REFUSED') await load();
-  };
+  const review = useReview<Plan>({
+    key: `${env} ${planPath(op)}`,
+    loadPlan: () => api<Plan>(planPath(op), { env }),
+    hasWork: (plan) => {
+      const steps = plannedOf(plan);
+      return steps === null || steps.length > 0;
+    },
+    send: (confirmation, forcing): Promise<Settled<unknown>> =>
+      track(env, op.kind, () => perform(env, op, confirmation, forcing), {
+        describe: (outcome) => outcome,
+        handled: (error) => review.open.current && REVIEW_REFUSALS.has(error.code),
+      }),
+    changedNotice:
+      'The plan changed since you reviewed it (a file was edited or someone else ran a migration). ' +
+      'Nothing was changed. This is the plan as it is now: review it and confirm again.',
+    onClose,
+  });
+  const { dialog, nameField, plan, loadError, typed, setTyped, force, setForce, refusal, notice, running } = review;
+  const { requires, violations, ready, close, submit } = review;
+  const items = plan ? plannedOf(plan) : null;
 
   return (
     <dialog ref={dialog} class="review" aria-modal="true" aria-labelledby="review-title" data-env={env} onClose={close}>
