@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { EnvironmentInfo, EnvironmentSummary, Session } from '../api.js';
+import { runningText } from '../format.js';
 import type { EnvState, UpdateEnv } from '../store.js';
 import type { Track } from '../track.js';
 import { Actions } from './Actions.js';
@@ -44,7 +45,11 @@ export function EnvironmentView({
           </h2>
           {info.writable && state.status && <Actions info={info} summary={summary} state={state} track={track} />}
         </div>
-        <OutcomeLine env={env} state={state} />
+        <OutcomeLine
+          id={env}
+          busyText={state.busy ? `${runningText(state.busy)} in ${env}…` : null}
+          outcome={state.outcome}
+        />
         <Checks info={info} role={role} state={state} update={update} onChecked={refresh} />
         <ProgressLog env={env} lines={state.progress} />
         {state.statusError && (

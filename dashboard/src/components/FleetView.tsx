@@ -10,6 +10,7 @@ import { FleetCounts } from './FleetCounts.js';
 import { FleetReviewDialog } from './FleetReviewDialog.js';
 import { FleetTargetDetail } from './FleetTargetDetail.js';
 import { FleetTargets } from './FleetTargets.js';
+import { OutcomeLine } from './OutcomeLine.js';
 
 /**
  * The selected fleet: targets by state, the failing ones with their errors, the lagging ones, one target in
@@ -90,17 +91,11 @@ export function FleetView({
             ? `status of ${new Date(shown.refreshedAt).toLocaleTimeString()}, read again every ${Math.round(shown.refreshMs / 1000)} s`
             : 'first status under way'}
         </p>
-        <div class="outcome" role="status" data-outcome={`fleet:${fleet.name}`}>
-          {busy && <p class="muted">Migrating fleet {fleet.name}…</p>}
-          {!busy && outcome && (
-            <div class={outcome.ok ? 'ok' : 'error'}>
-              <p class="outcome-text">{outcome.text}</p>
-              {outcome.notes.map((note) => (
-                <p key={note}>{note}</p>
-              ))}
-            </div>
-          )}
-        </div>
+        <OutcomeLine
+          id={`fleet:${fleet.name}`}
+          busyText={busy ? `Migrating fleet ${fleet.name}…` : null}
+          outcome={outcome}
+        />
         {shown.run && (
           <p class="lock" data-field="run">
             {shown.run.operation} in progress: {shown.run.done}/{shown.run.total} done, {shown.run.running} running (

@@ -1,17 +1,22 @@
-import { runningText } from '../format.js';
-import type { EnvState } from '../store.js';
+import type { Outcome } from '../store.js';
 
-/** The environment's action in flight, or how its last one ended (an error's location once, in its message). */
-export function OutcomeLine({ env, state }: { env: string; state: EnvState }) {
-  const { busy, outcome } = state;
+/**
+ * An action in flight, or how the last one ended (an error's location once, in its message): under an
+ * environment (`data-outcome="prod"`) or a fleet (`data-outcome="fleet:tenants"`).
+ */
+export function OutcomeLine({
+  id,
+  busyText,
+  outcome,
+}: {
+  id: string;
+  busyText: string | null;
+  outcome: Outcome | null;
+}) {
   return (
-    <div class="outcome" role="status" data-outcome={env}>
-      {busy && (
-        <p class="muted">
-          {runningText(busy)} in {env}…
-        </p>
-      )}
-      {!busy && outcome && (
+    <div class="outcome" role="status" data-outcome={id}>
+      {busyText !== null && <p class="muted">{busyText}</p>}
+      {busyText === null && outcome && (
         <div class={outcome.ok ? 'ok' : 'error'}>
           <p class="outcome-text">{outcome.text}</p>
           {outcome.notes.map((note) => (
