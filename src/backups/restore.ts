@@ -13,7 +13,7 @@ import {
   type EventRecord,
   type QualifiedTracking,
 } from '../db/tracking-store.js';
-import { compareVersions } from '../core/version.js';
+import { currentVersion } from '../core/status.js';
 import { interruptedError } from '../db/interrupted.js';
 import { databaseNameOf, describeUrl, maskUrl, splitPassword } from '../db/url.js';
 import { OgelError } from '../errors.js';
@@ -398,12 +398,7 @@ async function checkRestoredVersion(copy: pg.ClientBase, o: RestoreBackupOptions
   const expected = o.manifest.tracking.version;
   if (expected === null) return;
   const applied = (await trackingTableExists(copy, o.tracking)) ? await readAppliedRows(copy, o.tracking) : [];
-  const version =
-    applied
-      .filter((r) => r.status === 'applied')
-      .map((r) => r.version)
-      .sort(compareVersions)
-      .at(-1) ?? null;
+  const version = currentVersion(applied);
   if (version !== expected)
     throw new OgelError(
       'RESTORE_FAILED',

@@ -3,7 +3,7 @@ import { AdvisoryLock, type LockHolder } from '../db/advisory-lock.js';
 import { connectClient } from '../db/connect.js';
 import { applicationName, type RunnerIdentity } from '../db/identity.js';
 import { readAppliedRows, trackingTableExists, type QualifiedTracking } from '../db/tracking-store.js';
-import { compareVersions } from '../core/version.js';
+import { currentVersion } from '../core/status.js';
 import { databaseNameOf } from '../db/url.js';
 import type { BackupManifest, DatabaseProps, SchemaAccess } from './manifest.js';
 import { readDatabaseProps, readSchemaAccess } from './maintenance.js';
@@ -87,8 +87,7 @@ export async function openBackupSnapshot(url: string, options: SnapshotOptions):
 
 async function readTracking(client: pg.ClientBase, t: QualifiedTracking): Promise<BackupManifest['tracking']> {
   const applied = await readAppliedRows(client, t);
-  const versions = applied.filter((r) => r.status === 'applied').map((r) => r.version);
-  const version = versions.sort(compareVersions).at(-1) ?? null;
+  const version = currentVersion(applied);
   const last = await client.query<{ id: string; occurred_at: string }>(
     `SELECT id, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at
        FROM ${t.events} ORDER BY id DESC LIMIT 1`,

@@ -2,6 +2,13 @@ import type { AppliedRow, IgnoredFile, Migration, MigrationSet } from './migrati
 import { isRepeatableVersion } from './file-names.js';
 import { maxVersion, normalizeVersion, sortByVersion } from './version.js';
 
+/** The version a database is at: the highest applied versioned migration (repeatables have no place in it). */
+export function currentVersion(rows: readonly Pick<AppliedRow, 'version' | 'status'>[]): string | null {
+  const applied: string[] = [];
+  for (const row of rows) if (row.status === 'applied' && !isRepeatableVersion(row.version)) applied.push(row.version);
+  return maxVersion(applied);
+}
+
 export type MigrationState = 'applied' | 'pending' | 'modified' | 'missing' | 'failed';
 
 /** One line of `status`: a file, a tracking row, or both. */
@@ -83,9 +90,7 @@ export function computeStatus(table: string, set: MigrationSet, rows: readonly A
   for (const e of repeatables) entries.push(e);
   const counts: StatusCounts = { applied: 0, pending: 0, modified: 0, missing: 0, failed: 0 };
   for (const e of entries) counts[e.state]++;
-  const applied: string[] = [];
-  for (const row of rows) if (row.status === 'applied' && !isRepeatableVersion(row.version)) applied.push(row.version);
-  return { table, current: maxVersion(applied), counts, migrations: entries, ignored: set.ignored };
+  return { table, current: currentVersion(rows), counts, migrations: entries, ignored: set.ignored };
 }
 
 /** A changed repeatable migration is not `modified` (which blocks a run): it is due to be applied again. */

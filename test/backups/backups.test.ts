@@ -449,3 +449,22 @@ describe('restore progress', () => {
     expect(result).toMatchObject({ replaced: false, version: '001' });
   });
 });
+
+describe('the version a backup records', () => {
+  dumping('is the highest versioned migration: an applied repeatable (R_views.sql) is not a version', async () => {
+    const { BackupService } = await import('../../src/backups/service.js');
+    const { MigrationRunner } = await import('../../src/runner/runner.js');
+    const db = await createTestDatabase();
+    const dir = await writeMigrations({
+      '001_items.sql': 'CREATE TABLE items (id int);',
+      'R_views.sql': 'CREATE OR REPLACE VIEW item_ids AS SELECT id FROM items;',
+    });
+    const runner = new MigrationRunner({ databaseUrl: db.url, dir });
+    await runner.migrate();
+    const service = new BackupService({ runner, databaseUrl: db.url, backupDir: await tempDir('ogel-r-backups-') });
+    const backup = await service.create();
+    expect(backup.version).toBe('001');
+    // The restore checks the copy's version against the manifest's the same way.
+    expect(await service.restore(backup.id, { toDatabase: `${db.name}_r` })).toMatchObject({ version: '001' });
+  });
+});
