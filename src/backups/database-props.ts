@@ -1,3 +1,4 @@
+import { literal, quotedIdentifier } from '../db/sql-literals.js';
 import type { DatabaseProps } from './manifest.js';
 
 /**
@@ -6,25 +7,16 @@ import type { DatabaseProps } from './manifest.js';
  * silently lose them. Pure.
  */
 
-/** Always quoted: role names come from the catalog and may be anything. */
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-export function quoteLiteral(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
 export function createDatabaseSql(name: string, props: DatabaseProps): string {
   const icu =
     props.localeProvider === 'i'
-      ? ` LOCALE_PROVIDER icu${props.iculocale ? ` ICU_LOCALE ${quoteLiteral(props.iculocale)}` : ''}`
+      ? ` LOCALE_PROVIDER icu${props.iculocale ? ` ICU_LOCALE ${literal(props.iculocale)}` : ''}`
       : props.localeProvider === 'b'
-        ? ` LOCALE_PROVIDER builtin${props.iculocale ? ` BUILTIN_LOCALE ${quoteLiteral(props.iculocale)}` : ''}`
+        ? ` LOCALE_PROVIDER builtin${props.iculocale ? ` BUILTIN_LOCALE ${literal(props.iculocale)}` : ''}`
         : '';
   return (
-    `CREATE DATABASE ${quoteIdent(name)} WITH TEMPLATE template0 OWNER ${quoteIdent(props.owner)} ` +
-    `ENCODING ${quoteLiteral(props.encoding)} LC_COLLATE ${quoteLiteral(props.collate)} LC_CTYPE ${quoteLiteral(props.ctype)}${icu}`
+    `CREATE DATABASE ${quotedIdentifier(name)} WITH TEMPLATE template0 OWNER ${quotedIdentifier(props.owner)} ` +
+    `ENCODING ${literal(props.encoding)} LC_COLLATE ${literal(props.collate)} LC_CTYPE ${literal(props.ctype)}${icu}`
   );
 }
 
@@ -69,12 +61,12 @@ export function parseAclItem(item: string): {
 /** The GRANTs that give one aclitem's privileges on an object: plain ones, then those WITH GRANT OPTION. */
 export function aclGrants(kind: 'DATABASE' | 'SCHEMA', object: string, item: string): string[] {
   const { grantee, privileges } = parseAclItem(item);
-  const to = grantee === null ? 'PUBLIC' : quoteIdent(grantee);
+  const to = grantee === null ? 'PUBLIC' : quotedIdentifier(grantee);
   const names = (grantable: boolean) =>
     privileges
       .filter((p) => p.grantable === grantable && PRIVILEGES[kind][p.letter])
       .map((p) => PRIVILEGES[kind][p.letter]!);
-  const on = `ON ${kind} ${quoteIdent(object)} TO ${to}`;
+  const on = `ON ${kind} ${quotedIdentifier(object)} TO ${to}`;
   return [
     ...(names(false).length > 0 ? [`GRANT ${names(false).join(', ')} ${on}`] : []),
     ...(names(true).length > 0 ? [`GRANT ${names(true).join(', ')} ${on} WITH GRANT OPTION`] : []),
@@ -87,10 +79,10 @@ export function grantsFor(database: string, item: string): string[] {
 
 /** Exactly the original's privileges: what a new object has by default is revoked first. */
 export function aclSql(kind: 'DATABASE' | 'SCHEMA', object: string, owner: string, acl: readonly string[]): string[] {
-  const target = `${kind} ${quoteIdent(object)}`;
+  const target = `${kind} ${quotedIdentifier(object)}`;
   return [
     `REVOKE ALL ON ${target} FROM PUBLIC`,
-    `REVOKE ALL ON ${target} FROM ${quoteIdent(owner)}`,
+    `REVOKE ALL ON ${target} FROM ${quotedIdentifier(owner)}`,
     ...acl.flatMap((item) => aclGrants(kind, object, item)),
   ];
 }
@@ -108,14 +100,12 @@ export function settingSql(database: string, entry: { role: string | null; setti
   const eq = entry.setting.indexOf('=');
   const name = entry.setting.slice(0, eq);
   const value = entry.setting.slice(eq + 1);
-  const values = LIST_SETTINGS.has(name.toLowerCase())
-    ? splitList(value).map(quoteLiteral).join(', ')
-    : quoteLiteral(value);
+  const values = LIST_SETTINGS.has(name.toLowerCase()) ? splitList(value).map(literal).join(', ') : literal(value);
   const scope =
     entry.role === null
-      ? `DATABASE ${quoteIdent(database)}`
-      : `ROLE ${quoteIdent(entry.role)} IN DATABASE ${quoteIdent(database)}`;
-  return `ALTER ${scope} SET ${quoteIdent(name)} = ${values}`;
+      ? `DATABASE ${quotedIdentifier(database)}`
+      : `ROLE ${quotedIdentifier(entry.role)} IN DATABASE ${quotedIdentifier(database)}`;
+  return `ALTER ${scope} SET ${quotedIdentifier(name)} = ${values}`;
 }
 
 /** `"$user", public, app` → `$user`, `public`, `app` (double quotes protect commas and case). */

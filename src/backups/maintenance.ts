@@ -6,13 +6,6 @@ import type { DatabaseProps, SchemaAccess } from './manifest.js';
  * (through src/db/connect.ts).
  */
 
-/** The same server and credentials, another database. */
-export function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${encodeURIComponent(database)}`;
-  return parsed.toString();
-}
-
 /** Properties of a database that live in the cluster catalog, not in its dump. */
 export async function readDatabaseProps(client: pg.ClientBase, name: string, server: string): Promise<DatabaseProps> {
   const version = Number((await client.query<{ v: string }>('SHOW server_version_num')).rows[0]!.v);

@@ -15,17 +15,11 @@ import {
 } from '../db/tracking-store.js';
 import { currentVersion } from '../core/status.js';
 import { interruptedError } from '../db/interrupted.js';
-import { databaseNameOf, describeUrl, maskUrl, splitPassword } from '../db/url.js';
+import { literal, quotedIdentifier } from '../db/sql-literals.js';
+import { databaseNameOf, describeUrl, maskUrl, splitPassword, withDatabase } from '../db/url.js';
 import { OgelError } from '../errors.js';
-import { aclSql, createDatabaseSql, databasePropsSql, quoteIdent, quoteLiteral } from './database-props.js';
-import {
-  databaseExists,
-  endSessions,
-  readSchemaAccess,
-  sessionsOn,
-  withDatabase,
-  type DatabaseSession,
-} from './maintenance.js';
+import { aclSql, createDatabaseSql, databasePropsSql } from './database-props.js';
+import { databaseExists, endSessions, readSchemaAccess, sessionsOn, type DatabaseSession } from './maintenance.js';
 import type { BackupManifest } from './manifest.js';
 import type { BackupStore } from './store/store.js';
 
@@ -152,7 +146,7 @@ export async function restoreBackup(o: RestoreBackupOptions): Promise<RestoreOut
     let liveComment: string | null = null;
     try {
       await admin.query(
-        `COMMENT ON DATABASE ${quoteIdent(temp)} IS ${quoteLiteral(JSON.stringify({ ...marker, phase: 'building' }))}`,
+        `COMMENT ON DATABASE ${quotedIdentifier(temp)} IS ${literal(JSON.stringify({ ...marker, phase: 'building' }))}`,
       );
       stopIfAsked(o.signal);
       progress.phase('restoring');
@@ -168,7 +162,7 @@ export async function restoreBackup(o: RestoreBackupOptions): Promise<RestoreOut
         stopIfAsked(o.signal);
         progress.phase('switching');
         await admin.query(
-          `COMMENT ON DATABASE ${quoteIdent(temp)} IS ${quoteLiteral(JSON.stringify({ ...marker, phase: 'switching' }))}`,
+          `COMMENT ON DATABASE ${quotedIdentifier(temp)} IS ${literal(JSON.stringify({ ...marker, phase: 'switching' }))}`,
         );
         const replacedName = `${target.slice(0, 39)}__ogel_replaced_${suffix}`;
         let carried = 0;
@@ -203,8 +197,10 @@ export async function restoreBackup(o: RestoreBackupOptions): Promise<RestoreOut
               backupId: o.manifest.id,
               comment: liveComment,
             };
-            await admin.query(`COMMENT ON DATABASE ${quoteIdent(target)} IS ${quoteLiteral(JSON.stringify(replaced))}`);
-            await admin.query(`ALTER DATABASE ${quoteIdent(target)} WITH ALLOW_CONNECTIONS false`);
+            await admin.query(
+              `COMMENT ON DATABASE ${quotedIdentifier(target)} IS ${literal(JSON.stringify(replaced))}`,
+            );
+            await admin.query(`ALTER DATABASE ${quotedIdentifier(target)} WITH ALLOW_CONNECTIONS false`);
           } finally {
             closedTarget = true;
             await live.end().catch(() => {});
@@ -220,11 +216,10 @@ export async function restoreBackup(o: RestoreBackupOptions): Promise<RestoreOut
         const comment = o.manifest.database.comment;
         await admin.query('BEGIN');
         try {
-          if (exists) await admin.query(`ALTER DATABASE ${quoteIdent(target)} RENAME TO ${quoteIdent(replacedName)}`);
-          await admin.query(`ALTER DATABASE ${quoteIdent(temp)} RENAME TO ${quoteIdent(target)}`);
-          await admin.query(
-            `COMMENT ON DATABASE ${quoteIdent(target)} IS ${comment === null ? 'NULL' : quoteLiteral(comment)}`,
-          );
+          if (exists)
+            await admin.query(`ALTER DATABASE ${quotedIdentifier(target)} RENAME TO ${quotedIdentifier(replacedName)}`);
+          await admin.query(`ALTER DATABASE ${quotedIdentifier(temp)} RENAME TO ${quotedIdentifier(target)}`);
+          await admin.query(`COMMENT ON DATABASE ${quotedIdentifier(target)} IS ${literal(comment)}`);
           await admin.query('COMMIT');
         } catch (error) {
           await admin.query('ROLLBACK').catch(() => {});
@@ -233,7 +228,7 @@ export async function restoreBackup(o: RestoreBackupOptions): Promise<RestoreOut
         switched = true;
         let keptReplacedAs: string | null = null;
         if (exists && o.keepReplaced) {
-          await admin.query(`ALTER DATABASE ${quoteIdent(replacedName)} WITH ALLOW_CONNECTIONS true`);
+          await admin.query(`ALTER DATABASE ${quotedIdentifier(replacedName)} WITH ALLOW_CONNECTIONS true`);
           keptReplacedAs = replacedName;
         } else if (exists) await dropDatabase(admin, replacedName);
         const rtoMs = await firstAnswer(o.targetUrl, started, o.identity);
@@ -257,7 +252,7 @@ export async function restoreBackup(o: RestoreBackupOptions): Promise<RestoreOut
         if (closedTarget)
           await admin
             .query(
-              `ALTER DATABASE ${quoteIdent(target)} WITH ALLOW_CONNECTIONS true; COMMENT ON DATABASE ${quoteIdent(target)} IS ${liveComment === null ? 'NULL' : quoteLiteral(liveComment)}`,
+              `ALTER DATABASE ${quotedIdentifier(target)} WITH ALLOW_CONNECTIONS true; COMMENT ON DATABASE ${quotedIdentifier(target)} IS ${literal(liveComment)}`,
             )
             .catch(() => {});
       }
@@ -415,17 +410,18 @@ async function schemaFixes(copy: pg.ClientBase, manifest: BackupManifest): Promi
     const have = now.get(want.name);
     if (!have) continue;
     if (have.owner !== want.owner)
-      fixes.push(`ALTER SCHEMA ${quoteIdent(want.name)} OWNER TO ${quoteIdent(want.owner)}`);
+      fixes.push(`ALTER SCHEMA ${quotedIdentifier(want.name)} OWNER TO ${quotedIdentifier(want.owner)}`);
     if (JSON.stringify(have.acl) === JSON.stringify(want.acl) && have.owner === want.owner) continue;
     const grantees = new Set((have.acl ?? []).map((item) => item.slice(0, item.indexOf('='))).filter((g) => g !== ''));
     fixes.push(
       ...[...grantees].map(
-        (g) => `REVOKE ALL ON SCHEMA ${quoteIdent(want.name)} FROM ${g.startsWith('"') ? g : quoteIdent(g)}`,
+        (g) =>
+          `REVOKE ALL ON SCHEMA ${quotedIdentifier(want.name)} FROM ${g.startsWith('"') ? g : quotedIdentifier(g)}`,
       ),
     );
     fixes.push(
       ...(want.acl === null
-        ? [`GRANT USAGE, CREATE ON SCHEMA ${quoteIdent(want.name)} TO ${quoteIdent(want.owner)}`]
+        ? [`GRANT USAGE, CREATE ON SCHEMA ${quotedIdentifier(want.name)} TO ${quotedIdentifier(want.owner)}`]
         : aclSql('SCHEMA', want.name, want.owner, want.acl)),
     );
   }
@@ -453,7 +449,7 @@ async function carryEvents(
   if (!(await trackingTableExists(live, t)) || !(await trackingTableExists(copy, t)))
     return { carried: 0, eventsNote: null };
   const after = o.manifest.tracking.lastEvent?.id ?? 0;
-  const sequence = `pg_get_serial_sequence(${quoteLiteral(t.events)}, 'id')`;
+  const sequence = `pg_get_serial_sequence(${literal(t.events)}, 'id')`;
   const rows = await live.query<{ events: string; last: string | null }>(
     `SELECT (SELECT coalesce(json_agg(e ORDER BY e.id), '[]')::text FROM ${t.events} e WHERE e.id > $1) AS events,
             pg_sequence_last_value(${sequence}::regclass)::text AS last`,
@@ -508,7 +504,7 @@ async function reopenTarget(admin: pg.ClientBase, target: string): Promise<void>
     [target],
   );
   if (found.rowCount === 0) return;
-  await admin.query(`ALTER DATABASE ${quoteIdent(target)} WITH ALLOW_CONNECTIONS true`);
+  await admin.query(`ALTER DATABASE ${quotedIdentifier(target)} WITH ALLOW_CONNECTIONS true`);
   let marker: Marker | null = null;
   try {
     marker = JSON.parse(found.rows[0]!.comment ?? 'null') as Marker | null;
@@ -517,14 +513,12 @@ async function reopenTarget(admin: pg.ClientBase, target: string): Promise<void>
   }
   if (marker?.ogelReplaced === target) {
     const comment = marker.comment ?? null;
-    await admin.query(
-      `COMMENT ON DATABASE ${quoteIdent(target)} IS ${comment === null ? 'NULL' : quoteLiteral(comment)}`,
-    );
+    await admin.query(`COMMENT ON DATABASE ${quotedIdentifier(target)} IS ${literal(comment)}`);
   }
 }
 
 async function dropDatabase(admin: pg.ClientBase, name: string): Promise<void> {
-  await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+  await admin.query(`DROP DATABASE IF EXISTS ${quotedIdentifier(name)} WITH (FORCE)`);
 }
 
 /** Restore start to the first query the restored database answers: the recovery time a user sees. */

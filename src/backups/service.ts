@@ -4,7 +4,7 @@ import { text } from 'node:stream/consumers';
 import type { LockHolder } from '../db/advisory-lock.js';
 import { serverVersionNumber } from '../db/connect.js';
 import { currentIdentity, type RunnerIdentity } from '../db/identity.js';
-import { describeUrl, databaseNameOf, maskUrl, validateDatabaseUrl } from '../db/url.js';
+import { describeUrl, databaseNameOf, maskUrl, validateDatabaseUrl, withDatabase } from '../db/url.js';
 import { OgelError } from '../errors.js';
 import type { MigrationRunner } from '../runner/runner.js';
 import { actorOf } from '../runner/context.js';
@@ -19,7 +19,6 @@ import {
 } from './manifest.js';
 import { checkToolVersion, optionalToolPath, parseToolMajor, toolPath, toolVersionLine } from './pg-tools.js';
 import { insertEventSql } from '../db/tracking-store.js';
-import { withDatabase } from './maintenance.js';
 import { restoreBackup, type RestoreOutcome, type RestoreProgress } from './restore.js';
 import { backupsToPrune } from './retention.js';
 import { openBackupSnapshot } from './snapshot.js';

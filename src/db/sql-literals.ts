@@ -15,6 +15,11 @@ export function literal(value: string | number | boolean | null | undefined): st
   return pg.escapeLiteral(value);
 }
 
+/** Any name, always quoted (role and database names come from the catalog and may be anything). */
+export function quotedIdentifier(name: string): string {
+  return pg.escapeIdentifier(name);
+}
+
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** Schema and table names come from config: validate them so they can be quoted safely. */

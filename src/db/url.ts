@@ -49,6 +49,13 @@ export function databaseNameOf(url: string): string {
   }
 }
 
+/** The same server and credentials, another database (a scratch database, a restore's copy, `postgres`). */
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${encodeURIComponent(database)}`;
+  return parsed.toString();
+}
+
 /** Host and database, never credentials: how a URL is named in logs and UIs. */
 export function describeUrl(url: string): string {
   try {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../db/embedded.js';
 import { withClient } from '../db/connect.js';
-import { maskDatabaseUrl, maskUrl, validateDatabaseUrl } from '../db/url.js';
+import { maskDatabaseUrl, maskUrl, validateDatabaseUrl, withDatabase } from '../db/url.js';
 import { OgelError } from '../errors.js';
 
 /** A throwaway database that is dropped afterwards, also on failure or Ctrl-C. */
@@ -12,12 +12,6 @@ export interface ScratchDatabase {
   /** Another empty database on the same server (for clones and comparisons). */
   createSibling(prefix: string): Promise<{ url: string; drop(): Promise<void> }>;
   drop(): Promise<void>;
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
 }
 
 /**
