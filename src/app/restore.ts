@@ -46,13 +46,8 @@ export async function planRestore(
 ): Promise<RestorePlan> {
   authorize(principal, target.name, 'read');
   const service = backupsOf(target, request.backupDir ? { backupDir: request.backupDir } : {});
-  const backup = (await service.list({ all: true })).find((b) => b.id === request.backupId);
-  if (!backup)
-    throw new OgelError(
-      'NOT_FOUND',
-      `No backup ${request.backupId} in ${service.store.location} (see ogel-migrate backups)`,
-      { id: request.backupId },
-    );
+  // Any backup in the store, whichever environment it was taken of.
+  const backup = await service.find(request.backupId);
   // A database that is gone has nothing to replace: restoring it needs no confirmation.
   let gone = false;
   const rows = await target.runner

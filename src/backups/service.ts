@@ -147,8 +147,13 @@ export class BackupService {
     if (!/^[\w.-]{1,80}$/.test(id)) throw new OgelError('USAGE', `"${id}" is not a backup id`);
     const name = manifestName(id);
     if ((await this.store.size(name)) === null)
-      throw new OgelError('NOT_FOUND', `No backup ${id} in ${this.store.location} (see ogel-migrate backups)`);
+      throw new OgelError('NOT_FOUND', `No backup ${id} in ${this.store.location} (see ogel-migrate backups)`, { id });
     return (await manifestParser())(await text(await this.store.get(name)), this.store.locate(name));
+  }
+
+  /** One backup as `backups` lists it, read from its own manifest (not by listing the whole store). */
+  async find(id: string): Promise<BackupRecord> {
+    return this.record(await this.manifest(id));
   }
 
   async create(options: CreateBackupOptions = {}): Promise<BackupRecord & { pruned: string[] }> {
