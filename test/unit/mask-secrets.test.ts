@@ -31,6 +31,9 @@ const queryPassword = password.map((p) => p.replace(/[&#\s]/g, 'Q'));
 const urlWith = (scheme: fc.Arbitrary<string>) =>
   fc
     .record({ scheme, user: lower('abcdefghijklmnopqrstuvwxyz0123456789_', 0), password, host: word, port, db: word })
+    // Without a scheme, `user://…` is a scheme and an authority to any URL parser (ours and WHATWG's alike):
+    // such a password would make the expected masking ambiguous, not reveal a leak.
+    .filter((parts) => parts.scheme !== '' || !parts.password.startsWith('//'))
     .chain((parts) =>
       fc.record({ parts: fc.constant(parts), params, secretParam: fc.option(queryPassword, { nil: undefined }) }),
     )
