@@ -1,6 +1,7 @@
 // Backup and restore of a pgbench database (BENCH_BACKUP_SCALE: 70 ≈ 1 GB, default 10 ≈ 150 MB) to and from
 // the local store and an S3-protocol server (s3rver on 127.0.0.1, the test harness's), next to raw
-// `pg_dump -Fc` into a file and `pg_restore` of that file into a fresh database. Contenders run in interleaved
+// `pg_dump -Fc` into a file, raw `pg_dump -Fc` streamed into the same bucket by a plain upload
+// (bench/backup-s3-floor.mjs) and `pg_restore` of the file into a fresh database. Contenders run in interleaved
 // rounds (BENCH_BACKUP_RUNS, default 1); the RTO is a restore's start to the first query the restored database
 // answered, as `restore --json` reports it. Each round runs the contenders in another order, each after a
 // CHECKPOINT: the writes one restore leaves behind must not land in the next one's time.
@@ -9,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freshDatabase, ms, report, run, BIN, PG_BIN, sql } from './lib.mjs';
 import { startTestS3 } from './s3.mjs';
+
+const S3_FLOOR = new URL('./backup-s3-floor.mjs', import.meta.url).pathname;
 
 const SCALE = Number(process.env.BENCH_BACKUP_SCALE ?? 10);
 const RUNS = Number(process.env.BENCH_BACKUP_RUNS ?? 1);
@@ -30,6 +33,7 @@ export default async function backupBench() {
   try {
     const dumps = await rotated(url, RUNS, {
       raw: { run: () => run('pg_dump', ['--format', 'custom', '--file', raw, '--dbname', url]) },
+      s3floor: { run: () => run(process.execPath, [S3_FLOOR, url, s3.bucket, 'floor/raw.dump'], { env }) },
       local: { run: () => cli(['backup', '--keep', '1'], stores.local) },
       s3: { run: () => cli(['backup', '--keep', '1'], stores.s3) },
     });
@@ -57,7 +61,18 @@ export default async function backupBench() {
       [
         { step: 'pg_dump -Fc into a file (raw)', time: ms(dumps.raw.time), ratio: '1.00x', rto: '' },
         { step: 'ogel-migrate backup → local store', time: ms(dumps.local.time), ratio: x(dumps.local.ratio), rto: '' },
-        { step: 'ogel-migrate backup → S3 (s3rver)', time: ms(dumps.s3.time), ratio: x(dumps.s3.ratio), rto: '' },
+        {
+          step: 'pg_dump -Fc streamed into S3 (plain upload: the S3 floor)',
+          time: ms(dumps.s3floor.time),
+          ratio: x(dumps.s3floor.ratio),
+          rto: '',
+        },
+        {
+          step: 'ogel-migrate backup → S3 (s3rver)',
+          time: ms(dumps.s3.time),
+          ratio: `${x(dumps.s3.ratio)} (${x(relative(dumps.s3, dumps.s3floor))} the S3 floor)`,
+          rto: '',
+        },
         { step: 'pg_restore of the file (raw)', time: ms(restores.raw.time), ratio: '1.00x', rto: '' },
         {
           step: 'ogel-migrate restore ← local store',
@@ -109,7 +124,18 @@ async function rotated(url, times, contenders) {
   return Object.fromEntries(
     names.map((name) => [
       name,
-      { time: middle(samples[name]), ratio: middle(samples[name].map((t, i) => t / base[i])) },
+      {
+        time: middle(samples[name]),
+        ratio: middle(samples[name].map((t, i) => t / base[i])),
+        samples: samples[name],
+      },
     ]),
   );
+}
+
+/** The median of the per-round ratios of one contender to another. */
+function relative(contender, floor) {
+  const ratios = contender.samples.map((t, i) => t / floor.samples[i]).sort((a, b) => a - b);
+  const half = Math.floor(ratios.length / 2);
+  return ratios.length % 2 ? ratios[half] : (ratios[half - 1] + ratios[half]) / 2;
 }

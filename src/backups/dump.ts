@@ -13,6 +13,8 @@ export interface DumpOptions {
   snapshot: string;
   store: BackupStore;
   name: string;
+  /** Ends pg_dump: the write fails and nothing is left in the store (the caller reports the interruption). */
+  signal?: AbortSignal;
 }
 
 export interface DumpResult {
@@ -36,6 +38,9 @@ export async function dumpToStore(options: DumpOptions): Promise<DumpResult> {
   let sizeBytes = 0;
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const stop = () => child.kill('SIGTERM');
+  options.signal?.addEventListener('abort', stop, { once: true });
+  child.on('close', () => options.signal?.removeEventListener('abort', stop));
   const body = new PassThrough();
   // The failure reaches the caller through `exited`; a store that has not started reading must not crash on it.
   body.on('error', () => {});

@@ -5,6 +5,7 @@ import type { LockHolder } from '../db/advisory-lock.js';
 import { serverVersionNumber } from '../db/connect.js';
 import { currentIdentity, type RunnerIdentity } from '../db/identity.js';
 import { describeUrl, databaseNameOf, maskUrl, validateDatabaseUrl, withDatabase } from '../db/url.js';
+import { interruptedError } from '../db/interrupted.js';
 import { OgelError } from '../errors.js';
 import type { MigrationRunner } from '../runner/runner.js';
 import { actorOf } from '../runner/context.js';
@@ -51,6 +52,11 @@ export interface CreateBackupOptions {
   lockHeld?: boolean;
   /** The backup is waiting for the migration lock (a migrate is running). */
   onLockWait?: (holder: LockHolder | null) => void;
+  /**
+   * Stops the backup (Ctrl-C, SIGTERM): pg_dump is ended, its unfinished object removed, a failed `backup`
+   * event recorded; INTERRUPTED. A backup whose manifest was written is complete and stays.
+   */
+  signal?: AbortSignal;
 }
 
 export interface RestoreOptions {
@@ -132,6 +138,11 @@ export class BackupService {
       }
     };
     await Promise.all(Array.from({ length: 8 }, read));
+    for (const leftover of (await this.store.leftovers?.()) ?? [])
+      problems.push(
+        `${leftover.path} is an unfinished dump (${leftover.sizeBytes} bytes, last written ${leftover.modifiedAt.toISOString()}): ` +
+          'a backup is writing it or was killed while it did; the next backup removes it once it is a day old',
+      );
     const described = new Set(manifests.map((m) => dumpName(m.id)));
     for (const name of names.filter((n) => n.endsWith('.dump') && !described.has(n)))
       problems.push(`${this.store.locate(name)} has no manifest (an interrupted backup?): it cannot be restored`);
@@ -173,16 +184,25 @@ export class BackupService {
         lockHeld: options.lockHeld ?? false,
         lockWaitMs: this.options.lockWaitMs ?? 60_000,
         ...(options.onLockWait ? { onLockWait: options.onLockWait } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
       }),
       toolVersionLine(pgDump),
     ]);
     if (opened.status === 'rejected') throw opened.reason;
     const snapshot = opened.value;
     let manifest: BackupManifest;
+    let earlier: Promise<{ list: BackupRecord[] } | { error: unknown }> | null = null;
     try {
       if (version.status === 'rejected') throw version.reason;
       const pgDumpVersion = version.value;
       checkToolVersion('pg_dump', parseToolMajor(pgDumpVersion), serverVersionNumber(snapshot.serverVersion) ?? 0);
+      // Retention's listing is read while pg_dump runs (this process mostly waits for it), not after.
+      earlier = this.retains()
+        ? this.list().then(
+            (list) => ({ list }),
+            (error: unknown) => ({ error }),
+          )
+        : null;
       const dump = await dumpToStore({
         pgDump,
         pgRestore,
@@ -190,11 +210,16 @@ export class BackupService {
         snapshot: snapshot.id,
         store: this.store,
         name: dumpName(id),
+        ...(options.signal ? { signal: options.signal } : {}),
       }).catch(async (error: Error) => {
+        const stopped = options.signal?.aborted
+          ? interruptedError(options.signal, `backup ${id} stopped: pg_dump was ended, nothing was kept`, { id })
+          : null;
         await runner.recordEvent('backup', {
           outcome: 'failure',
-          details: { id, error: maskUrl(error.message), reason },
+          details: { id, error: maskUrl(stopped?.message ?? error.message), reason },
         });
+        if (stopped) throw stopped;
         throw new OgelError(
           'BACKUP_FAILED',
           `pg_dump of ${describeUrl(this.options.databaseUrl)} into ${this.store.location} failed: ${maskUrl(error.message)}`,
@@ -224,8 +249,12 @@ export class BackupService {
     } finally {
       await snapshot.close();
     }
-    const pruned = await this.prune();
-    return { ...this.record(manifest), pruned };
+    const record = this.record(manifest);
+    const seen = await earlier;
+    // The listing from before the dump, with this backup added; read again if it failed (the error is real then).
+    const pruned = seen && 'list' in seen ? await this.removeBackups([record, ...seen.list]) : await this.prune();
+    await this.removeStaleLeftovers();
+    return { ...record, pruned };
   }
 
   private backupEventSql(manifest: BackupManifest): string {
@@ -250,14 +279,29 @@ export class BackupService {
 
   /** Applies retention (keep the N newest, keep D days) to this environment's backups in the store. */
   async prune(): Promise<string[]> {
-    const { keep, keepDays } = this.options;
-    if (keep === undefined && keepDays === undefined) return [];
-    const victims = backupsToPrune(await this.list(), keep, keepDays, new Date());
-    for (const victim of victims) {
-      // Manifest first: a backup stops being listed before its dump goes, never the other way round.
-      await this.store.remove(manifestName(victim.id));
-      await this.store.remove(dumpName(victim.id));
-    }
+    return this.retains() ? this.removeBackups(await this.list()) : [];
+  }
+
+  /**
+   * Unfinished dumps of killed backups, once nothing has written them for a day: a backup that is still
+   * running writes its dump continuously (or waits for pg_dump's locks, never for a day).
+   */
+  private async removeStaleLeftovers(): Promise<void> {
+    const cutoff = Date.now() - STALE_LEFTOVER_MS;
+    for (const leftover of (await this.store.leftovers?.()) ?? [])
+      if (leftover.modifiedAt.getTime() < cutoff) await this.store.removeLeftover?.(leftover);
+  }
+
+  private retains(): boolean {
+    return this.options.keep !== undefined || this.options.keepDays !== undefined;
+  }
+
+  /** Removes what retention says of `backups`. A backup listed later than they were read waits for the next prune. */
+  private async removeBackups(backups: BackupRecord[]): Promise<string[]> {
+    const victims = backupsToPrune(backups, this.options.keep, this.options.keepDays, new Date());
+    // Manifests first: a backup stops being listed before its dump goes, never the other way round.
+    await Promise.all(victims.map((victim) => this.store.remove(manifestName(victim.id))));
+    await Promise.all(victims.map((victim) => this.store.remove(dumpName(victim.id))));
     return victims.map((v) => v.id);
   }
 
@@ -346,6 +390,8 @@ export class BackupService {
     };
   }
 }
+
+const STALE_LEFTOVER_MS = 24 * 3600_000;
 
 /** The event's version and the name of that version's migration, so history reads `restore 006_enable_rls`. */
 function versionAndName(m: BackupManifest): { version?: string; name?: string } {

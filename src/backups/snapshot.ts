@@ -34,6 +34,8 @@ export interface SnapshotOptions {
   lockHeld: boolean;
   lockWaitMs: number;
   onLockWait?: (holder: LockHolder | null) => void;
+  /** Stops waiting for the lock (INTERRUPTED). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -61,7 +63,7 @@ export async function openBackupSnapshot(url: string, options: SnapshotOptions):
   try {
     if (!options.lockHeld) {
       lock = new AdvisoryLock(client, options.tracking.display, options.identity);
-      await lock.acquire(options.lockWaitMs, options.onLockWait);
+      await lock.acquire(options.lockWaitMs, options.onLockWait, options.signal);
     }
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const exported = await client.query<{ id: string; version: string }>(

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { OgelError } from '../../errors.js';
-import type { BackupStore, LocalCopy } from './store.js';
+import type { BackupStore, LocalCopy, StoreLeftover } from './store.js';
+
+const PARTIAL_SUFFIX = '.partial';
 
 /** A folder of dumps and manifests. The folder is 0700 and every file 0600: dumps hold every row. */
 export class LocalStore implements BackupStore {
@@ -34,7 +36,7 @@ export class LocalStore implements BackupStore {
   async put(name: string, body: Readable): Promise<void> {
     await this.ensureFolder();
     // Written beside its final name and renamed when complete: a killed backup never looks like a whole one.
-    const partial = join(this.location, `.${name}.partial`);
+    const partial = join(this.location, `.${name}${PARTIAL_SUFFIX}`);
     try {
       await pipeline(body, createWriteStream(partial, { mode: 0o600 }));
       await rename(partial, this.locate(name));
@@ -58,6 +60,31 @@ export class LocalStore implements BackupStore {
   async remove(name: string): Promise<void> {
     await rm(this.locate(name), { force: true }).catch((error) => {
       throw this.failed(`remove ${name} from`, error);
+    });
+  }
+
+  async leftovers(): Promise<StoreLeftover[]> {
+    let names: string[];
+    try {
+      names = (await readdir(this.location)).filter((n) => n.startsWith('.') && n.endsWith(PARTIAL_SUFFIX));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw this.failed('list', error);
+    }
+    const found: StoreLeftover[] = [];
+    for (const file of names) {
+      const path = join(this.location, file);
+      // Gone meanwhile: its write finished (renamed) or failed (removed).
+      const info = await stat(path).catch(() => null);
+      if (info?.isFile())
+        found.push({ name: file.slice(1, -PARTIAL_SUFFIX.length), path, sizeBytes: info.size, modifiedAt: info.mtime });
+    }
+    return found;
+  }
+
+  async removeLeftover(leftover: StoreLeftover): Promise<void> {
+    await rm(leftover.path, { force: true }).catch((error) => {
+      throw this.failed(`remove ${leftover.path} from`, error);
     });
   }
 

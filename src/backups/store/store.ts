@@ -41,4 +41,19 @@ export interface BackupStore {
   remove(name: string): Promise<void>;
   /** The object as a file: the store's own for a folder, a private download otherwise. */
   localCopy(name: string, onBytes?: (chunk: Buffer) => void): Promise<LocalCopy>;
+  /**
+   * Unfinished writes a killed process left behind (a folder's `.<name>.partial` files), for the catalog to
+   * report and retention to remove. S3 keeps those as incomplete multipart uploads, which the bucket's
+   * `AbortIncompleteMultipartUpload` lifecycle rule removes: that store has no method for them.
+   */
+  leftovers?(): Promise<StoreLeftover[]>;
+  removeLeftover?(leftover: StoreLeftover): Promise<void>;
+}
+
+/** An unfinished write: what it was to become, where it is, how big, when it was last written. */
+export interface StoreLeftover {
+  name: string;
+  path: string;
+  sizeBytes: number;
+  modifiedAt: Date;
 }

@@ -36,7 +36,11 @@ export function registerBackups(program: Command, ctx: CliContext): void {
     .action(async (options: BackupFlags) => {
       const workspace = await openCliTarget(options, ctx);
       const service = backupsOf(workspace, flags(options));
-      const backup = await service.create({ onLockWait: (holder) => ctx.output.err(waiting(ctx.output, holder)) });
+      const backup = await service.create({
+        onLockWait: (holder) => ctx.output.err(waiting(ctx.output, holder)),
+        // Ctrl-C / SIGTERM ends pg_dump and removes the unfinished dump: the store keeps only whole backups.
+        signal: claimInterrupts(ctx),
+      });
       if (options.json) return printJson(ctx.output, backup);
       ctx.output.out(
         `${paint(ctx.output, 'green', 'Backup')} ${backup.id}: version ${backup.version ?? '(none)'}, ${formatBytes(backup.sizeBytes)} in ${backup.durationMs} ms → ${backup.path}`,
