@@ -171,13 +171,15 @@ export async function takeBackupIfDue(
   skip: boolean | undefined,
   onBackup?: (backup: BackupTaken) => void,
   parsed?: ReadonlyArray<readonly ParsedStatement[]>,
+  signal?: AbortSignal,
 ): Promise<BackupTaken | null> {
   const due = skip ? null : backupDue(target, migrations, direction, parsed);
   if (!due) return null;
   // Taken inside the run's gate, while its session holds the migration lock: the backup must not wait for it.
   // Loaded here, not at start-up: most runs take no backup.
   const { backupsOf } = await import('./backups-of.js');
-  const record = await backupsOf(target).create({ reason: due.reason, lockHeld: true });
+  // The run's signal stops the backup too (INTERRUPTED before anything is applied): a dump can take minutes.
+  const record = await backupsOf(target).create({ reason: due.reason, lockHeld: true, ...(signal ? { signal } : {}) });
   const taken = { id: record.id, reason: due.reason };
   onBackup?.(taken);
   return taken;

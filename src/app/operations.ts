@@ -228,6 +228,7 @@ async function guarded<R extends { planId: string; runId: string; dryRun: boolea
           request.skipBackup,
           spec.hooks.onBackup,
           ctx.statements,
+          request.signal,
         );
       }
       return backup ? { audit: { backup: backup.id } } : undefined;

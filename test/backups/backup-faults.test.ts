@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCliProcess } from '../harness/cli.js';
 import { createTestDatabase, query, withAdmin } from '../harness/db.js';
-import { tempDir, writeMigrations } from '../harness/migrations.js';
+import { addMigration, tempDir, writeMigrations } from '../harness/migrations.js';
 import { pgDumpCoversServer } from '../harness/pg-tools.js';
 import { startTestS3, type TestS3 } from '../harness/s3.js';
 
@@ -38,8 +38,8 @@ async function bigProject(store?: (name: string) => string) {
 
 type Project = Awaited<ReturnType<typeof bigProject>>;
 
-function startBackup(p: Project) {
-  const child = spawn(process.execPath, [BIN, 'backup', '--dir', p.dir, '--backup-dir', p.backupDir], {
+function startBackup(p: Project, command = 'backup') {
+  const child = spawn(process.execPath, [BIN, command, '--dir', p.dir, '--backup-dir', p.backupDir], {
     env: { ...process.env, ...p.env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -133,6 +133,25 @@ describe('backup under faults', () => {
       expect((await catalog(p)).backups).toHaveLength(2);
     },
   );
+
+  dumping('SIGTERM during the backup a migrate takes first: INTERRUPTED before anything is applied', async () => {
+    const p = await bigProject();
+    await addMigration(p.dir, '002_drop_rows.sql', 'DROP TABLE rows;');
+    const run = startBackup(p, 'migrate');
+    await whenCopying(p.db.name);
+    run.child.kill('SIGTERM');
+    expect(await run.closed).toBe(143);
+    expect(run.stderr()).toContain('[INTERRUPTED]');
+    expect(await query(p.db.url, 'SELECT count(*)::int AS n FROM rows')).toEqual([{ n: 400000 }]);
+    const status = JSON.parse((await runCliProcess(['status', '--json', '--dir', p.dir], { env: p.env })).stdout);
+    expect(status.counts).toMatchObject({ applied: 1, pending: 1 });
+    expect(await readdir(p.backupDir).catch(() => [])).toEqual([]);
+
+    const again = await p.cli(['migrate']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/backup \S+ taken \(before migrate: destructive migration\)/);
+    expect((await catalog(p)).backups).toHaveLength(1);
+  });
 
   dumping('SIGTERM while streaming into S3: the multipart upload is aborted, the bucket lists nothing', async () => {
     const p = await bigProject((name) => `s3://${s3.bucket}/faults/${name}`);
