@@ -59,8 +59,16 @@ export class AdvisoryLock {
     if (signal?.aborted)
       throw interruptedError(signal, 'stopped before taking the migration lock; nothing was changed');
     let shown: number | null | undefined;
+    let freedJustNow = false;
     for (let attempt = 0; !(await this.tryOnce()); attempt++) {
       const holder = await this.holder();
+      // No holder: the lock was released between the two queries. Try again at once (once), rather than report
+      // a wait for a holder that is gone.
+      if (holder === null && !freedJustNow) {
+        freedJustNow = true;
+        continue;
+      }
+      freedJustNow = false;
       if (shown === undefined || (holder?.pid ?? null) !== shown) onWait?.(holder);
       shown = holder?.pid ?? null;
       const waited = Date.now() - started;

@@ -1,10 +1,13 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { LOCK_CLASS, lockObjectId } from '../../src/db/advisory-lock.js';
 import { BUN } from '../harness/cli.js';
 import { serve } from '../harness/serve-process.js';
 import { createTestDatabase, query } from '../harness/db.js';
-import { writeMigrations } from '../harness/migrations.js';
+import { tempDir, writeMigrations } from '../harness/migrations.js';
+import { pgDumpCoversServer } from '../harness/pg-tools.js';
 
 const TOKEN = 'serve-process-test-token';
 
@@ -32,6 +35,47 @@ describe('ogel-migrate serve (process)', () => {
     ]);
     expect(await query(db.url, 'SELECT id FROM slow')).toEqual([{ id: 1 }]);
   });
+
+  it.skipIf(!pgDumpCoversServer())(
+    'SIGTERM while POST /backups dumps: the backup stops (503 INTERRUPTED), nothing is kept, the process exits 0',
+    async () => {
+      const db = await createTestDatabase();
+      const dir = await writeMigrations({
+        '001_rows.sql':
+          'CREATE TABLE rows (id int PRIMARY KEY, note text);\nINSERT INTO rows SELECT g, md5(g::text) || md5((g * 7)::text) FROM generate_series(1, 400000) g;',
+      });
+      const backupDir = join(await tempDir('ogel-serve-backup-'), 'store');
+      const server = await serve(['--dir', dir, '--database-url', db.url], {
+        OGEL_MIGRATE_TOKEN: TOKEN,
+        OGEL_MIGRATE_BACKUP_DIR: backupDir,
+      });
+      const auth = { Authorization: `Bearer ${TOKEN}` };
+      expect(
+        (await fetch(`${server.url}/migrate?wait=true`, { method: 'POST', headers: auth, body: '{}' })).status,
+      ).toBe(200);
+      const backup = fetch(`${server.url}/backups`, { method: 'POST', headers: auth, body: '{}' });
+      const copying = async () =>
+        (
+          await query(
+            db.url,
+            "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pg_dump' AND query ILIKE 'COPY public.rows%'",
+          )
+        ).length > 0;
+      for (let i = 0; i < 1000 && !(await copying()); i++) await new Promise((r) => setTimeout(r, 10));
+      server.child.kill('SIGTERM');
+      const response = await backup;
+      expect(response.status).toBe(503);
+      expect((await response.json()).error.code).toBe('INTERRUPTED');
+      expect(await server.exit).toBe(0);
+      expect(await readdir(backupDir).catch(() => [])).toEqual([]);
+      expect(
+        await query(
+          db.url,
+          "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pg_dump'",
+        ),
+      ).toEqual([]);
+    },
+  );
 
   it('without OGEL_MIGRATE_TOKEN it generates one, prints it once, and requires it', async () => {
     const db = await createTestDatabase();

@@ -18,7 +18,11 @@ export function backupRoutes(app: Hono<{ Variables: AuthVariables }>, state: Ser
 
   implement(app, state, ROUTES.createBackup, async ({ query, body, principal }) => {
     const target = targetFor(state, query.env, principal, 'write');
-    return trackRun(state, backupsOf(target).create({ reason: `http: ${principal!.actor}` }));
+    // Shutdown stops a backup (INTERRUPTED, nothing kept) rather than waiting out its dump: it is not a migration.
+    return trackRun(
+      state,
+      backupsOf(target).create({ reason: `http: ${principal!.actor}`, signal: state.shutdownSignal }),
+    );
   });
 
   implement(app, state, ROUTES.restore, async ({ query, body, principal, c }) => {
