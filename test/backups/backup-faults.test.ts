@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readdir, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, runCliProcess } from '../harness/cli.js';
+import { BIN, BUN, runCliProcess } from '../harness/cli.js';
 import { createTestDatabase, query, withAdmin } from '../harness/db.js';
 import { addMigration, tempDir, writeMigrations } from '../harness/migrations.js';
 import { pgDumpCoversServer } from '../harness/pg-tools.js';
@@ -38,8 +38,8 @@ async function bigProject(store?: (name: string) => string) {
 
 type Project = Awaited<ReturnType<typeof bigProject>>;
 
-function startBackup(p: Project, command = 'backup') {
-  const child = spawn(process.execPath, [BIN, command, '--dir', p.dir, '--backup-dir', p.backupDir], {
+function startBackup(p: Project, command = 'backup', runtime = process.execPath) {
+  const child = spawn(runtime, [BIN, command, '--dir', p.dir, '--backup-dir', p.backupDir], {
     env: { ...process.env, ...p.env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -77,11 +77,14 @@ const backupEvents = (p: Project) =>
   );
 
 describe('backup under faults', () => {
-  dumping(
-    'SIGTERM while pg_dump streams: INTERRUPTED, nothing kept in the folder, a failed event, then a whole backup',
-    async () => {
+  dumping.each([
+    ['node', process.execPath],
+    ['bun', BUN],
+  ])(
+    'SIGTERM while pg_dump streams (%s): INTERRUPTED, nothing kept in the folder, a failed event, then a whole backup',
+    async (_name, runtime) => {
       const p = await bigProject();
-      const run = startBackup(p);
+      const run = startBackup(p, 'backup', runtime);
       await whenCopying(p.db.name);
       run.child.kill('SIGTERM');
       expect(await run.closed).toBe(143);
