@@ -53,7 +53,6 @@ export default async function backupBench() {
       local: { setup: name, run: restoreInto('local') },
       s3: { setup: name, run: restoreInto('s3') },
     });
-    const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
     const x = (r) => `${r.toFixed(2)}x`;
     report(
       'backup',
@@ -78,13 +77,13 @@ export default async function backupBench() {
           step: 'ogel-migrate restore ← local store',
           time: ms(restores.local.time),
           ratio: x(restores.local.ratio),
-          rto: ms(median(rto.local)),
+          rto: ms(middle(rto.local)),
         },
         {
           step: 'ogel-migrate restore ← S3 (s3rver)',
           time: ms(restores.s3.time),
           ratio: x(restores.s3.ratio),
-          rto: ms(median(rto.s3)),
+          rto: ms(middle(rto.s3)),
         },
       ],
       { target: 'ratio ≤ 1.15x to raw pg_dump -Fc / pg_restore; RTO under 5 minutes' },
@@ -115,11 +114,6 @@ async function rotated(url, times, contenders) {
   }
   if (process.env.BENCH_VERBOSE)
     console.log(JSON.stringify(Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, v.map(Math.round)]))));
-  const middle = (values) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const half = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2;
-  };
   const base = samples[names[0]];
   return Object.fromEntries(
     names.map((name) => [
@@ -135,7 +129,12 @@ async function rotated(url, times, contenders) {
 
 /** The median of the per-round ratios of one contender to another. */
 function relative(contender, floor) {
-  const ratios = contender.samples.map((t, i) => t / floor.samples[i]).sort((a, b) => a - b);
-  const half = Math.floor(ratios.length / 2);
-  return ratios.length % 2 ? ratios[half] : (ratios[half - 1] + ratios[half]) / 2;
+  return middle(contender.samples.map((t, i) => t / floor.samples[i]));
+}
+
+/** The median (of an even count, the mean of the two middle values). */
+function middle(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const half = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2;
 }

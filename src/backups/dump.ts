@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { splitPassword } from '../db/url.js';
+import { endOnAbort } from './pg-tools.js';
 import type { BackupStore } from './store/store.js';
 
 export interface DumpOptions {
@@ -38,9 +39,7 @@ export async function dumpToStore(options: DumpOptions): Promise<DumpResult> {
   let sizeBytes = 0;
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const stop = () => child.kill('SIGTERM');
-  options.signal?.addEventListener('abort', stop, { once: true });
-  child.on('close', () => options.signal?.removeEventListener('abort', stop));
+  endOnAbort(child, options.signal);
   const body = new PassThrough();
   // The failure reaches the caller through `exited`; a store that has not started reading must not crash on it.
   body.on('error', () => {});

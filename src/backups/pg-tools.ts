@@ -1,8 +1,16 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { OgelError } from '../errors.js';
 import { maskUrl } from '../db/url.js';
+
+/** Ends the tool (SIGTERM) when the signal aborts; the listener goes when the tool exits. */
+export function endOnAbort(child: ChildProcess, signal: AbortSignal | undefined): void {
+  if (!signal) return;
+  const stop = () => child.kill('SIGTERM');
+  signal.addEventListener('abort', stop, { once: true });
+  child.on('close', () => signal.removeEventListener('abort', stop));
+}
 
 /** Where pg_dump / pg_restore live: a configured folder, else PATH. */
 export function toolPath(name: 'pg_dump' | 'pg_restore', binDir?: string): string {

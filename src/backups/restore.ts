@@ -21,6 +21,7 @@ import { OgelError } from '../errors.js';
 import { aclSql, createDatabaseSql, databasePropsSql } from './database-props.js';
 import { databaseExists, endSessions, readSchemaAccess, sessionsOn, type DatabaseSession } from './maintenance.js';
 import type { BackupManifest } from './manifest.js';
+import { endOnAbort } from './pg-tools.js';
 import type { BackupStore } from './store/store.js';
 
 export type RestorePhase = 'checking' | 'creating' | 'restoring' | 'verifying' | 'switching' | 'done';
@@ -328,9 +329,7 @@ function runPgRestore(
     env: { ...process.env, ...env },
     stdio: [input ? 'pipe' : 'ignore', 'ignore', 'pipe'],
   });
-  const stop = () => child.kill('SIGTERM');
-  signal?.addEventListener('abort', stop, { once: true });
-  child.on('close', () => signal?.removeEventListener('abort', stop));
+  endOnAbort(child, signal);
   let errors = '';
   let partial = '';
   child.stderr!.on('data', (d: Buffer) => {
