@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
 import { readdir, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, BUN, runCliProcess } from '../harness/cli.js';
-import { createTestDatabase, query, withAdmin } from '../harness/db.js';
+import { describe, expect, it } from 'vitest';
+import { BUN, runCliProcess, startCliProcess } from '../harness/cli.js';
+import { createTestDatabase, likeExactly, query, whenRunning, withAdmin } from '../harness/db.js';
 import { addMigration, tempDir, writeMigrations } from '../harness/migrations.js';
 import { pgDumpCoversServer } from '../harness/pg-tools.js';
-import { startTestS3, type TestS3 } from '../harness/s3.js';
+import { useTestS3 } from '../harness/s3.js';
 
 /**
  * A backup interrupted while pg_dump streams the biggest table: a signal ends it cleanly (nothing kept, a failed
@@ -15,13 +14,7 @@ import { startTestS3, type TestS3 } from '../harness/s3.js';
  */
 const dumping = it.skipIf(!pgDumpCoversServer());
 
-let s3: TestS3;
-beforeAll(async () => {
-  s3 = await startTestS3();
-});
-afterAll(async () => {
-  await s3?.stop();
-});
+const s3 = useTestS3();
 
 async function bigProject(store?: (name: string) => string) {
   const db = await createTestDatabase();
@@ -39,30 +32,12 @@ async function bigProject(store?: (name: string) => string) {
 type Project = Awaited<ReturnType<typeof bigProject>>;
 
 function startBackup(p: Project, command = 'backup', runtime = process.execPath) {
-  const child = spawn(runtime, [BIN, command, '--dir', p.dir, '--backup-dir', p.backupDir], {
-    env: { ...process.env, ...p.env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return { child, closed, stderr: () => stderr };
+  return startCliProcess([command, '--dir', p.dir, '--backup-dir', p.backupDir], { env: p.env, runtime: [runtime] });
 }
 
 /** Resolves once pg_dump is copying the big table out of the database. */
-async function whenCopying(name: string): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    const rows = await withAdmin((c) =>
-      c.query(
-        `SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND application_name = 'pg_dump' AND query ILIKE 'COPY public.rows%'`,
-        [name],
-      ),
-    );
-    if (rows.rowCount) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('pg_dump never started copying');
-}
+const whenCopying = (name: string) =>
+  whenRunning({ application: 'pg_dump', databaseLike: likeExactly(name), queryLike: 'COPY public.rows%' }, 10_000);
 
 async function catalog(p: Project) {
   const listed = await p.cli(['backups', '--json']);

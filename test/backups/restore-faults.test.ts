@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, runCliProcess } from '../harness/cli.js';
-import { createTestDatabase, query, withAdmin } from '../harness/db.js';
+import { runCliProcess, startCliProcess } from '../harness/cli.js';
+import { createTestDatabase, likeExactly, query, whenRunning, withAdmin } from '../harness/db.js';
 import { addMigration, tempDir, writeMigrations } from '../harness/migrations.js';
 import { pgDumpCoversServer } from '../harness/pg-tools.js';
 
@@ -36,29 +35,14 @@ const leftovers = async (name: string) =>
   ).rows.map((r) => r.datname);
 
 /** Resolves once pg_restore is loading the big table into the copy. */
-async function whenLoading(name: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    const rows = await withAdmin((c) =>
-      c.query(
-        `SELECT 1 FROM pg_stat_activity WHERE datname LIKE $1 AND application_name = 'pg_restore' AND query ILIKE 'COPY%'`,
-        [`${name}\\_\\_ogel\\_restore%`],
-      ),
-    );
-    if (rows.rowCount) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('pg_restore never started loading');
-}
+const whenLoading = (name: string) =>
+  whenRunning(
+    { application: 'pg_restore', databaseLike: `${likeExactly(name)}\\_\\_ogel\\_restore%`, queryLike: 'COPY%' },
+    12_000,
+  );
 
 function startRestore(p: Awaited<ReturnType<typeof bigProject>>) {
-  const child = spawn(process.execPath, [BIN, 'restore', p.id, '--yes', '--dir', p.dir, '--backup-dir', p.backupDir], {
-    env: { ...process.env, ...p.env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return { child, closed, stderr: () => stderr };
+  return startCliProcess(['restore', p.id, '--yes', '--dir', p.dir, '--backup-dir', p.backupDir], { env: p.env });
 }
 
 async function assertUntouched(p: Awaited<ReturnType<typeof bigProject>>) {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BackupRecord } from '../../src/backups/service.js';
 import { BackupService } from '../../src/backups/service.js';
 import { openStore } from '../../src/backups/store/open.js';
@@ -8,18 +8,12 @@ import { runCliProcess } from '../harness/cli.js';
 import { createTestDatabase, query, withAdmin } from '../harness/db.js';
 import { writeMigrations } from '../harness/migrations.js';
 import { pgDumpCoversServer } from '../harness/pg-tools.js';
-import { startTestS3, type TestS3 } from '../harness/s3.js';
+import { useTestS3 } from '../harness/s3.js';
 
 /** Against s3rver, a real S3-protocol server (signatures, multipart, listing), never a mock client. */
 const dumping = it.skipIf(!pgDumpCoversServer());
 
-let s3: TestS3;
-beforeAll(async () => {
-  s3 = await startTestS3();
-});
-afterAll(async () => {
-  await s3?.stop();
-});
+const s3 = useTestS3();
 
 describe('backups in S3-compatible object storage', () => {
   dumping('backup → DROP DATABASE → list and restore from the bucket, through the CLI', async () => {

@@ -44,3 +44,31 @@ export async function query<T extends pg.QueryResultRow = Record<string, unknown
 ): Promise<T[]> {
   return withClient(url, async (client) => (await client.query<T>(sql, params)).rows);
 }
+
+/** A name as a LIKE pattern that matches only itself (`_` and `%` are wildcards in LIKE). */
+export function likeExactly(name: string): string {
+  return name.replace(/[\\_%]/g, '\\$&');
+}
+
+/**
+ * Resolves once a session of `application` on a database whose name is LIKE `databaseLike` runs a statement
+ * ILIKE `queryLike`: the moment a fault test strikes (pg_dump copying a table, pg_restore loading one).
+ */
+export async function whenRunning(
+  where: { application: string; databaseLike: string; queryLike: string },
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const rows = await withAdmin((c) =>
+      c.query('SELECT 1 FROM pg_stat_activity WHERE datname LIKE $1 AND application_name = $2 AND query ILIKE $3', [
+        where.databaseLike,
+        where.application,
+        where.queryLike,
+      ]),
+    );
+    if (rows.rowCount) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`${where.application} never ran ${where.queryLike} on ${where.databaseLike}`);
+}

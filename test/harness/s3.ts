@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 // s3rver is CommonJS without types: a real S3-protocol server (signatures checked, multipart, listing).
 // @ts-expect-error no type declarations
 import S3rver from 's3rver';
@@ -52,4 +53,19 @@ export async function startTestS3(bucket = 'ogel-backups'): Promise<TestS3> {
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One s3rver for the test file that calls this at its top level: the object returned is filled in before the
+ * file's tests run, and the server stopped after them.
+ */
+export function useTestS3(): TestS3 {
+  const s3 = {} as TestS3;
+  beforeAll(async () => {
+    Object.assign(s3, await startTestS3());
+  });
+  afterAll(async () => {
+    await s3.stop?.();
+  });
+  return s3;
 }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { LOCK_CLASS, lockObjectId } from '../../src/db/advisory-lock.js';
 import { BUN } from '../harness/cli.js';
 import { serve } from '../harness/serve-process.js';
-import { createTestDatabase, query } from '../harness/db.js';
+import { createTestDatabase, likeExactly, query, whenRunning } from '../harness/db.js';
 import { tempDir, writeMigrations } from '../harness/migrations.js';
 import { pgDumpCoversServer } from '../harness/pg-tools.js';
 
@@ -54,14 +54,10 @@ describe('ogel-migrate serve (process)', () => {
         (await fetch(`${server.url}/migrate?wait=true`, { method: 'POST', headers: auth, body: '{}' })).status,
       ).toBe(200);
       const backup = fetch(`${server.url}/backups`, { method: 'POST', headers: auth, body: '{}' });
-      const copying = async () =>
-        (
-          await query(
-            db.url,
-            "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pg_dump' AND query ILIKE 'COPY public.rows%'",
-          )
-        ).length > 0;
-      for (let i = 0; i < 1000 && !(await copying()); i++) await new Promise((r) => setTimeout(r, 10));
+      await whenRunning(
+        { application: 'pg_dump', databaseLike: likeExactly(db.name), queryLike: 'COPY public.rows%' },
+        10_000,
+      );
       server.child.kill('SIGTERM');
       const response = await backup;
       expect(response.status).toBe(503);
