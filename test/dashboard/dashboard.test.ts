@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -30,6 +30,8 @@ describe('dashboard in Chromium', () => {
         '003_broken.sql': 'ALTER TABLE nowhere ADD COLUMN x int;',
       });
       const backupDir = await mkdtemp(join(tmpdir(), 'ogel-dash-backups-'));
+      // A dump whose manifest was never written (a backup killed at the very end): listed as a problem.
+      await writeFile(join(backupDir, 'orphan.dump'), 'PGDMP', { mode: 0o600 });
       // backupPolicy always: a rollback is backed up first (by default only protected environments' are).
       const config = {
         backupPolicy: 'always' as const,
@@ -43,6 +45,9 @@ describe('dashboard in Chromium', () => {
         expect(page.url()).not.toContain(ADMIN);
         await expect.poll(() => state(page, '001')).toBe('pending');
         await expect.poll(() => card(page, 'default').textContent()).toContain('3 pending');
+        await expect
+          .poll(() => page.locator('[data-field="backup-problems"]').textContent())
+          .toContain(`${join(backupDir, 'orphan.dump')} has no manifest`);
 
         await page.getByRole('button', { name: 'Migrate…' }).click();
         const dialog = page.getByRole('dialog');

@@ -30,13 +30,22 @@ export function Actions({
   const [op, setOp] = useState<Operation | null>(null);
   const [steps, setSteps] = useState(1);
   const [backups, setBackups] = useState<Backup[] | null>(null);
+  const [storeProblems, setStoreProblems] = useState<string[]>([]);
   const [backupId, setBackupId] = useState('');
 
   useEffect(() => {
     let current = true;
     void api<BackupsResponse>('/backups', { env })
-      .then((r) => current && setBackups(r.backups))
-      .catch(() => current && setBackups(null));
+      .then((r) => {
+        if (!current) return;
+        setBackups(r.backups);
+        setStoreProblems(r.problems);
+      })
+      .catch(() => {
+        if (!current) return;
+        setBackups(null);
+        setStoreProblems([]);
+      });
     return () => {
       current = false;
     };
@@ -96,6 +105,18 @@ export function Actions({
             Restore…
           </button>
         </>
+      )}
+      {storeProblems.length > 0 && (
+        // What `ogel-migrate backups` prints under the listing: a dump that cannot be restored is worth knowing
+        // about before the day it is needed.
+        <div class="warning hint" data-field="backup-problems">
+          The backup store has {storeProblems.length} problem(s):
+          <ul>
+            {storeProblems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        </div>
       )}
       {blocked.length > 0 && (
         <p class="warning hint" data-field="blocked">
