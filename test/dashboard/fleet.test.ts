@@ -156,6 +156,23 @@ describe('dashboard fleet view in Chromium', () => {
       await expect.poll(() => lagging.locator('[data-field="summary"]').textContent()).toContain('0 pending');
       await screenshot(page, 'fleet-desktop.png', context);
       expect(await overflow(page)).toBe(0);
+
+      // A rollback of one step on every target: reviewed and confirmed the same way, bound to its own plan.
+      await page.getByLabel('Steps to roll back on every target').fill('1');
+      await page.getByRole('button', { name: 'Roll back fleet…' }).click();
+      await dialog.locator('[data-plan-id]').waitFor();
+      expect(await dialog.locator('h3').textContent()).toContain('Roll back 1 migration(s) on fleet tenants');
+      const reverting = await dialog.getByRole('list', { name: 'Reverted per target' }).textContent();
+      // The edited tenant too: its changed 001 is not what a rollback of one step reverts.
+      for (const t of [upToDate, behind1, behind2, broken]) expect(reverting).toContain(`${t.name}: 002`);
+      expect(await confirm.isDisabled()).toBe(true);
+      await dialog.getByLabel('Type tenants to confirm').fill('tenants');
+      await confirm.click();
+      await dialog.waitFor({ state: 'detached', timeout: 30_000 });
+      await expect.poll(() => outcome.textContent()).toContain('Rolled back fleet tenants:');
+      expect(await outcome.textContent()).toContain('4 reverted · 1 unreachable.');
+      for (const t of [upToDate, behind1, behind2, broken]) expect(await appliedIn(t.url)).toEqual(['001']);
+      await expect.poll(() => count(page, 'behind'), { timeout: 10_000 }).toBe('3');
       expect(errors).toEqual([]);
 
       const phone = await browser().newPage({ viewport: { width: 390, height: 844 } });

@@ -1,4 +1,4 @@
-import { api, type FleetMigrateBody, type FleetReport, type FleetSummary } from '../api.js';
+import { api, type FleetMigrateBody, type FleetReport, type FleetRollbackBody, type FleetSummary } from '../api.js';
 import { fleetQuery } from '../fleets.js';
 import { countsText } from '../format.js';
 import { useReview } from '../review.js';
@@ -8,9 +8,20 @@ import { DialogFooter } from './DialogFooter.js';
 import { EnvBadges } from './EnvBadges.js';
 import { ReviewNotes } from './ReviewNotes.js';
 
-/** The targets a fleet plan would migrate. */
-function applying(plan: FleetReport) {
+/** A fleet-wide change the dashboard offers: a migrate, or a rollback of the newest `steps` migrations. */
+export type FleetOperation = { kind: 'migrate' } | { kind: 'rollback'; steps: number };
+
+/** What a confirmed fleet operation sends: the body of POST /fleet/migrate or POST /fleet/rollback. */
+export type FleetRunBody = FleetMigrateBody | FleetRollbackBody;
+
+/** The targets a fleet plan would change (apply or revert migrations on). */
+function changing(plan: FleetReport) {
   return plan.targets.filter((t) => t.versions.length > 0);
+}
+
+function planPath(fleet: string, op: FleetOperation): string {
+  const query = `${fleetQuery(fleet)}&operation=${op.kind}`;
+  return `/fleet/plan?${query}${op.kind === 'rollback' ? `&steps=${op.steps}` : ''}`;
 }
 
 /** Targets listed by name in the review; the counts cover the rest. */
@@ -24,25 +35,31 @@ const LISTED = 10;
  */
 export function FleetReviewDialog({
   fleet,
+  op,
   run,
   onClose,
 }: {
   fleet: FleetSummary;
-  run: (body: FleetMigrateBody) => Promise<Settled<FleetReport>>;
+  op: FleetOperation;
+  run: (op: FleetOperation, body: FleetRunBody) => Promise<Settled<FleetReport>>;
   onClose: () => void;
 }) {
   const review = useReview<FleetReport>({
-    key: fleet.name,
-    loadPlan: () => api<FleetReport>(`/fleet/plan?${fleetQuery(fleet.name)}&operation=migrate`),
-    hasWork: (plan) => applying(plan).length > 0,
+    key: `${fleet.name}:${op.kind}:${op.kind === 'rollback' ? op.steps : ''}`,
+    loadPlan: () => api<FleetReport>(planPath(fleet.name, op)),
+    hasWork: (plan) => changing(plan).length > 0,
+    // The rollback sends the steps it was planned with, so the plan id it carries is the one shown.
     send: (confirmation, forcing) =>
-      run({ ...confirmation, ...(forcing.force ? { force: { reason: forcing.reason.trim() } } : {}) }),
+      op.kind === 'rollback'
+        ? run(op, { ...confirmation, steps: op.steps })
+        : run(op, { ...confirmation, ...(forcing.force ? { force: { reason: forcing.reason.trim() } } : {}) }),
     changedNotice: 'The plan changed since you reviewed it. Nothing was changed. Review the plan as it is now.',
     onClose,
   });
   const { dialog, nameField, plan, loadError, typed, setTyped, force, setForce, refusal, notice, running } = review;
   const { requires, violations, ready, close, submit } = review;
-  const planned = plan ? applying(plan) : [];
+  const planned = plan ? changing(plan) : [];
+  const rollback = op.kind === 'rollback';
 
   return (
     <dialog
@@ -61,7 +78,8 @@ export function FleetReviewDialog({
         }}
       >
         <h3 id="fleet-review-title">
-          Migrate fleet {fleet.name} <EnvBadges info={fleet} />
+          {rollback ? `Roll back ${op.steps} migration(s) on fleet` : 'Migrate fleet'} {fleet.name}{' '}
+          <EnvBadges info={fleet} />
         </h3>
         {notice && (
           <p class="notice" role="alert" data-notice>
@@ -78,11 +96,11 @@ export function FleetReviewDialog({
           <>
             <p data-field="plan-counts">
               {planned.length === 0
-                ? 'Nothing to apply on any target.'
-                : `${planned.length} of ${plan.targets.length} target(s) would apply migrations.`}{' '}
+                ? `Nothing to ${rollback ? 'revert' : 'apply'} on any target.`
+                : `${planned.length} of ${plan.targets.length} target(s) would ${rollback ? 'revert' : 'apply'} migrations.`}{' '}
               <span class="muted">({countsText(plan.counts)})</span>
             </p>
-            <ul class="plan" aria-label="Planned per target">
+            <ul class="plan" aria-label={rollback ? 'Reverted per target' : 'Planned per target'}>
               {planned.slice(0, LISTED).map((t) => (
                 <li key={t.name} data-target={t.name}>
                   <strong>{t.name}</strong>: {t.versions.join(', ')}

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { api, type FleetMigrateBody, type FleetReport, type FleetSummary } from '../api.js';
+import { api, type FleetReport, type FleetSummary } from '../api.js';
 import { fleetQuery, useFleetOverview } from '../fleets.js';
 import { countsText } from '../format.js';
 import { failed, fleetRan } from '../outcomes.js';
@@ -7,14 +7,15 @@ import type { Outcome } from '../store.js';
 import type { Settled } from '../track.js';
 import { EnvBadges } from './EnvBadges.js';
 import { FleetCounts } from './FleetCounts.js';
-import { FleetReviewDialog } from './FleetReviewDialog.js';
+import { FleetReviewDialog, type FleetOperation, type FleetRunBody } from './FleetReviewDialog.js';
 import { FleetTargetDetail } from './FleetTargetDetail.js';
 import { FleetTargets } from './FleetTargets.js';
 import { OutcomeLine } from './OutcomeLine.js';
 
 /**
  * The selected fleet: targets by state, the failing ones with their errors, the lagging ones, one target in
- * detail (named in the hash, so a reload keeps it), and for a token that may change it, a reviewed migrate.
+ * detail (named in the hash, so a reload keeps it), and for a token that may change it, a reviewed migrate or
+ * rollback.
  */
 export function FleetView({
   fleet,
@@ -29,8 +30,9 @@ export function FleetView({
   onChanged: () => void;
 }) {
   const { overview, error, refreshing, refresh } = useFleetOverview(fleet.name);
-  const [reviewing, setReviewing] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const [reviewing, setReviewing] = useState<FleetOperation | null>(null);
+  const [steps, setSteps] = useState(1);
+  const [busy, setBusy] = useState<FleetOperation['kind'] | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [revision, setRevision] = useState(0);
   const mounted = useRef(true);
@@ -42,18 +44,18 @@ export function FleetView({
   );
 
   const run = useCallback(
-    async (body: FleetMigrateBody): Promise<Settled<FleetReport>> => {
-      setBusy(true);
+    async (op: FleetOperation, body: FleetRunBody): Promise<Settled<FleetReport>> => {
+      setBusy(op.kind);
       setOutcome(null);
-      const path = `/fleet/migrate?${fleetQuery(fleet.name)}`;
+      const path = `/fleet/${op.kind}?${fleetQuery(fleet.name)}`;
       let settled: Settled<FleetReport>;
       try {
-        settled = { ok: true, value: await api<FleetReport, FleetMigrateBody>(path, { method: 'POST', body }) };
+        settled = { ok: true, value: await api<FleetReport, FleetRunBody>(path, { method: 'POST', body }) };
       } catch (error) {
         settled = { ok: false, error };
       }
       if (mounted.current) {
-        setBusy(false);
+        setBusy(null);
         setOutcome(settled.ok ? fleetRan(settled.value) : failed(settled.error));
         setRevision((r) => r + 1);
         // The server takes a new status once a run ended; a fresh read waits for that one instead of the old.
@@ -79,9 +81,31 @@ export function FleetView({
               {refreshing ? 'Refreshing…' : 'Refresh now'}
             </button>
             {fleet.writable && (
-              <button class="primary" disabled={busy || shown.run !== null} onClick={() => setReviewing(true)}>
-                Migrate fleet…
-              </button>
+              <>
+                <button
+                  class="primary"
+                  disabled={busy !== null || shown.run !== null}
+                  onClick={() => setReviewing({ kind: 'migrate' })}
+                >
+                  Migrate fleet…
+                </button>
+                <label class="inline">
+                  Steps{' '}
+                  <input
+                    type="number"
+                    min={1}
+                    value={steps}
+                    onInput={(e) => setSteps(Math.max(1, Number((e.target as HTMLInputElement).value) || 1))}
+                    aria-label="Steps to roll back on every target"
+                  />
+                </label>
+                <button
+                  disabled={busy !== null || shown.run !== null}
+                  onClick={() => setReviewing({ kind: 'rollback', steps })}
+                >
+                  Roll back fleet…
+                </button>
+              </>
             )}
           </div>
         </div>
@@ -93,7 +117,7 @@ export function FleetView({
         </p>
         <OutcomeLine
           id={`fleet:${fleet.name}`}
-          busyText={busy ? `Migrating fleet ${fleet.name}…` : null}
+          busyText={busy === null ? null : `${busy === 'rollback' ? 'Rolling back' : 'Migrating'} fleet ${fleet.name}…`}
           outcome={outcome}
         />
         {shown.run && (
@@ -144,7 +168,7 @@ export function FleetView({
           onClose={() => onTarget(null)}
         />
       )}
-      {reviewing && <FleetReviewDialog fleet={fleet} run={run} onClose={() => setReviewing(false)} />}
+      {reviewing && <FleetReviewDialog fleet={fleet} op={reviewing} run={run} onClose={() => setReviewing(null)} />}
     </main>
   );
 }
