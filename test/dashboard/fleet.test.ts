@@ -173,6 +173,13 @@ describe('dashboard fleet view in Chromium', () => {
       expect(await outcome.textContent()).toContain('4 reverted · 1 unreachable.');
       for (const t of [upToDate, behind1, behind2, broken]) expect(await appliedIn(t.url)).toEqual(['001']);
       await expect.poll(() => count(page, 'behind'), { timeout: 10_000 }).toBe('3');
+
+      // The fleet's rollback test: once per server, on a scratch database, never on a tenant.
+      await page.getByRole('button', { name: 'Rollback test' }).click();
+      const verified = page.locator('[data-check="fleet-verify"]');
+      await expect.poll(() => verified.textContent(), { timeout: 30_000 }).toContain('rollback test passed: 2 ok');
+      expect(await verified.textContent()).toContain(`(5 target(s), with ${upToDate.name}'s values)`);
+      expect(await appliedIn(upToDate.url)).toEqual(['001']);
       expect(errors).toEqual([]);
 
       const phone = await browser().newPage({ viewport: { width: 390, height: 844 } });
@@ -219,7 +226,7 @@ describe('dashboard fleet view in Chromium', () => {
       expect(await fleetHeading(page).textContent()).toContain('read-only');
       await expect.poll(() => count(page, 'failed')).toBe('1');
       expect(await page.getByRole('button', { name: 'Migrate fleet…' }).count()).toBe(0);
-      expect(await page.getByRole('button', { name: /Roll back|Migrate/ }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: /Roll back|Rollback|Migrate/ }).count()).toBe(0);
 
       const show = `Show target ${broken.name}`;
       for (let i = 0; i < 40 && (await focusedLabel()) !== show; i++) await page.keyboard.press('Tab');

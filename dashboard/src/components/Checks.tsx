@@ -8,6 +8,7 @@ import {
   type VerifyResponse,
 } from '../api.js';
 import type { EnvState, UpdateEnv } from '../store.js';
+import { VerifyResults } from './VerifyResults.js';
 
 /**
  * On-demand checks that need a scratch database: drift (anyone) and the rollback test (a token that may change
@@ -86,18 +87,7 @@ export function Checks({
       )}
       {verify && (
         <div class={verify.ok ? 'ok' : 'bad'} data-check="verify">
-          Rollback test {verify.ok ? 'passed' : 'failed'}: {verify.results.filter((r) => r.outcome === 'ok').length} ok,{' '}
-          {verify.results.filter((r) => !['ok', 'irreversible', 'not-run'].includes(r.outcome)).length} failed
-          <ul>
-            {verify.results
-              .filter((r) => r.outcome !== 'ok')
-              .map((r) => (
-                <li key={r.version}>
-                  {r.version}_{r.name}: {r.outcome}
-                  {r.differences[0] ? ` — ${r.differences[0]}` : ''}
-                </li>
-              ))}
-          </ul>
+          <VerifyResults report={verify} label="Rollback test" />
         </div>
       )}
     </section>

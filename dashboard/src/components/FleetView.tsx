@@ -6,6 +6,7 @@ import { failed, fleetRan } from '../outcomes.js';
 import type { Outcome } from '../store.js';
 import type { Settled } from '../track.js';
 import { EnvBadges } from './EnvBadges.js';
+import { FleetChecks } from './FleetChecks.js';
 import { FleetCounts } from './FleetCounts.js';
 import { FleetReviewDialog, type FleetOperation, type FleetRunBody } from './FleetReviewDialog.js';
 import { FleetTargetDetail } from './FleetTargetDetail.js';
@@ -138,6 +139,7 @@ export function FleetView({
           </p>
         )}
         {shown.counts && <FleetCounts counts={shown.counts} />}
+        {fleet.writable && <FleetChecks fleet={fleet} />}
       </section>
       {overview && (
         <>
