@@ -9,6 +9,7 @@ import {
 } from '../api.js';
 import type { EnvState } from '../store.js';
 import type { Track } from '../track.js';
+import { StepsInput } from './StepsInput.js';
 import { ReviewDialog, type Operation } from './ReviewDialog.js';
 
 /**
@@ -69,16 +70,7 @@ export function Actions({
       <button class="primary" disabled={busy || !counts?.pending} onClick={() => setOp({ kind: 'migrate' })}>
         Migrate…
       </button>
-      <label class="inline">
-        Steps{' '}
-        <input
-          type="number"
-          min={1}
-          value={steps}
-          onInput={(e) => setSteps(Math.max(1, Number((e.target as HTMLInputElement).value) || 1))}
-          aria-label="Steps to roll back"
-        />
-      </label>
+      <StepsInput value={steps} onChange={setSteps} label="Steps to roll back" />
       <button disabled={busy || !counts?.applied} onClick={() => setOp({ kind: 'rollback', steps })}>
         Roll back…
       </button>

@@ -12,6 +12,7 @@ import { FleetReviewDialog, type FleetOperation, type FleetRunBody } from './Fle
 import { FleetTargetDetail } from './FleetTargetDetail.js';
 import { FleetTargets } from './FleetTargets.js';
 import { OutcomeLine } from './OutcomeLine.js';
+import { StepsInput } from './StepsInput.js';
 
 /**
  * The selected fleet: targets by state, the failing ones with their errors, the lagging ones, one target in
@@ -90,16 +91,7 @@ export function FleetView({
                 >
                   Migrate fleet…
                 </button>
-                <label class="inline">
-                  Steps{' '}
-                  <input
-                    type="number"
-                    min={1}
-                    value={steps}
-                    onInput={(e) => setSteps(Math.max(1, Number((e.target as HTMLInputElement).value) || 1))}
-                    aria-label="Steps to roll back on every target"
-                  />
-                </label>
+                <StepsInput value={steps} onChange={setSteps} label="Steps to roll back on every target" />
                 <button
                   disabled={busy !== null || shown.run !== null}
                   onClick={() => setReviewing({ kind: 'rollback', steps })}
