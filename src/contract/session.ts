@@ -4,7 +4,8 @@ import { lockHolder } from './common.js';
 
 export const healthResponse = z.strictObject({ ok: z.boolean(), shuttingDown: z.boolean() });
 
-export const readyResponse = z.strictObject({ ok: z.boolean(), env: z.string() });
+/** `env` is null on a server of fleets only (nothing of its own to ask). */
+export const readyResponse = z.strictObject({ ok: z.boolean(), env: z.string().nullable() });
 
 /** One environment as the caller may see it. */
 export const environmentInfo = z.strictObject({

@@ -5,6 +5,7 @@ import { ROUTES, type RouteSpec } from '../contract/routes.js';
 import { openApiDocument } from '../contract/openapi.js';
 import type { AuthVariables } from './auth.js';
 import { dashboardRoutes } from './dashboard-assets.js';
+import { OgelError } from '../errors.js';
 import { errorBody, respondError } from './errors.js';
 import { implement } from './implement.js';
 import { backupRoutes } from './routes/backups.js';
@@ -64,15 +65,15 @@ export function createApp(state: ServerState): Hono<{ Variables: AuthVariables }
     return { ok: true, shuttingDown: state.shuttingDown };
   });
   implement(app, state, ROUTES.ready, async ({ query }) => {
+    // A server of fleets only has no database of its own: one tenant down is a state of its fleet (GET /fleet),
+    // not a reason to take the server out of rotation.
+    if (state.targets.size === 0 && query.env === undefined) return { ok: true, env: null };
     const target = targetFor(state, query.env, null, 'read');
     try {
       await target.runner.withSession((session) => session.client.query('SELECT 1'));
     } catch {
       // Unauthenticated: say that the database does not answer, never what it answered (a role name, a host).
-      return Response.json(
-        errorBody('DB_CONNECTION', `The database of ${target.name} does not answer`, { env: target.name }),
-        { status: 503 },
-      );
+      throw new OgelError('DB_CONNECTION', `The database of ${target.name} does not answer`, { env: target.name });
     }
     return { ok: true, env: target.name };
   });

@@ -67,6 +67,8 @@ async function fleetServer() {
 describe('fleets over HTTP', () => {
   it('read tokens see status, scoped tokens act on their fleet only, a protected fleet needs its plan confirmed', async () => {
     const { tenants, call, logs } = await fleetServer();
+    // A server of fleets only is ready without a database of its own to ask.
+    expect(await call('/ready', 'no-token-needed')).toEqual({ status: 200, body: { ok: true, env: null } });
     const overview = await call('/fleet?fleet=tenants&fresh=true', READ);
     expect(overview.status).toBe(200);
     expect(overview.body).toMatchObject({

@@ -279,6 +279,10 @@ describe('HTTP service', () => {
     const badUrl = db.url.replace(':postgres@', ':wrong-secret-pw@');
     const server = await startTestServer({ databaseUrl: badUrl, dir });
     servers.push(server);
+    // A readiness probe must fail while the database does not answer (it once answered 200 {}).
+    const ready = await server.fetch('/ready', { token: null });
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ error: { code: 'DB_CONNECTION', details: { env: 'default' } } });
     const bodies = await Promise.all(
       ['/status', '/ready', '/history'].map(async (p) => (await server.fetch(p)).text()),
     );
