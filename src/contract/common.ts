@@ -3,6 +3,14 @@ import { z } from 'zod';
 /** A migration version as written in file names: digits, optionally dotted (`008`, `006.1`, `20251122153000`). */
 export const version = z.string().regex(/^\d+(\.\d+)*$/, 'a version: digits, e.g. "008"');
 
+/** What a tracking row is keyed by: a version, or a repeatable migration's `R_<name>` (`R_views`). */
+export const trackedVersion = z
+  .string()
+  .regex(
+    /^(\d+(\.\d+)*|R_[a-z0-9][a-z0-9_]*)$/,
+    'a version (digits, e.g. "008") or a repeatable migration ("R_views")',
+  );
+
 export const environmentName = z.string().regex(/^[a-z][a-z0-9_-]*$/, 'an environment name, e.g. "staging"');
 
 /** The body of every error response: a stable code, a message, and details typed by code. */

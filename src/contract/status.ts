@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { historyEvent, lintFinding, lockHolder } from './common.js';
+import { historyEvent, lintFinding, lockHolder, trackedVersion } from './common.js';
 
 export const migrationState = z.enum(['applied', 'pending', 'modified', 'missing', 'failed']);
 
@@ -45,10 +45,7 @@ export const historyQuery = z.strictObject({
     .regex(/^[a-z_]+$/)
     .optional(),
   outcome: z.enum(['success', 'failure']).optional(),
-  version: z
-    .string()
-    .regex(/^\d+(\.\d+)*$/)
-    .optional(),
+  version: trackedVersion.optional(),
 });
 
 export const historyResponse = z.strictObject({

@@ -194,6 +194,19 @@ describe('HTTP service', () => {
     expect((await server.fetch('/health')).status).toBe(200);
   });
 
+  it('a repeatable migration is read by its tracking key (R_views) like any version', async () => {
+    const { server } = await setup({ ...files, 'R_views.sql': 'CREATE OR REPLACE VIEW v AS SELECT 1 AS one;' });
+    await server.fetch('/migrate', { method: 'POST', body: '{}' });
+    const detail = await server.fetch('/migrations/R_views');
+    expect(detail.status).toBe(200);
+    expect(await detail.json()).toMatchObject({ version: 'R_views', state: 'applied', file: 'R_views.sql' });
+    const history = await (await server.fetch('/history?version=R_views')).json();
+    expect(history.events.map((e: { version: string; event: string }) => [e.version, e.event])).toEqual([
+      ['R_views', 'apply'],
+    ]);
+    expect((await server.fetch('/migrations/R_')).status).toBe(400);
+  });
+
   it('history is newest first and paginated; metrics count runs', async () => {
     const { server } = await setup();
     await server.fetch('/migrate', { method: 'POST', body: '{}' });

@@ -4,7 +4,7 @@ import { summarizeTargets } from '../../app/summary.js';
 import { settingsOf } from '../../app/target.js';
 import { statusJson } from '../../core/status-json.js';
 import { normalizeVersion } from '../../core/version.js';
-import { version as versionSchema } from '../../contract/common.js';
+import { trackedVersion } from '../../contract/common.js';
 import { ROUTES } from '../../contract/routes.js';
 import { OgelError } from '../../errors.js';
 import { lintTargets } from '../../runner/lint-migrations.js';
@@ -68,8 +68,11 @@ export function readRoutes(app: Hono<{ Variables: AuthVariables }>, state: Serve
   }));
 
   implement(app, state, ROUTES.migration, async ({ query, principal, c }) => {
-    const parsed = versionSchema.safeParse(c.req.param('version'));
-    if (!parsed.success) throw new OgelError('USAGE', 'version must be digits, e.g. 008', { param: 'version' });
+    const parsed = trackedVersion.safeParse(c.req.param('version'));
+    if (!parsed.success)
+      throw new OgelError('USAGE', 'version must be digits (e.g. 008) or a repeatable migration (R_views)', {
+        param: 'version',
+      });
     const { runner } = targetFor(state, query.env, principal, 'read');
     const report = await runner.status();
     const entry = report.migrations.find((m) => normalizeVersion(m.version) === normalizeVersion(parsed.data));
