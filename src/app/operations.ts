@@ -1,6 +1,7 @@
 import type { Migration } from '../core/migration.js';
 import type { MigratePlanOptions, RollbackPlanOptions } from '../core/plan.js';
 import type { PromotionViolation } from '../environments/promotion.js';
+import { anySignal } from '../db/interrupted.js';
 import type {
   BaselineResult,
   BeforeApplyContext,
@@ -32,6 +33,8 @@ export interface GuardedRequest extends Confirmation {
   lockWaitMs?: number;
   /** Stops the run: the running statement is cancelled on the server (see RunOptions.signal). */
   signal?: AbortSignal;
+  /** Ends the run between migrations: the running one finishes (see RunOptions.stopSignal). */
+  stopSignal?: AbortSignal;
 }
 
 export interface MigrateRequest extends GuardedRequest, MigratePlanOptions {
@@ -207,6 +210,7 @@ async function guarded<R extends { planId: string; runId: string; dryRun: boolea
   const result = await spec.run({
     ...(request.lockWaitMs !== undefined ? { lockWaitMs: request.lockWaitMs } : {}),
     ...(request.signal ? { signal: request.signal } : {}),
+    ...(request.stopSignal ? { stopSignal: request.stopSignal } : {}),
     actor: principal.actor,
     audit: auditOf(principal, request),
     beforeApply: async (ctx) => {
@@ -228,7 +232,8 @@ async function guarded<R extends { planId: string; runId: string; dryRun: boolea
           request.skipBackup,
           spec.hooks.onBackup,
           ctx.statements,
-          request.signal,
+          // Nothing is applied yet: either stop ends the backup, and with it the run.
+          anySignal(request.signal, request.stopSignal),
         );
       }
       return backup ? { audit: { backup: backup.id } } : undefined;

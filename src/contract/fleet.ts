@@ -57,7 +57,7 @@ export const fleetReport = z.strictObject({
   concurrency: z.number(),
   counts: fleetCounts,
   targets: z.array(fleetTargetResult),
-  stopped: z.strictObject({ reason: z.enum(['canary', 'failures']), message: z.string() }).nullable(),
+  stopped: z.strictObject({ reason: z.enum(['canary', 'failures', 'interrupted']), message: z.string() }).nullable(),
   findings: z.array(lintFinding),
   ok: z.boolean(),
   startedAt: z.string(),

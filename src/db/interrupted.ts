@@ -16,3 +16,9 @@ export function interruptedError(
   const by = stopReason(signal);
   return new OgelError('INTERRUPTED', `Interrupted (${by}): ${message}`, { signal: by, ...details });
 }
+
+/** Aborted when any of the given signals is (a wait either stop should end); undefined when none is given. */
+export function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal | undefined {
+  const given = signals.filter((s): s is AbortSignal => s !== undefined);
+  return given.length <= 1 ? given[0] : AbortSignal.any(given);
+}

@@ -1,5 +1,6 @@
 import type { Migration } from '../core/migration.js';
 import type { StatusReport } from '../core/status.js';
+import { anySignal } from '../db/interrupted.js';
 import { maskUrl } from '../db/url.js';
 import { isOgelError } from '../errors.js';
 import type { LintFinding } from '../lint/index.js';
@@ -14,6 +15,13 @@ import { selectMembers, type FleetSelection } from './select.js';
 export interface FleetRequest extends FleetSelection {
   /** Targets at once for this worker (default: the fleet's). */
   concurrency?: number;
+  /**
+   * Stops the run (the CLI's Ctrl-C / SIGTERM): no target starts, and each running target's statement is
+   * cancelled on the server (its migration rolls back with its tracking row, see RunOptions.signal).
+   */
+  signal?: AbortSignal;
+  /** Ends the run gently (serve's shutdown): no target starts; running ones finish their running migration. */
+  stopSignal?: AbortSignal;
 }
 
 /** Progress as targets finish, for a progress bar or a live view. */
@@ -65,9 +73,11 @@ export async function operate(
     let running = 0;
     const progress = (last: FleetTargetResult | null) =>
       hooks.onProgress?.({ total: list.length, done, running, last });
+    const stop = anySignal(request.signal, request.stopSignal);
     const outcome = await schedule({
       members: list,
       concurrency,
+      ...(stop ? { stop } : {}),
       canary: rollout ? members.canaries.size : 0,
       stopAfterFailures: rollout ? (request.stopAfterFailures ?? fleet.stopAfterFailures) : null,
       comeBackMs: fleet.lockWaitMs,
@@ -213,12 +223,14 @@ export function result(
 }
 
 function stoppedMessage(
-  stopped: { reason: 'canary' | 'failures'; failures: number },
+  stopped: { reason: 'canary' | 'failures' | 'interrupted'; failures: number; by?: string },
   notReached: number,
 ): FleetReport['stopped'] {
   const why =
-    stopped.reason === 'canary'
-      ? 'a canary failed'
-      : `${stopped.failures} target(s) failed or were unreachable (--stop-after-failures)`;
+    stopped.reason === 'interrupted'
+      ? `interrupted (${stopped.by ?? 'aborted'})`
+      : stopped.reason === 'canary'
+        ? 'a canary failed'
+        : `${stopped.failures} target(s) failed or were unreachable (--stop-after-failures)`;
   return { reason: stopped.reason, message: `Stopped: ${why}; ${notReached} target(s) not reached` };
 }

@@ -135,7 +135,7 @@ interface RolloutSpec<R> {
   planned: (report: StatusReport) => Array<{ version: string }>;
   run: (
     runner: MigrationRunner,
-    options: Pick<RunOptions, 'actor' | 'audit' | 'beforeApply'>,
+    options: Pick<RunOptions, 'actor' | 'audit' | 'beforeApply' | 'signal' | 'stopSignal'>,
   ) => Promise<{ changed: string[]; current: string | null }>;
   changed: 'applied' | 'reverted';
 }
@@ -181,7 +181,13 @@ async function rollout<R extends FleetMigrateRequest | FleetRollbackRequest>(
       attempt: (member) =>
         locked(member, members, run.runner(member), async (runner) => {
           const beforeApply = backupFirst(run, member, runner, direction, review);
-          const { changed, current } = await spec.run(runner, { actor: principal.actor, audit, beforeApply });
+          const { changed, current } = await spec.run(runner, {
+            actor: principal.actor,
+            audit,
+            beforeApply,
+            ...(request.signal ? { signal: request.signal } : {}),
+            ...(request.stopSignal ? { stopSignal: request.stopSignal } : {}),
+          });
           return result(member, members, changed.length > 0 ? spec.changed : 'up-to-date', {
             versions: changed,
             current,

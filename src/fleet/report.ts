@@ -56,7 +56,7 @@ export interface FleetReport {
   concurrency: number;
   counts: Record<FleetState, number>;
   targets: FleetTargetResult[];
-  stopped: { reason: 'canary' | 'failures'; message: string } | null;
+  stopped: { reason: 'canary' | 'failures' | 'interrupted'; message: string } | null;
   /** Dry runs of migrate: the linter's findings on the files the plan would apply, once for the fleet. */
   findings: LintFinding[];
   /** Nothing failed, was unreachable or left unreached. */

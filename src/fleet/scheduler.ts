@@ -1,3 +1,5 @@
+import { stopReason } from '../db/interrupted.js';
+
 /** What one try at one target gave: a result, or "another run holds its lock now" (come back later). */
 export type Attempt<R> = { kind: 'done'; result: R; failure: boolean } | { kind: 'busy'; reason: string };
 
@@ -10,6 +12,8 @@ export interface ScheduleOptions<M, R> {
   canary: number;
   /** Stop starting members after this many failures (null: never). In-flight tries finish. */
   stopAfterFailures: number | null;
+  /** Once aborted, no member starts (in-flight tries end as their own signals make them). */
+  stop?: AbortSignal;
   /** How long a busy member keeps being come back to before `busyResult` decides it. */
   comeBackMs: number;
   attempt: (member: M) => Promise<Attempt<R>>;
@@ -26,7 +30,7 @@ export interface ScheduleOutcome<M, R> {
   results: Map<M, R>;
   /** Members never tried (or left waiting) because the run stopped, in order. */
   notReached: M[];
-  stopped: { reason: 'canary' | 'failures'; failures: number } | null;
+  stopped: { reason: 'canary' | 'failures' | 'interrupted'; failures: number; by?: string } | null;
 }
 
 interface Deferred<M> {
@@ -49,10 +53,26 @@ const MAX_RETRY_MS = 2_000;
  */
 export async function schedule<M, R>(options: ScheduleOptions<M, R>): Promise<ScheduleOutcome<M, R>> {
   const random = options.random ?? Math.random;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const results = new Map<M, R>();
   let failures = 0;
   let stopped: ScheduleOutcome<M, R>['stopped'] = null;
+  const interrupted = () => {
+    if (options.stop?.aborted && !stopped) stopped = { reason: 'interrupted', failures, by: stopReason(options.stop) };
+    return stopped !== null;
+  };
+  // A wait for a busy member ends early when the run is stopped.
+  const sleep =
+    options.sleep ??
+    ((ms: number) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(done, ms);
+        function done() {
+          clearTimeout(timer);
+          options.stop?.removeEventListener('abort', done);
+          resolve();
+        }
+        options.stop?.addEventListener('abort', done, { once: true });
+      }));
 
   const phase = async (members: readonly M[]): Promise<boolean> => {
     const fresh = [...members];
@@ -80,7 +100,7 @@ export async function schedule<M, R>(options: ScheduleOptions<M, R>): Promise<Sc
     };
     const slot = async () => {
       for (;;) {
-        if (stopped) return;
+        if (interrupted()) return;
         const next = take();
         if (next === null) return;
         if (next === 'wait') {
@@ -114,7 +134,7 @@ export async function schedule<M, R>(options: ScheduleOptions<M, R>): Promise<Sc
 
   const canaries = options.members.slice(0, options.canary);
   const rest = options.members.slice(options.canary);
-  if (canaries.length > 0 && !(await phase(canaries)) && !stopped) stopped = { reason: 'canary', failures };
-  if (!stopped && rest.length > 0) await phase(rest);
+  if (canaries.length > 0 && !(await phase(canaries)) && !interrupted()) stopped = { reason: 'canary', failures };
+  if (!interrupted() && rest.length > 0) await phase(rest);
   return { results, notReached: options.members.filter((m) => !results.has(m)), stopped };
 }

@@ -33,7 +33,7 @@ export interface FleetVerifyReport {
  */
 export async function fleetVerify(
   fleet: Fleet,
-  options: FleetSelection & { embedded?: boolean; requireDown?: boolean; jobs?: number } = {},
+  options: FleetSelection & { embedded?: boolean; requireDown?: boolean; jobs?: number; signal?: AbortSignal } = {},
   principal: Principal = LIBRARY,
 ): Promise<FleetVerifyReport> {
   authorize(principal, fleet.name, 'read');
@@ -62,6 +62,7 @@ export async function fleetVerify(
           ...(options.embedded ? { embedded: true } : {}),
           ...(options.requireDown ? { requireDown: true } : {}),
           ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
         });
         servers.push({ server, targets: list.length, example: example.name, report, error: null });
       } catch (error) {

@@ -109,7 +109,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     shutdown() {
       stopping ??= (async () => {
         state.shuttingDown = true;
-        // Checks stop (and drop their scratch databases); migrations and rollbacks are never cut short.
+        // Checks stop (and drop their scratch databases); migrations and rollbacks are never cut short, but
+        // start nothing after their running migration (stopSignal): the caller gets 503 INTERRUPTED.
         shutdown.abort('shutdown');
         for (const listener of state.shutdownListeners) listener();
         const http = server as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
@@ -124,7 +125,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         await Promise.race([closed, timeout(2_000)]);
         http.closeAllConnections?.();
         await closed;
-        logger.info({ activeRuns: state.activeRuns.size }, 'server stopped');
+        if (state.activeRuns.size > 0)
+          // A migration longer than the grace: its statement goes on and commits or rolls back on the server
+          // with its tracking row (one transaction); the next run reads which.
+          logger.warn(
+            { activeRuns: state.activeRuns.size, graceMs: grace },
+            'server stopped with runs still going: their running migration finishes or rolls back on the database',
+          );
+        else logger.info({ activeRuns: 0 }, 'server stopped');
       })();
       return stopping;
     },

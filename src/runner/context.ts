@@ -21,6 +21,8 @@ export interface RunContext {
   audit: Record<string, unknown>;
   /** Stops the run: the running statement is cancelled on the server and nothing after it starts. */
   signal?: AbortSignal;
+  /** Ends the run between migrations: the running one finishes, nothing after it starts. */
+  stopSignal?: AbortSignal;
 }
 
 /** `applied_by` / event actor text after the database role: host, client and process. */

@@ -15,7 +15,7 @@ import { AdvisoryLock, lockObjectId, readLockHolder, type LockHolder } from '../
 import { DEFAULT_EXECUTION, joinSql, type ExecutionSettings } from '../db/execute-script.js';
 import { currentIdentity, type RunnerIdentity } from '../db/identity.js';
 import { isConnectionLoss, serverError } from '../db/server-errors.js';
-import { interruptedError } from '../db/interrupted.js';
+import { anySignal, interruptedError } from '../db/interrupted.js';
 import { openSession, type ConnectionSource, type Session } from '../db/session.js';
 import {
   createTrackingTablesSql,
@@ -636,7 +636,7 @@ export class MigrationRunner {
 
   private async withLock<T>(
     operation: Operation,
-    options: Pick<RunOptions, 'lockWaitMs' | 'actor' | 'audit' | 'signal'>,
+    options: Pick<RunOptions, 'lockWaitMs' | 'actor' | 'audit' | 'signal' | 'stopSignal'>,
     fn: (ctx: RunContext, lockWaitMs: number) => Promise<T>,
   ): Promise<T> {
     const runId = randomUUID();
@@ -651,7 +651,7 @@ export class MigrationRunner {
       const { waitedMs } = await lock.acquire(
         options.lockWaitMs ?? this.lockWaitMs,
         (holder) => this.events.emit('lock:waiting', { runId, holder }),
-        options.signal,
+        anySignal(options.signal, options.stopSignal),
       );
       this.events.emit('lock:acquired', { runId, waitedMs });
       await ensureTrackingTables(session.client, this.tracking);
@@ -671,6 +671,7 @@ export class MigrationRunner {
           ...options.audit,
         },
         ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),
       };
       const result = await fn(ctx, waitedMs);
       count = countOf(result);
@@ -716,8 +717,11 @@ const baselineItems = (entries: readonly MigrationStatus[]): PlanItem[] =>
 
 /** Between migrations: a stopped run starts nothing more (what committed stays applied). */
 function stopIfInterrupted(ctx: RunContext, next: string, done: number): void {
-  if (ctx.signal?.aborted)
-    throw interruptedError(ctx.signal, `stopped before ${next}; the ${done} migration(s) before it are complete`);
+  const stopped = ctx.signal?.aborted ? ctx.signal : ctx.stopSignal?.aborted ? ctx.stopSignal : null;
+  if (stopped)
+    throw interruptedError(stopped, `stopped before ${next}; the ${done} migration(s) before it are complete`, {
+      completed: done,
+    });
 }
 
 /** How many migrations a run changed, for run:end; operations that change none (init) return nothing. */

@@ -73,6 +73,11 @@ export interface RunOptions {
    * throws INTERRUPTED. A migration that committed before the signal stays applied.
    */
   signal?: AbortSignal;
+  /**
+   * Ends the run between migrations (serve's shutdown): a wait for the lock ends, the running migration
+   * finishes and stays applied, nothing after it starts, the lock is released, and the call throws INTERRUPTED.
+   */
+  stopSignal?: AbortSignal;
 }
 
 /** What a run is about to do, handed to `beforeApply` under the migration lock. */

@@ -7,6 +7,7 @@ import { resolveTokens } from '../../src/app/tokens.js';
 import { loadConfig } from '../../src/config/load.js';
 import { openFleets } from '../../src/fleet/fleet.js';
 import { startServer, type RunningServer } from '../../src/http/serve.js';
+import { withAdmin } from '../harness/db.js';
 import { addMigration, writeMigrations } from '../harness/migrations.js';
 import { appliedIn, projectWithTargets, tenantDatabases } from './fixture.js';
 
@@ -61,7 +62,7 @@ async function fleetServer() {
       body: response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text,
     };
   };
-  return { tenants, dir, call, logs };
+  return { tenants, dir, call, logs, server };
 }
 
 describe('fleets over HTTP', () => {
@@ -145,6 +146,39 @@ describe('fleets over HTTP', () => {
     expect((await call('/fleet/migrate?fleet=other', ADMIN, {})).body).toMatchObject({ ok: true });
     const fixed = await call('/fleet?fleet=other&fresh=true', READ);
     expect(fixed.body).toMatchObject({ failing: [], lagging: [], counts: { 'up-to-date': 1 } });
+  });
+
+  it("the server's shutdown ends a fleet run gently: the running migration finishes, nothing after it starts", async () => {
+    const { tenants, dir, call, server } = await fleetServer();
+    await addMigration(dir, '002_slow.sql', 'CREATE TABLE slow (id int);\nSELECT pg_sleep(1);');
+    await addMigration(dir, '003_c.sql', 'CREATE TABLE c (id int);');
+    const plan = await call('/fleet/plan?fleet=tenants');
+    const running = call('/fleet/migrate?fleet=tenants', ADMIN, {
+      confirm: 'tenants',
+      plan: plan.body.planId,
+      concurrency: 1,
+    });
+    const first = tenants[0]!;
+    for (let seen = false; !seen; await new Promise((r) => setTimeout(r, 20))) {
+      const { rowCount } = await withAdmin((c) =>
+        c.query("SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND query ILIKE '%pg_sleep(1)%'", [first.name]),
+      );
+      seen = Boolean(rowCount);
+    }
+    const stopping = server.shutdown();
+    const { status, body } = await running;
+    await stopping;
+    expect(status).toBe(200);
+    expect(body.stopped).toMatchObject({ reason: 'interrupted' });
+    expect(body.targets[0]).toMatchObject({ state: 'failed', error: { code: 'INTERRUPTED' } });
+    expect(body.targets[0].error.message).toContain('stopped before 003_c.sql');
+    expect(body.targets.slice(1).map((t: { state: string }) => t.state)).toEqual([
+      'not-reached',
+      'not-reached',
+      'not-reached',
+    ]);
+    expect(await appliedIn(first.url)).toEqual(['001', '002']);
+    for (const t of tenants.slice(1, 4)) expect(await appliedIn(t.url)).toEqual([]);
   });
 
   it('/metrics has gauges by state from the last status, without per-tenant labels or a fan-out per scrape', async () => {

@@ -40,12 +40,14 @@ export function runCliProcess(args: string[], options: CliOptions = {}): Promise
 export function startCliProcess(
   args: string[],
   options: CliOptions = {},
-): { child: ChildProcess; closed: Promise<number | null>; stderr: () => string } {
+): { child: ChildProcess; closed: Promise<number | null>; stdout: () => string; stderr: () => string } {
   const child = spawnCli(args, options);
+  let stdout = '';
   let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return { child, closed, stderr: () => stderr };
+  return { child, closed, stdout: () => stdout, stderr: () => stderr };
 }
 
 function spawnCli(args: string[], options: CliOptions) {

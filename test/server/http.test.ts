@@ -307,18 +307,24 @@ describe('HTTP service', () => {
     expect(everything).not.toContain(READ);
   });
 
-  it('graceful shutdown mid-run lets the migration finish, releases the lock and stops accepting', async () => {
+  it('graceful shutdown mid-run lets the migration finish, starts no other, releases the lock and stops accepting', async () => {
     const { server, db } = await setup({
       '001_slow.sql': 'CREATE TABLE slow (id int);\nSELECT pg_sleep(1);\nINSERT INTO slow VALUES (1);',
+      '002_next.sql': 'CREATE TABLE next (id int);',
     });
     const run = server.fetch('/migrate', { method: 'POST', body: '{}' });
     await new Promise((r) => setTimeout(r, 300));
     const stopping = server.shutdown();
     const response = await run;
     await stopping;
-    expect(response.status).toBe(200);
+    // The caller learns what happened before the server goes: 001 complete, 002 never started.
+    expect(response.status).toBe(503);
+    const body = await response.json();
+    expect(body.error.code).toBe('INTERRUPTED');
+    expect(body.error.message).toContain('stopped before 002_next.sql; the 1 migration(s) before it are complete');
     expect(await query(db.url, 'SELECT id FROM slow')).toEqual([{ id: 1 }]);
     expect(await query(db.url, 'SELECT version FROM platform.schema_migrations')).toEqual([{ version: '001' }]);
+    expect(await query(db.url, "SELECT to_regclass('next') AS r")).toEqual([{ r: null }]);
     expect(await server.runner.lockHolder()).toBeNull();
     await expect(fetch(`${server.url}/health`)).rejects.toThrow();
   });

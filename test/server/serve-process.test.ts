@@ -12,7 +12,7 @@ import { pgDumpCoversServer } from '../harness/pg-tools.js';
 const TOKEN = 'serve-process-test-token';
 
 describe('ogel-migrate serve (process)', () => {
-  it('SIGTERM mid-run: the migration finishes, the process exits 0, nothing half-applied', async () => {
+  it('SIGTERM mid-run: the running migration finishes, the next never starts, the caller hears so, exit 0', async () => {
     const db = await createTestDatabase();
     const dir = await writeMigrations({
       '001_slow.sql': 'CREATE TABLE slow (id int);\nSELECT pg_sleep(1);\nINSERT INTO slow VALUES (1);',
@@ -27,13 +27,15 @@ describe('ogel-migrate serve (process)', () => {
     await new Promise((r) => setTimeout(r, 300));
     server.child.kill('SIGTERM');
     const response = await run;
-    expect(response.status).toBe(200);
+    // A redeploy is not held up by the rest of the run: 002 waits for the next one (which knows where 001 is).
+    expect(response.status).toBe(503);
+    expect((await response.json()).error).toMatchObject({ code: 'INTERRUPTED', details: { completed: 1 } });
     expect(await server.exit).toBe(0);
     expect(await query(db.url, 'SELECT version FROM platform.schema_migrations ORDER BY 1')).toEqual([
       { version: '001' },
-      { version: '002' },
     ]);
     expect(await query(db.url, 'SELECT id FROM slow')).toEqual([{ id: 1 }]);
+    expect(await query(db.url, "SELECT to_regclass('next') AS r")).toEqual([{ r: null }]);
   });
 
   it.skipIf(!pgDumpCoversServer())(

@@ -13,7 +13,16 @@ import {
 } from '../../fleet/operations.js';
 import { fleetVerify } from '../../fleet/verify.js';
 import type { FleetReport } from '../../fleet/report.js';
-import { cliPrincipal, overridesFrom, parseInteger, type CliContext, type CommonOptions } from '../context.js';
+import { stopReason } from '../../db/interrupted.js';
+import {
+  claimInterrupts,
+  cliPrincipal,
+  overridesFrom,
+  parseInteger,
+  type CliContext,
+  type CommonOptions,
+} from '../context.js';
+import { signalExitCode } from '../interrupt.js';
 import { fleetProgress, formatFleetReport, formatFleetVerify } from '../format-fleet.js';
 import { printJson } from '../output.js';
 import { flushStderr } from '../stderr-batch.js';
@@ -132,7 +141,13 @@ export function registerFleet(program: Command, ctx: CliContext): void {
           await fleetMigrate(target, { ...base, dryRun: true }, cliPrincipal(), hooks(options, ctx)),
         );
       Object.assign(base, await confirm(target, 'migrate', base, options, ctx));
-      finish(ctx, options, await fleetMigrate(target, base, cliPrincipal(), hooks(options, ctx)));
+      const signal = claimInterrupts(ctx);
+      finish(
+        ctx,
+        options,
+        await fleetMigrate(target, { ...base, signal }, cliPrincipal(), hooks(options, ctx)),
+        signal,
+      );
     });
 
   rolloutOptions(fleet.command('rollback'), 'revert on')
@@ -151,7 +166,13 @@ export function registerFleet(program: Command, ctx: CliContext): void {
           await fleetRollback(target, { ...base, dryRun: true }, cliPrincipal(), hooks(options, ctx)),
         );
       Object.assign(base, await confirm(target, 'rollback', base, options, ctx));
-      finish(ctx, options, await fleetRollback(target, base, cliPrincipal(), hooks(options, ctx)));
+      const signal = claimInterrupts(ctx);
+      finish(
+        ctx,
+        options,
+        await fleetRollback(target, { ...base, signal }, cliPrincipal(), hooks(options, ctx)),
+        signal,
+      );
     });
 
   fleetOptions(fleet.command('verify'))
@@ -159,18 +180,21 @@ export function registerFleet(program: Command, ctx: CliContext): void {
     .option('--embedded', 'test once on a private embedded PostgreSQL instead')
     .option('--require-down', 'fail when a migration has no down file')
     .action(async (options: FleetOptions & { embedded?: boolean; requireDown?: boolean }) => {
+      // Ctrl-C / SIGTERM: the running checks stop and their scratch databases are dropped.
+      const signal = claimInterrupts(ctx);
       const report = await fleetVerify(
         await open(options, ctx),
         {
           ...request(options),
           ...(options.embedded ? { embedded: true } : {}),
           ...(options.requireDown ? { requireDown: true } : {}),
+          signal,
         },
         cliPrincipal(),
       );
       if (options.json) printJson(ctx.output, report);
       else ctx.output.out(formatFleetVerify(ctx.output, report));
-      if (!report.ok) ctx.exitCode = 1;
+      if (!report.ok) ctx.exitCode = signal.aborted ? signalExitCode(stopReason(signal)) : 1;
     });
 }
 
@@ -275,8 +299,12 @@ function render(ctx: CliContext, options: FleetOptions, report: FleetReport): vo
   else ctx.output.out(formatFleetReport(ctx.output, report));
 }
 
-/** A rollout's exit status: 1 when any target failed, was unreachable or was not reached. */
-function finish(ctx: CliContext, options: FleetOptions, report: FleetReport): void {
+/**
+ * A rollout's exit status: 1 when any target failed, was unreachable or was not reached; 130 / 143 when a
+ * signal stopped it (the report, printed first, says which targets it left where).
+ */
+function finish(ctx: CliContext, options: FleetOptions, report: FleetReport, signal?: AbortSignal): void {
   render(ctx, options, report);
-  if (!report.ok && !report.dryRun) ctx.exitCode = 1;
+  if (signal?.aborted) ctx.exitCode = signalExitCode(stopReason(signal));
+  else if (!report.ok && !report.dryRun) ctx.exitCode = 1;
 }

@@ -93,6 +93,8 @@ export function fleetRoutes(app: Hono<{ Variables: AuthVariables }>, state: Serv
       ...rest,
       ...(force ? { forceReason: force.reason } : {}),
       ...(backup === false ? { skipBackup: true } : {}),
+      // Shutdown: no target starts, running ones finish their running migration (as for an environment).
+      stopSignal: state.shutdownSignal,
     };
     if (request.dryRun) return fleetMigrate(monitor.fleet, request, principal!);
     return run(state, monitor, 'migrate', (onProgress) =>
@@ -104,7 +106,11 @@ export function fleetRoutes(app: Hono<{ Variables: AuthVariables }>, state: Serv
     refuseWhileStopping(state);
     const monitor = fleetFor(state, query.fleet, principal!, 'write');
     const { backup, ...rest } = body;
-    const request = { ...rest, ...(backup === false ? { skipBackup: true } : {}) };
+    const request = {
+      ...rest,
+      ...(backup === false ? { skipBackup: true } : {}),
+      stopSignal: state.shutdownSignal,
+    };
     if (request.dryRun) return fleetRollback(monitor.fleet, request, principal!);
     return run(state, monitor, 'rollback', (onProgress) =>
       fleetRollback(monitor.fleet, request, principal!, { onProgress }),
@@ -113,7 +119,7 @@ export function fleetRoutes(app: Hono<{ Variables: AuthVariables }>, state: Serv
 
   implement(app, state, ROUTES.fleetVerify, async ({ query, principal }) => {
     const monitor = fleetFor(state, query.fleet, principal!, 'write');
-    return trackRun(state, fleetVerify(monitor.fleet, {}, principal!));
+    return trackRun(state, fleetVerify(monitor.fleet, { signal: state.shutdownSignal }, principal!));
   });
 }
 

@@ -12,6 +12,8 @@ import { targetFor } from '../targets.js';
  * GET /plan and the changing runs, each a call to the application layer's guarded operation with the caller
  * as principal: every rule (promotion, protection, backups, token scopes) is decided there, as for the CLI.
  * Without `?wait=true` a run that finds the lock taken fails at once with 409 (who holds it, since when).
+ * The server's shutdown ends a migrate or rollback between migrations: the running one finishes, the caller
+ * gets 503 INTERRUPTED saying how many completed.
  */
 export function runRoutes(app: Hono<{ Variables: AuthVariables }>, state: ServerState): void {
   const refuseWhileStopping = () => {
@@ -61,6 +63,7 @@ export function runRoutes(app: Hono<{ Variables: AuthVariables }>, state: Server
       ...(force ? { forceReason: force.reason } : {}),
       ...(backup === false ? { skipBackup: true } : {}),
       ...lockWait(query.wait),
+      stopSignal: state.shutdownSignal,
     };
     return trackRun(state, migrateTarget(target, request, principal!));
   });
@@ -73,7 +76,12 @@ export function runRoutes(app: Hono<{ Variables: AuthVariables }>, state: Server
       state,
       rollbackTarget(
         target,
-        { ...rest, ...(backup === false ? { skipBackup: true } : {}), ...lockWait(query.wait) },
+        {
+          ...rest,
+          ...(backup === false ? { skipBackup: true } : {}),
+          ...lockWait(query.wait),
+          stopSignal: state.shutdownSignal,
+        },
         principal!,
       ),
     );
