@@ -6,7 +6,7 @@ import { flushStderr } from './stderr-batch.js';
 
 /**
  * The confirmation a human gives for a protected environment, bound to the plan they were shown: `--yes`
- * confirms the plan just printed (or the one `--plan ID` names, reviewed earlier, e.g. in CI); on a terminal
+ * confirms the plan just printed, `--plan ID` the one reviewed earlier (e.g. in another CI job); on a terminal
  * they type the environment's name. Without either the guarded operation refuses with CONFIRMATION_REQUIRED,
  * the same answer every surface gets.
  */
@@ -20,7 +20,10 @@ export async function confirmPlan(
   const bound = { plan: given.plan ?? plan.planId };
   if (given.yes) return { confirm: target.name, ...bound };
   if (!target.protected || plan.planned === 0) return given.plan ? bound : {};
-  if (!ctx.interactive) return given.plan ? bound : {};
+  // A plan id is what a review produced (`plan --json`, in an earlier CI job): naming it confirms that plan
+  // for this environment, as HTTP's { confirm, plan } does; a plan that moved since is PLAN_CHANGED.
+  if (given.plan !== undefined && !ctx.interactive) return { confirm: target.name, ...bound };
+  if (!ctx.interactive) return {};
   // Loaded only to ask: readline costs every start of the CLI ~30 ms otherwise.
   const { createInterface } = await import('node:readline/promises');
   flushStderr(); // the prompt follows the plan printed before it

@@ -82,7 +82,12 @@ describe('environments', () => {
       expect(refused.stderr).toContain('Would apply 2 migration(s)');
       expect(refused.stderr).toContain('[CONFIRMATION_REQUIRED] prod is protected');
       expect(await query(p.prod.url, "SELECT to_regclass('platform.schema_migrations') AS r")).toEqual([{ r: null }]);
-      const yes = await p.cli(['migrate', '--env', 'prod', '--yes']);
+      // A plan id reviewed earlier (another CI job) confirms that plan; one that moved since is refused.
+      const stale = await p.cli(['migrate', '--env', 'prod', '--plan', 'plan_000000000000deadbeef']);
+      expect(stale.code).toBe(1);
+      expect(stale.stderr).toContain('[PLAN_CHANGED]');
+      const reviewed = JSON.parse((await p.cli(['plan', '--env', 'prod', '--json'])).stdout).planId;
+      const yes = await p.cli(['migrate', '--env', 'prod', '--plan', reviewed]);
       expect(yes.code).toBe(0);
       const unconfirmed = await p.cli(['rollback', '--env', 'prod']);
       expect(unconfirmed.code).toBe(1);

@@ -89,13 +89,14 @@ describe('fleet rollout rules', () => {
     // A tenant added since the review: another fleet, another plan.
     const late = await createTestDatabase('prt');
     await query(control.url, "INSERT INTO projects VALUES ('project-3', $1)", [late.url]);
-    const stale = await fleetCli(['migrate', '--yes', '--plan', plan.body.planId], { cwd: root, env });
+    // The plan id alone (a review in an earlier CI job) is the confirmation, of that plan only.
+    const stale = await fleetCli(['migrate', '--plan', plan.body.planId], { cwd: root, env });
     expect(stale.code).toBe(1);
     expect(stale.body.error).toMatchObject({ code: 'PLAN_CHANGED', details: { reviewed: plan.body.planId } });
     for (const t of tenants) expect(await appliedIn(t.url)).toEqual([]);
 
     const fresh = await fleetCli(['plan'], { cwd: root, env });
-    const done = await fleetCli(['migrate', '--yes', '--plan', fresh.body.planId], { cwd: root, env });
+    const done = await fleetCli(['migrate', '--plan', fresh.body.planId], { cwd: root, env });
     expect(done.code).toBe(0);
     expect(done.body.counts.applied).toBe(4);
     const [event] = await query<{ actor: string; details: Record<string, unknown> }>(

@@ -273,7 +273,8 @@ async function confirm(
   const plan = await reviewFleetPlan(fleet, operation, base, cliPrincipal());
   const bound = { plan: options.plan ?? plan.planId };
   if (options.yes) return { confirm: fleet.name, ...bound };
-  if (!ctx.interactive) return options.plan ? bound : {};
+  // As for an environment: a fleet plan id from `fleet plan --json` confirms that plan; a moved one is refused.
+  if (!ctx.interactive) return options.plan ? { confirm: fleet.name, ...bound } : {};
   flushStderr(); // the prompt follows what was printed before it
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
