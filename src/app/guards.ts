@@ -103,12 +103,15 @@ export function enforceConfirmation(
   request: Confirmation,
   planId: string,
   planned: readonly string[],
+  /** Why a confirmation is needed where the environment itself is not protected (a restore replaces it). */
+  because?: string,
 ): void {
-  const required = target.protected;
+  const required = target.protected || because !== undefined;
   if (required && (request.confirm === undefined || request.plan === undefined)) {
+    const why = because ?? `${target.name} is protected`;
     throw new OgelError(
       'CONFIRMATION_REQUIRED',
-      `${target.name} is protected: plan ${planId} (${planned.join(', ')}) needs a confirmation naming ${target.name} ` +
+      `${why}: plan ${planId} (${planned.join(', ')}) needs a confirmation naming ${target.name} ` +
         `and that plan id (CLI: --yes after reviewing it; HTTP: {"confirm": "${target.name}", "plan": "${planId}"}). ` +
         'Nothing was changed.',
       { environment: target.name, planId, planned: [...planned], requires: { confirm: target.name, plan: planId } },

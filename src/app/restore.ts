@@ -93,7 +93,13 @@ export async function restoreTarget(
     const plan = await planRestore(target, request, principal);
     replacing = plan.review.requires !== null;
     if (replacing)
-      enforceConfirmation({ ...target, protected: true }, request, plan.planId, [`restore ${plan.backup.id}`]);
+      enforceConfirmation(
+        target,
+        request,
+        plan.planId,
+        [`restore ${plan.backup.id}`],
+        target.protected ? undefined : `Restoring replaces the database of ${target.name}`,
+      );
   } else if (request.confirm !== undefined && request.confirm !== target.name) {
     throw new OgelError(
       'CONFIRMATION_REQUIRED',

@@ -351,6 +351,8 @@ describe('backups over HTTP', () => {
       expect(unconfirmed.status).toBe(428);
       const { error } = await unconfirmed.json();
       expect(error.code).toBe('CONFIRMATION_REQUIRED');
+      // Unprotected: the restore is what needs the confirmation, and the message says so.
+      expect(error.message).toMatch(/^Restoring replaces the database of default: plan plan_\w+ \(restore /);
       const plan = await (await server.fetch(`/plan?operation=restore&backup=${created.id}`)).json();
       expect(plan.planId).toBe(error.details.planId);
       expect(
