@@ -95,16 +95,23 @@ function decode(text: string): string {
   }
 }
 
+/** The names of this machine's own server: one spelling must not pass for another database. */
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '0.0.0.0']);
+
 /**
- * Whether two URLs name the same database (host, port, database and role; the password and other parameters
- * do not matter): how a URL given on the command line is recognised as a configured environment's.
+ * Whether two URLs name the same database (host, port and database; the role, the password and other
+ * parameters do not matter: prod's database reached as another role is still prod): how a URL given on the
+ * command line is recognised as a configured environment's. Loopback spellings (`localhost`, `127.0.0.1`,
+ * `::1`) are one host, and `?host=` / `?port=` count as the URL's host and port.
  */
 export function sameDatabase(a: string, b: string): boolean {
   const key = (url: string) => {
     try {
       const parsed = new URL(url);
-      const host = (parsed.hostname || parsed.searchParams.get('host') || 'localhost').toLowerCase();
-      return `${decodeURIComponent(parsed.username)}@${host}:${parsed.port || '5432'}/${databaseNameOf(url)}`;
+      const named = (parsed.hostname || parsed.searchParams.get('host') || 'localhost').toLowerCase();
+      const host = LOOPBACK.has(named) || named.startsWith('/') ? 'localhost' : named;
+      const port = parsed.port || parsed.searchParams.get('port') || '5432';
+      return `${host}:${port}/${databaseNameOf(url)}`;
     } catch {
       return `unparsable:${url}`;
     }

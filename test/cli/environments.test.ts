@@ -89,6 +89,12 @@ describe('environments', () => {
       const reviewed = JSON.parse((await p.cli(['plan', '--env', 'prod', '--json'])).stdout).planId;
       const yes = await p.cli(['migrate', '--env', 'prod', '--plan', reviewed]);
       expect(yes.code).toBe(0);
+      // prod's database under another spelling of its host is still prod (it once rolled back unconfirmed).
+      const respelled = p.prod.url.replace('@127.0.0.1:', '@localhost:');
+      expect(respelled).not.toBe(p.prod.url);
+      const sneaky = await p.cli(['rollback', '--database-url', respelled]);
+      expect(sneaky.code).toBe(1);
+      expect(sneaky.stderr).toContain('[CONFIRMATION_REQUIRED] prod is protected');
       const unconfirmed = await p.cli(['rollback', '--env', 'prod']);
       expect(unconfirmed.code).toBe(1);
       expect(unconfirmed.stderr).toMatch(/\[CONFIRMATION_REQUIRED\] prod is protected: plan plan_\w+ \(002\)/);
