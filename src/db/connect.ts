@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { OgelError } from '../errors.js';
-import { maskDatabaseUrl, maskUrl, validateDatabaseUrl } from './url.js';
+import { driverConnectionString, maskDatabaseUrl, maskUrl } from './url.js';
 
 /**
  * The one seam to the server: every connection ogel-migrate opens (runs, reports, verify's scratch databases,
@@ -20,7 +20,7 @@ const announcedVersions = new WeakMap<pg.ClientBase, number>();
 
 /** Opens a client; a failure is DB_CONNECTION naming host and database, never the password. */
 export async function connectClient(url: string, options: ConnectOptions = {}): Promise<pg.Client> {
-  const connectionString = validateDatabaseUrl(url);
+  const connectionString = driverConnectionString(url);
   const client = new pg.Client({
     connectionString,
     ...(options.applicationName ? { application_name: options.applicationName } : {}),
@@ -61,7 +61,7 @@ export function createPool(
   options: ConnectOptions & { max: number; idleTimeoutMillis?: number; onError?: (error: Error) => void },
 ): pg.Pool {
   const pool = new pg.Pool({
-    connectionString: validateDatabaseUrl(url),
+    connectionString: driverConnectionString(url),
     max: options.max,
     idleTimeoutMillis: options.idleTimeoutMillis ?? 30_000,
     ...(options.applicationName ? { application_name: options.applicationName } : {}),

@@ -118,3 +118,18 @@ export function sameDatabase(a: string, b: string): boolean {
   };
   return key(a) === key(b);
 }
+
+/**
+ * The driver's connection string for a URL: `sslmode` means what it means to libpq (psql, pg_dump), where
+ * `require` encrypts without verifying the certificate — how hosted Postgres (Railway, Heroku) hands out URLs.
+ * The driver alone would read `require` as `verify-full`, refuse such servers and print a warning; its
+ * `uselibpqcompat` switch gives libpq's reading, unless the URL already chose.
+ */
+export function driverConnectionString(url: string): string {
+  const checked = validateDatabaseUrl(url);
+  const query = checked.indexOf('?');
+  if (query === -1) return checked;
+  const params = new URLSearchParams(checked.slice(query + 1));
+  if (!params.has('sslmode') || params.has('uselibpqcompat')) return checked;
+  return `${checked}&uselibpqcompat=true`;
+}

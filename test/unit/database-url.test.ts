@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sameDatabase } from '../../src/db/url.js';
+import { parse } from 'pg-connection-string';
+import { driverConnectionString, sameDatabase } from '../../src/db/url.js';
 
 /**
  * How a --database-url is recognised as a protected environment's: a second spelling of the same database once
@@ -20,5 +21,23 @@ describe('sameDatabase', () => {
     expect(sameDatabase(prod, 'postgres://app:secret@127.0.0.1:55432/staging')).toBe(false);
     expect(sameDatabase(prod, 'postgres://app:secret@127.0.0.1:5432/prod')).toBe(false);
     expect(sameDatabase(prod, 'postgres://app:secret@10.0.0.7:55432/prod')).toBe(false);
+  });
+});
+
+describe('driverConnectionString', () => {
+  // What the driver makes of the string: libpq's meaning of sslmode (require: encrypted, not verified).
+  const ssl = (url: string) => parse(driverConnectionString(url)).ssl;
+
+  it('gives sslmode its libpq meaning, as psql and pg_dump read the same URL', () => {
+    expect(ssl('postgres://u:p@db.example.com/app?sslmode=require')).toMatchObject({ rejectUnauthorized: false });
+    expect(ssl('postgres://u:p@db.example.com/app?sslmode=prefer')).toMatchObject({ rejectUnauthorized: false });
+    expect(ssl('postgres://u:p@db.example.com/app?sslmode=disable')).toBe(false);
+    expect(ssl('postgres://u:p@db.example.com/app?sslmode=verify-full')).toEqual({});
+  });
+
+  it('leaves a URL without sslmode, or one that chose uselibpqcompat, as it is', () => {
+    expect(driverConnectionString('postgres://u:p@h/app')).toBe('postgres://u:p@h/app');
+    const chosen = 'postgres://u:p@h/app?sslmode=require&uselibpqcompat=false';
+    expect(driverConnectionString(chosen)).toBe(chosen);
   });
 });
