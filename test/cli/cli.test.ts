@@ -138,6 +138,11 @@ describe('CLI', () => {
     expect(problems).toEqual(['TRANSACTION_CONTROL_IN_TRANSACTIONAL_MIGRATION', 'SQL_SYNTAX']);
 
     const db = await createTestDatabase();
+    // A dry run in text mode is text, like migrate's and rollback's (it was the JSON object).
+    const dry = await runCliProcess(['baseline', '--to', '001', '--dry-run', '--dir', dir, '--database-url', db.url]);
+    expect(dry.stdout).toMatch(/^Would baseline 1 migration\(s\): 001\. Plan plan_\w+\.\n$/);
+    const repair = await runCliProcess(['repair', '--dry-run', '--dir', dir, '--database-url', db.url]);
+    expect(repair.stdout).toBe('Nothing to repair.\n');
     const baseline = await runCliProcess(['baseline', '--to', '001', '--dir', dir, '--database-url', db.url]);
     expect(baseline.stdout).toContain('Baselined 1 migration(s): 001');
     const history = await runCliProcess(['history', '--json', '--dir', dir, '--database-url', db.url]);

@@ -49,7 +49,15 @@ export function registerBaseline(program: Command, ctx: CliContext): void {
         if (options.introspect) return introspect(target, ctx, options);
         const principal = cliPrincipal();
         const plan = await baselineTarget(target, { to: options.to!, dryRun: true }, principal);
-        if (options.dryRun) return printJson(ctx.output, plan);
+        if (options.dryRun) {
+          if (options.json) return printJson(ctx.output, plan);
+          const versions = plan.baselined.map((b) => b.version).join(', ');
+          return ctx.output.out(
+            plan.baselined.length === 0
+              ? 'Nothing to baseline.'
+              : `Would baseline ${plan.baselined.length} migration(s): ${versions}. Plan ${plan.planId}.`,
+          );
+        }
         const question = `Record ${plan.baselined.map((b) => b.version).join(', ')} as applied without running them?`;
         const confirmation = await confirmPlan(
           target,
@@ -130,7 +138,13 @@ export function registerRepair(program: Command, ctx: CliContext): void {
           ...(options.removeMissing ? { removeMissing: true } : {}),
         };
         const plan = await repairTarget(target, { ...request, dryRun: true }, principal);
-        if (options.dryRun) return printJson(ctx.output, plan);
+        if (options.dryRun) {
+          if (options.json) return printJson(ctx.output, plan);
+          const planned = repairParts(plan);
+          return ctx.output.out(
+            planned.length === 0 ? 'Nothing to repair.' : `Would repair — ${planned.join('; ')}. Plan ${plan.planId}.`,
+          );
+        }
         const changes =
           plan.removedFailed.length + plan.markedApplied.length + plan.realigned.length + plan.removedMissing.length;
         const confirmation = await confirmPlan(
@@ -142,16 +156,26 @@ export function registerRepair(program: Command, ctx: CliContext): void {
         );
         const result = await repairTarget(target, { ...request, ...confirmation }, principal);
         if (options.json) return printJson(ctx.output, result);
-        const parts = [
-          ['removed failed', result.removedFailed],
-          ['marked applied', result.markedApplied],
-          ['realigned checksum', result.realigned],
-          ['removed missing', result.removedMissing],
-        ] as const;
-        const done = parts.filter(([, v]) => v.length > 0).map(([label, v]) => `${label}: ${v.join(', ')}`);
+        const done = repairParts(result);
         ctx.output.out(done.length === 0 ? 'Nothing to repair.' : `Repaired — ${done.join('; ')}`);
       },
     );
+}
+
+/** What a repair changes (or would), one `label: versions` per kind of change. */
+function repairParts(result: {
+  removedFailed: string[];
+  markedApplied: string[];
+  realigned: string[];
+  removedMissing: string[];
+}): string[] {
+  const parts = [
+    ['removed failed', result.removedFailed],
+    ['marked applied', result.markedApplied],
+    ['realigned checksum', result.realigned],
+    ['removed missing', result.removedMissing],
+  ] as const;
+  return parts.filter(([, v]) => v.length > 0).map(([label, v]) => `${label}: ${v.join(', ')}`);
 }
 
 export function registerValidate(program: Command, ctx: CliContext): void {
