@@ -11,6 +11,7 @@ import {
 import { computeStatus, type MigrationStatus, type StatusReport } from '../core/status.js';
 import type { Migration, MigrationSet } from '../core/migration.js';
 import { DEFAULT_IGNORE, isRepeatableVersion } from '../core/file-names.js';
+import { maxVersion } from '../core/version.js';
 import { AdvisoryLock, lockObjectId, readLockHolder, type LockHolder } from '../db/advisory-lock.js';
 import { DEFAULT_EXECUTION, joinSql, type ExecutionSettings } from '../db/execute-script.js';
 import { currentIdentity, type RunnerIdentity } from '../db/identity.js';
@@ -242,7 +243,11 @@ export class MigrationRunner {
         planId,
         planned: scripts.map(describePlanned),
         applied,
-        current: [...applied].reverse().find((a) => !isRepeatableVersion(a.version))?.version ?? report.current,
+        // The highest applied version, as status says: an out-of-order migration lands below the current one.
+        current: maxVersion([
+          ...(report.current ? [report.current] : []),
+          ...applied.filter((a) => !isRepeatableVersion(a.version)).map((a) => a.version),
+        ]),
         lockWaitMs,
       };
     });

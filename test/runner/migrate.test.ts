@@ -243,7 +243,11 @@ describe('migrate', () => {
     const outOfOrder = await catchError(runner.migrate());
     expect(outOfOrder.code).toBe('OUT_OF_ORDER');
     expect(outOfOrder.message).toContain('002.5_late');
-    expect((await runner.migrate({ outOfOrder: true })).applied.map((a) => a.version)).toEqual(['002.5']);
+    const late = await runner.migrate({ outOfOrder: true });
+    expect(late.applied.map((a) => a.version)).toEqual(['002.5']);
+    // The database is still at its highest version, as status says, not at the one applied last.
+    expect(late.current).toBe((await runner.status()).current);
+    expect(late.current).not.toBe('002.5');
 
     const { rm } = await import('node:fs/promises');
     await rm(`${dir}/001_create_schema.sql`);
