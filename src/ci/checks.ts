@@ -48,6 +48,11 @@ export async function runCiChecks(runner: MigrationRunner, options: CiOptions = 
   return { ok: validate.ok && (lint?.errors ?? 1) === 0 && verifyOk, validate, lint, verify };
 }
 
+/** Text for one Markdown table cell: a `|` would end the cell and a line break the row. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+
 /** Markdown for $GITHUB_STEP_SUMMARY: what passed, what did not, and where. */
 export function ciSummaryMarkdown(report: CiReport): string {
   const mark = (ok: boolean) => (ok ? '✅' : '❌');
@@ -64,21 +69,21 @@ export function ciSummaryMarkdown(report: CiReport): string {
     lines.push(
       `| verify (rollback test) | ${mark(report.verify.ok)} ${report.verify.results.length} migration(s), ${failed.length} failed |`,
     );
-  } else if (report.verify) lines.push(`| verify (rollback test) | ❌ ${report.verify.error} |`);
+  } else if (report.verify) lines.push(`| verify (rollback test) | ❌ ${cell(report.verify.error)} |`);
   for (const problem of report.validate.problems)
     lines.push('', `- **${problem.code}** ${problem.file ?? ''}: ${problem.message.split('\n')[0]}`);
   if (report.lint && report.lint.findings.length > 0) {
     lines.push('', '### Lint', '', '| file | line | rule | message |', '| --- | --- | --- | --- |');
     for (const f of report.lint.findings)
       lines.push(
-        `| ${f.file} | ${f.line} | ${f.severity === 'error' ? '❌' : '⚠️'} ${f.rule} | ${f.message.replace(/\|/g, '\\|')} |`,
+        `| ${cell(f.file)} | ${f.line} | ${f.severity === 'error' ? '❌' : '⚠️'} ${f.rule} | ${cell(f.message)} |`,
       );
   }
   if (report.verify && 'results' in report.verify) {
     lines.push('', '### Rollback test', '', '| migration | outcome | details |', '| --- | --- | --- |');
     for (const r of report.verify.results)
       lines.push(
-        `| ${r.version}_${r.name} | ${r.outcome} | ${[...r.differences, r.outcome === 'irreversible' ? '' : (r.error ?? '')].filter(Boolean).join('<br>').replace(/\|/g, '\\|')} |`,
+        `| ${r.version}_${r.name} | ${r.outcome} | ${cell([...r.differences, r.outcome === 'irreversible' ? '' : (r.error ?? '')].filter(Boolean).join('\n'))} |`,
       );
   }
   return `${lines.join('\n')}\n`;
