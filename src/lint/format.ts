@@ -20,10 +20,14 @@ export function formatText(
  * GitHub Actions workflow commands, one per line, which GitHub shows as annotations on the pull request diff.
  * The hint follows the message on a second line of the annotation.
  */
-export function formatGithub(findings: readonly LintFinding[]): string {
+export function formatGithub(
+  findings: readonly LintFinding[],
+  /** The path GitHub knows the file by (from the repository's root), given its name in the migrations folder. */
+  pathOf: (file: string) => string = (file) => file,
+): string {
   return findings
     .map((f) => {
-      const properties = `file=${escapeProperty(f.file)},line=${f.line},col=${f.column},title=${escapeProperty(f.rule)}`;
+      const properties = `file=${escapeProperty(pathOf(f.file))},line=${f.line},col=${f.column},title=${escapeProperty(f.rule)}`;
       return `::${f.severity} ${properties}::${escapeData(`${f.message}\n${f.hint}`)}`;
     })
     .join('\n');

@@ -1,6 +1,6 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase, query } from '../harness/db.js';
 import { runCliProcess } from '../harness/cli.js';
@@ -33,8 +33,13 @@ describe('lint, plan and ci', () => {
       'adding-required-field',
       'require-concurrent-index',
     ]);
-    const github = await runCliProcess(['lint', '--format', 'github', '--dir', dir], { env });
-    expect(github.stdout).toMatch(/^::error file=002_risky\.sql,line=2,col=1,title=require-concurrent-index::/m);
+    // Annotations name the file from the repository's root (GITHUB_WORKSPACE), or GitHub attaches them nowhere.
+    const github = await runCliProcess(['lint', '--format', 'github', '--dir', dir], {
+      env: { ...env, GITHUB_WORKSPACE: dirname(dir) },
+    });
+    expect(github.stdout).toContain(
+      `::error file=${basename(dir)}/002_risky.sql,line=2,col=1,title=require-concurrent-index::`,
+    );
     expect((await runCliProcess(['lint', '--format', 'yaml', '--dir', dir], { env })).code).toBe(2);
     const rules = await runCliProcess(['lint', '--rules']);
     expect(rules.stdout).toContain('ban-drop-table');
@@ -86,10 +91,12 @@ describe('lint, plan and ci', () => {
     expect(ok.code).toBe(0);
     const bad = await writeMigrations({ ...base, ...risky, '002_risky.down.sql': 'DROP INDEX projects_owner_idx;' });
     const failed = await runCliProcess(['ci', '--dir', bad, '--database-url', db.url], {
-      env: { GITHUB_STEP_SUMMARY: summary, GITHUB_ACTIONS: 'true' },
+      env: { GITHUB_STEP_SUMMARY: summary, GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: dirname(bad) },
     });
     expect(failed.code).toBe(1);
-    expect(failed.stdout).toMatch(/^::error file=002_risky\.sql,line=2,col=1,title=require-concurrent-index::/m);
+    expect(failed.stdout).toContain(
+      `::error file=${basename(bad)}/002_risky.sql,line=2,col=1,title=require-concurrent-index::`,
+    );
     expect(failed.stdout).toContain('column public.projects.owner_id still exists after the down');
     expect(failed.stdout).toContain('ci: failed');
     const markdown = await readFile(summary, 'utf8');

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { ciSummaryMarkdown, runCiChecks } from '../../ci/checks.js';
 import { openTarget, openTargetForUrl } from '../../app/target.js';
 import { formatGithub, formatText } from '../../lint/index.js';
+import { githubPath } from '../github-path.js';
 import {
   addCommonOptions,
   claimInterrupts,
@@ -62,7 +63,12 @@ export function registerCi(program: Command, ctx: CliContext): void {
         );
         if (report.lint.findings.length > 0)
           ctx.output.out(
-            github ? formatGithub(report.lint.findings) : formatText(report.lint.findings, severityPainter(ctx.output)),
+            github
+              ? formatGithub(
+                  report.lint.findings,
+                  githubPath(ctx.env, ctx.cwd, workspace.runnerOptions.dir ?? 'migrations'),
+                )
+              : formatText(report.lint.findings, severityPainter(ctx.output)),
           );
       }
       if (report.verify && 'results' in report.verify)

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { OgelError } from '../../errors.js';
 import { formatGithub, formatText, RULES } from '../../lint/index.js';
+import { githubPath } from '../github-path.js';
 import { addCommonOptions, openCliTarget, type CliContext, type CommonOptions } from '../context.js';
 import { printJson, severityPainter } from '../output.js';
 
@@ -36,7 +37,10 @@ export function registerLint(program: Command, ctx: CliContext): void {
       });
       if (report.errors > 0) ctx.exitCode = 1;
       if (format === 'json') return printJson(ctx.output, report);
-      if (format === 'github') return ctx.output.out(formatGithub(report.findings) || 'No findings.');
+      if (format === 'github') {
+        const pathOf = githubPath(ctx.env, ctx.cwd, workspace.runnerOptions.dir ?? 'migrations');
+        return ctx.output.out(formatGithub(report.findings, pathOf) || 'No findings.');
+      }
       ctx.output.out(
         `Linted ${report.files.length} migration(s).\n${formatText(report.findings, severityPainter(ctx.output))}`,
       );
