@@ -12,9 +12,9 @@ export function backupServiceFor(
   cwd: string,
   flags: { backupDir?: string; keep?: number; keepDays?: number } = {},
 ): BackupService {
-  const databaseUrl = workspace.runnerOptions.databaseUrl;
-  if (!databaseUrl)
-    throw new OgelError('INVALID_DATABASE_URL', 'Backups need a database URL: pass --database-url or --env');
+  // Listing the store needs no database (it is the catalog of record when the database is gone); taking or
+  // restoring a backup asks for it when it gets there.
+  const databaseUrl = workspace.runnerOptions.databaseUrl || null;
   const config = workspace.loaded.config;
   const backupDir =
     storeLocation(flags.backupDir ?? env.OGEL_MIGRATE_BACKUP_DIR, cwd) ??

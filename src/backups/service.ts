@@ -29,7 +29,8 @@ import type { BackupStore, S3Settings } from './store/store.js';
 export interface BackupServiceOptions {
   /** The environment's runner: its tracking names, and its event stream for progress. */
   runner: MigrationRunner;
-  databaseUrl: string;
+  /** The database backed up and restored; null for a service that only lists the store (no database known). */
+  databaseUrl: string | null;
   /** Where backups live: a folder, `file://…` or `s3://bucket/prefix` (see openStore). */
   backupDir: string;
   /** S3 endpoint, path-style and region, for `s3://` stores. */
@@ -177,10 +178,10 @@ export class BackupService {
     const id = newBackupId(new Date(), randomBytes(3).toString('hex'));
     // pg_dump's version is asked while the lock and snapshot are being taken: one start-up less to wait for.
     const [opened, version] = await Promise.allSettled([
-      openBackupSnapshot(this.options.databaseUrl, {
+      openBackupSnapshot(this.url(), {
         tracking: runner.tracking,
         identity: this.identity,
-        server: serverOf(this.options.databaseUrl),
+        server: serverOf(this.url()),
         lockHeld: options.lockHeld ?? false,
         lockWaitMs: this.options.lockWaitMs ?? 60_000,
         ...(options.onLockWait ? { onLockWait: options.onLockWait } : {}),
@@ -206,7 +207,7 @@ export class BackupService {
       const dump = await dumpToStore({
         pgDump,
         pgRestore,
-        databaseUrl: this.options.databaseUrl,
+        databaseUrl: this.url(),
         snapshot: snapshot.id,
         store: this.store,
         name: dumpName(id),
@@ -222,7 +223,7 @@ export class BackupService {
         if (stopped) throw stopped;
         throw new OgelError(
           'BACKUP_FAILED',
-          `pg_dump of ${describeUrl(this.options.databaseUrl)} into ${this.store.location} failed: ${maskUrl(error.message)}`,
+          `pg_dump of ${describeUrl(this.url())} into ${this.store.location} failed: ${maskUrl(error.message)}`,
           {},
           { cause: error },
         );
@@ -356,21 +357,28 @@ export class BackupService {
     return { id, version: manifest.tracking.version, durationMs: Math.round(performance.now() - started), ...outcome };
   }
 
+  /** The database of a backup or a restore: a service that only lists needs none. */
+  private url(): string {
+    if (this.options.databaseUrl === null)
+      throw new OgelError('INVALID_DATABASE_URL', 'Backups need a database URL: pass --database-url or --env');
+    return this.options.databaseUrl;
+  }
+
   private targetUrl(toDatabase: string | undefined): string {
-    if (!toDatabase) return this.options.databaseUrl;
+    if (!toDatabase) return this.url();
     if (toDatabase.includes('://')) return validateDatabaseUrl(toDatabase);
     if (!/^[A-Za-z_][\w$-]{0,62}$/.test(toDatabase))
       throw new OgelError('USAGE', `--to-database "${toDatabase}" is neither a database name nor a postgres:// URL`);
-    return withDatabase(this.options.databaseUrl, toDatabase);
+    return withDatabase(this.url(), toDatabase);
   }
 
   /** This environment's backups: by environment name when there is one, else by database and server. */
   private isMine(m: BackupManifest): boolean {
     if (this.options.env) return m.environment === this.options.env;
-    return (
-      m.database.name === databaseNameOf(this.options.databaseUrl) &&
-      m.database.server === serverOf(this.options.databaseUrl)
-    );
+    // No environment and no database (a store read on a recovery machine): every backup in it.
+    const url = this.options.databaseUrl;
+    if (url === null) return true;
+    return m.database.name === databaseNameOf(url) && m.database.server === serverOf(url);
   }
 
   private record(m: BackupManifest): BackupRecord {

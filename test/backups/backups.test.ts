@@ -138,6 +138,10 @@ describe('backups survive losing the database', () => {
       expect(listed.code).toBe(0);
       expect(listed.stdout).toContain(backup.id);
       expect(listed.stdout).toContain('version 001');
+      // On a recovery machine that knows only the store: no database URL at all, every backup listed.
+      const bare = await runCliProcess(['backups', '--json', '--backup-dir', p.backupDir]);
+      expect(bare.code).toBe(0);
+      expect(JSON.parse(bare.stdout).backups.map((b: { id: string }) => b.id)).toEqual([backup.id]);
 
       const restored = await p.cli(['restore', backup.id, '--to-database', p.db.name, '--json']);
       expect(restored.stderr).toBe('');

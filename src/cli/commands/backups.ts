@@ -53,7 +53,8 @@ export function registerBackups(program: Command, ctx: CliContext): void {
     .option('--backup-dir <store>', STORE_HELP)
     .option('--all', "every backup in the store, not only this environment's")
     .action(async (options: BackupFlags) => {
-      const workspace = await openCliTarget(options, ctx);
+      // No database needed: on a machine that has only the store (the database is gone), every backup is listed.
+      const workspace = await openCliTarget(options, ctx, { database: 'optional' });
       const service = backupsOf(workspace, flags(options));
       const { backups, problems } = await service.catalog({ all: options.all === true });
       // The same object as GET /backups.
