@@ -65,7 +65,10 @@ export async function operate(
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const rollout = operation !== 'status' && !request.dryRun;
-  return withRun(fleet, request, rollout, async ({ run, members, set, concurrency }) => {
+  // Status runs no SQL: a file with an unknown placeholder must not hide where every target stands (migrate
+  // and plan refuse it, naming file, line and name).
+  const checkPlaceholders = operation !== 'status';
+  return withRun(fleet, request, rollout, checkPlaceholders, async ({ run, members, set, concurrency }) => {
     const { list } = members;
     const planned = await plan({ run, members, set });
     hooks.onStart?.(list.map((m) => m.name));
@@ -122,13 +125,15 @@ export async function operate(
 
 /**
  * Resolves and selects the targets, loads the files once (refusing unknown placeholders before anything
- * runs) and hands them to `fn` with the run's shared state, closed afterwards.
+ * runs, where SQL may run) and hands them to `fn` with the run's shared state, closed afterwards.
  */
 export async function withRun<T>(
   fleet: Fleet,
   request: FleetRequest & { canary?: number },
   /** A run that changes targets: only such a run has canaries. */
   rollout: boolean,
+  /** Refuse unknown placeholders before anything runs (every operation that may run SQL). */
+  checkPlaceholders: boolean,
   fn: (input: { run: FleetRun; members: Members; set: Migration[]; concurrency: number }) => Promise<T>,
 ): Promise<T> {
   const list = selectMembers(await fleet.members(), request);
@@ -138,7 +143,7 @@ export async function withRun<T>(
   const run = new FleetRun(fleet, list, concurrency);
   try {
     const set = (await run.files.load()).migrations;
-    await run.files.checkPlaceholders(list);
+    if (checkPlaceholders) await run.files.checkPlaceholders(list);
     return await fn({ run, members, set, concurrency });
   } finally {
     await run.close();

@@ -217,7 +217,7 @@ export async function reviewFleetPlan(
   principal: Principal = LIBRARY,
 ): Promise<FleetPlanReview> {
   authorize(principal, fleet.name, 'read');
-  return withRun(fleet, request, true, async ({ run, members, set }) => {
+  return withRun(fleet, request, true, true, async ({ run, members, set }) => {
     const up = operation === 'migrate';
     const { planId, candidates } = (up ? migrateIdentity : rollbackIdentity)(fleet, request, members, set);
     const review = await reviewFleet(run, {

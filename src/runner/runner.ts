@@ -122,10 +122,24 @@ export class MigrationRunner {
     // connection started first since reading the files holds the thread for a while; a problem with the files
     // is still the error reported, as if they had been read first.
     const applied = this.withSession((session) => readAppliedRows(session.client, this.tracking));
-    const [files, rows] = await Promise.allSettled([this.source.load(), applied]);
+    const [files, rows] = await Promise.allSettled([this.loadForStatus(), applied]);
     if (files.status === 'rejected') throw files.reason;
     if (rows.status === 'rejected') throw rows.reason;
     return computeStatus(this.tracking.display, files.value, rows.value);
+  }
+
+  /**
+   * The files as status reads them. Checksums are the templates', so a `${name}` without a value (refused by
+   * everything that runs SQL) need not hide where the database stands: status then reads the templates.
+   */
+  private async loadForStatus(): Promise<MigrationSet> {
+    try {
+      return await this.source.load();
+    } catch (error) {
+      if (this.source === this.files || !(error instanceof OgelError) || error.code !== 'UNKNOWN_PLACEHOLDER')
+        throw error;
+      return this.files.load();
+    }
   }
 
   /**

@@ -93,5 +93,11 @@ describe('schema per tenant', () => {
     expect(result.body.error.message).toContain('002_typo.sql:2:17: ${shcema}');
     expect(await appliedIn(db.url, 'a')).toEqual([]);
     expect(await query(db.url, "SELECT to_regclass('a.ok') AS r")).toEqual([{ r: null }]);
+    // Status runs no SQL: the typo does not hide where the tenants stand (it refused to run at all).
+    const status = await fleetCli(['status', '--schemas', 'a,b', '--database-url', db.url, '--dir', dir], {
+      cwd: root,
+    });
+    expect(status.code).toBe(0);
+    expect(status.body.counts).toMatchObject({ behind: 2 });
   });
 });
