@@ -51,24 +51,24 @@ export function likeExactly(name: string): string {
 }
 
 /**
- * Resolves once a session of `application` on a database whose name is LIKE `databaseLike` runs a statement
+ * Resolves once a session (of `application`, if given) on a database whose name is LIKE `databaseLike` runs a statement
  * ILIKE `queryLike`: the moment a fault test strikes (pg_dump copying a table, pg_restore loading one).
  */
 export async function whenRunning(
-  where: { application: string; databaseLike: string; queryLike: string },
+  where: { application?: string; databaseLike: string; queryLike: string },
   timeoutMs: number,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const rows = await withAdmin((c) =>
-      c.query('SELECT 1 FROM pg_stat_activity WHERE datname LIKE $1 AND application_name = $2 AND query ILIKE $3', [
-        where.databaseLike,
-        where.application,
-        where.queryLike,
-      ]),
+      c.query(
+        'SELECT 1 FROM pg_stat_activity WHERE datname LIKE $1 AND ($2::text IS NULL OR application_name = $2) ' +
+          'AND query ILIKE $3 AND pid <> pg_backend_pid()',
+        [where.databaseLike, where.application ?? null, where.queryLike],
+      ),
     );
     if (rows.rowCount) return;
     await new Promise((r) => setTimeout(r, 10));
   }
-  throw new Error(`${where.application} never ran ${where.queryLike} on ${where.databaseLike}`);
+  throw new Error(`${where.application ?? 'nothing'} never ran ${where.queryLike} on ${where.databaseLike}`);
 }

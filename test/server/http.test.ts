@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, query } from '../harness/db.js';
+import { createTestDatabase, likeExactly, query, whenRunning } from '../harness/db.js';
 import { writeMigrations } from '../harness/migrations.js';
 import { ADMIN, READ, startTestServer } from '../harness/server.js';
 import { ROUTES } from '../../src/contract/routes.js';
@@ -313,7 +313,7 @@ describe('HTTP service', () => {
       '002_next.sql': 'CREATE TABLE next (id int);',
     });
     const run = server.fetch('/migrate', { method: 'POST', body: '{}' });
-    await new Promise((r) => setTimeout(r, 300));
+    await whenRunning({ databaseLike: likeExactly(db.name), queryLike: '%pg_sleep(1)%' }, 10_000);
     const stopping = server.shutdown();
     const response = await run;
     await stopping;

@@ -24,7 +24,7 @@ describe('ogel-migrate serve (process)', () => {
       headers: { Authorization: `Bearer ${TOKEN}` },
       body: '{}',
     });
-    await new Promise((r) => setTimeout(r, 300));
+    await whenRunning({ databaseLike: likeExactly(db.name), queryLike: '%pg_sleep(1)%' }, 10_000);
     server.child.kill('SIGTERM');
     const response = await run;
     // A redeploy is not held up by the rest of the run: 002 waits for the next one (which knows where 001 is).
