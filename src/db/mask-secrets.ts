@@ -13,12 +13,22 @@ const URL_START = /\b(?:[a-z][a-z0-9+.-]*:\/\/|postgres(?:ql)?(?::\/|\/\/))/gi;
 const NEXT_URL = /\s(?:[a-z][a-z0-9+.-]*:\/\/|postgres(?:ql)?(?::\/|\/\/))/gi;
 /** `?password=` / `&sslpassword=` in a URL: the value ends at the next parameter. */
 const URL_PARAMETER = /([?&]\w*password=)[^&#\s]*/gi;
-/** `password=…` in a keyword/value connection string or the environment (PGPASSWORD=…): ends at a blank. */
-const KEYWORD_VALUE = /(^|[\s,;('"])(\w*password\s*=\s*)(?:'(?:[^'\\]|\\.|'')*'|[^\s'"]+)/gim;
+/**
+ * `PGPASSWORD=…` as the environment prints it (`env`, a tool's debug output): the value is everything to the end
+ * of the line, blanks included, since nothing in it is quoted.
+ */
+const ENVIRONMENT_VALUE = /(^|[\s,;('"])(PGPASSWORD=)[^\r\n]*/gm;
+/**
+ * `password=…` in a keyword/value connection string: a quoted value (also with its quotes doubled, as when the
+ * string is itself inside an SQL literal: `'… password=''top secret'' …'`), else up to a blank.
+ */
+const KEYWORD_VALUE = /(^|[\s,;('"])(\w*password\s*=\s*)(?:''(?:[^']|'''')*''|'(?:[^'\\]|\\.|'')*'|[^\s'"]+)/gim;
 /** A JSON field named like a password. */
 const JSON_FIELD = /("\w*password"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
 /** SQL: `CREATE ROLE … PASSWORD 'secret'`, `ALTER USER … ENCRYPTED PASSWORD 'secret'`. */
 const SQL_LITERAL = /(\bpassword\s+)'(?:[^']|'')*'/gi;
+/** The same with an escape string, where a backslash escapes a quote: `PASSWORD E'it\'s'`. */
+const SQL_ESCAPE_LITERAL = /(\bpassword\s+)[eE]'(?:[^'\\]|\\.|'')*'/gi;
 
 /**
  * Replaces every password in `text`: in connection URLs of any shape (an unencoded `@`, `/`, `#` or blank in the
@@ -35,8 +45,10 @@ export function maskSecrets(text: string): string {
   if (hasUrl) masked = maskUserinfo(masked);
   if (!hasWord) return masked;
   return masked
+    .replace(ENVIRONMENT_VALUE, `$1$2${MASK}`)
     .replace(KEYWORD_VALUE, `$1$2${MASK}`)
     .replace(JSON_FIELD, `$1"${MASK}"`)
+    .replace(SQL_ESCAPE_LITERAL, `$1E'${MASK}'`)
     .replace(SQL_LITERAL, `$1'${MASK}'`);
 }
 

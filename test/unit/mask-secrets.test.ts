@@ -112,7 +112,15 @@ describe('password masking (the shapes users typed)', () => {
     ],
     ['host=db user=u password=Sup3r dbname=app', 'host=db user=u password=**** dbname=app'],
     ["host=db password='with space' dbname=app", 'host=db password=**** dbname=app'],
-    ['PGPASSWORD=Sup3r pg_dump app', 'PGPASSWORD=**** pg_dump app'],
+    // The environment's form has no quotes: a blank may be the password's, so the line is masked to its end.
+    ['PGPASSWORD=Sup3r pg_dump app', 'PGPASSWORD=****'],
+    ['env: PGPASSWORD=p@ss w0rd:/?&\nPGUSER=app', 'env: PGPASSWORD=****\nPGUSER=app'],
+    // A conninfo inside an SQL literal doubles its quotes; the whole quoted password goes.
+    [
+      "CREATE SUBSCRIPTION s CONNECTION 'host=10.0.0.9 user=rep password=''top secret'' dbname=x' PUBLICATION p",
+      "CREATE SUBSCRIPTION s CONNECTION 'host=10.0.0.9 user=rep password=**** dbname=x' PUBLICATION p",
+    ],
+    ["CREATE ROLE r PASSWORD E'esc\\'aped hidden2';", "CREATE ROLE r PASSWORD E'****';"],
     ['{"user":"u","password":"Sup3r \\"q\\"","host":"db"}', '{"user":"u","password":"****","host":"db"}'],
     [
       "001_role.sql:1:1: role \"app\" already exists\n  statement 1 of 1 (line 1): CREATE ROLE app LOGIN PASSWORD 'Sup3r''s'",
