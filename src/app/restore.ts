@@ -19,6 +19,11 @@ export interface RestoreRequest extends Confirmation {
   jobs?: number;
   /** Keep the replaced database under a new name instead of dropping it. */
   keepReplaced?: boolean;
+  /**
+   * Restoring another environment's backup over this one's database (staging from a copy of prod) names that
+   * environment: a store shared by every environment makes the wrong id an easy mistake.
+   */
+  fromEnvironment?: string;
   /** The store to read (a path or s3:// URL) when it is not the target's configured one. */
   backupDir?: string;
   onProgress?: (progress: RestoreProgress) => void;
@@ -91,6 +96,7 @@ export async function restoreTarget(
   let replacing = false;
   if (request.toDatabase === undefined) {
     const plan = await planRestore(target, request, principal);
+    enforceOrigin(target, plan.backup, request.fromEnvironment);
     replacing = plan.review.requires !== null;
     if (replacing)
       enforceConfirmation(
@@ -124,4 +130,15 @@ export async function restoreTarget(
     audit: auditOf(principal, request),
   });
   return { ...result, environment: target.name };
+}
+
+/** Another environment's backup goes over this one's database only when the request names where it is from. */
+function enforceOrigin(target: Target, backup: BackupRecord, fromEnvironment: string | undefined): void {
+  if (backup.env === null || backup.env === target.name || fromEnvironment === backup.env) return;
+  throw new OgelError(
+    'CONFIRMATION_REQUIRED',
+    `Backup ${backup.id} is of environment ${backup.env}, not ${target.name}: restoring it over ${target.name}'s ` +
+      `database needs --from-environment ${backup.env} (HTTP: "fromEnvironment": "${backup.env}"). Nothing was changed.`,
+    { environment: target.name, backupEnvironment: backup.env, backup: backup.id },
+  );
 }

@@ -14,7 +14,8 @@ export async function confirmPlan(
   target: Target,
   ctx: CliContext,
   given: { yes?: boolean; plan?: string },
-  plan: { planId: string; planned: number },
+  /** `because`: why an unprotected environment asks (a restore replaces it). */
+  plan: { planId: string; planned: number; because?: string },
   question: string,
 ): Promise<Confirmation> {
   const bound = { plan: given.plan ?? plan.planId };
@@ -29,7 +30,8 @@ export async function confirmPlan(
   flushStderr(); // the prompt follows the plan printed before it
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    const answer = await rl.question(`${target.name} is protected. ${question} Type "${target.name}" to confirm: `);
+    const why = plan.because ?? `${target.name} is protected`;
+    const answer = await rl.question(`${why}. ${question} Type "${target.name}" to confirm: `);
     if (answer.trim() !== target.name) {
       throw new OgelError('CONFIRMATION_REQUIRED', 'Not confirmed. Nothing was changed.', { environment: target.name });
     }

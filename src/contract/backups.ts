@@ -39,6 +39,8 @@ export const restoreBody = z.strictObject({
   jobs: z.number().int().min(1).max(32).optional(),
   /** Keep the replaced database under a new name instead of dropping it. */
   keepReplaced: z.boolean().optional(),
+  /** Another environment's backup over this one: the environment it is from, named on purpose. */
+  fromEnvironment: z.string().optional(),
 });
 
 export const restoreResponse = z.strictObject({

@@ -106,6 +106,30 @@ describe('environments', () => {
     },
   );
 
+  it.skipIf(!pgDumpCoversServer())(
+    "another environment's backup is restored over this one only when the request names where it is from",
+    async () => {
+      const p = await project();
+      await p.cli(['migrate', '--env', 'dev']);
+      await query(p.dev.url, 'INSERT INTO a VALUES (42)');
+      const backup = JSON.parse((await p.cli(['backup', '--env', 'dev', '--json'])).stdout);
+      await p.cli(['migrate', '--env', 'staging']);
+      // One store for every environment: a dev backup's id given for staging is refused, nothing changed.
+      const refused = await p.cli(['restore', backup.id, '--env', 'staging', '--yes']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(
+        `[CONFIRMATION_REQUIRED] Backup ${backup.id} is of environment dev, not staging`,
+      );
+      expect(await query(p.staging.url, 'SELECT count(*)::int AS n FROM a')).toEqual([{ n: 0 }]);
+      // A restore over an unprotected environment says why it asks, not that it is protected.
+      const unconfirmed = await p.cli(['restore', backup.id, '--env', 'dev']);
+      expect(unconfirmed.stderr).toContain('Restoring replaces the database of dev');
+      const copied = await p.cli(['restore', backup.id, '--env', 'staging', '--yes', '--from-environment', 'dev']);
+      expect(copied.code).toBe(0);
+      expect(await query(p.staging.url, 'SELECT id FROM a')).toEqual([{ id: 42 }]);
+    },
+  );
+
   it('config errors are usage errors naming the key and the file', async () => {
     const p = await project();
     const file = join(p.root, 'ogel-migrate.config.json');

@@ -75,6 +75,7 @@ export function registerBackups(program: Command, ctx: CliContext): void {
     )
     .option('--jobs <n>', 'parallel pg_restore jobs (reads the dump from a file: a download for S3)')
     .option('--keep-replaced', 'keep the replaced database (renamed <name>__ogel_replaced_…) instead of dropping it')
+    .option('--from-environment <name>', "restore another environment's backup over this one (names where it is from)")
     .option('--backup-dir <store>', STORE_HELP)
     .option('-y, --yes', 'confirm replacing an existing database')
     .option('--plan <id>', 'restore only if the restore plan is still this one')
@@ -87,6 +88,7 @@ export function registerBackups(program: Command, ctx: CliContext): void {
           jobs?: string;
           keepReplaced?: boolean;
           plan?: string;
+          fromEnvironment?: string;
         },
       ) => {
         const target = await openCliTarget(options, ctx);
@@ -99,6 +101,7 @@ export function registerBackups(program: Command, ctx: CliContext): void {
           ...(options.backupDir ? { backupDir: options.backupDir } : {}),
           ...(jobs ? { jobs } : {}),
           ...(options.keepReplaced ? { keepReplaced: true } : {}),
+          ...(options.fromEnvironment ? { fromEnvironment: options.fromEnvironment } : {}),
           ...(progress ? { onProgress: progress.update } : {}),
           onLockWait: (holder) => ctx.output.err(waiting(ctx.output, holder)),
         };
@@ -111,7 +114,17 @@ export function registerBackups(program: Command, ctx: CliContext): void {
             const replacing = { ...target, protected: true };
             Object.assign(
               request,
-              await confirmPlan(replacing, ctx, options, { planId: plan.planId, planned: 1 }, question),
+              await confirmPlan(
+                replacing,
+                ctx,
+                options,
+                {
+                  planId: plan.planId,
+                  planned: 1,
+                  ...(target.protected ? {} : { because: `Restoring replaces the database of ${target.name}` }),
+                },
+                question,
+              ),
             );
           }
         } else if (options.yes) {
