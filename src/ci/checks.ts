@@ -29,9 +29,9 @@ export async function runCiChecks(runner: MigrationRunner, options: CiOptions = 
   const validate = await runner.validate({ offline: true });
   const filesOk = !validate.problems.some((p) => p.code === 'INVALID_MIGRATION_FILES');
   const disabled = options.disabledRules ? { disabledRules: options.disabledRules } : {};
-  const lint = filesOk
-    ? await (options.lintAgainst ?? runner).lint({ offline: !options.lintAgainst, ...disabled })
-    : null;
+  // What is pending on the database given (a fresh CI database: every file, in order, so a table created by
+  // an earlier file is new to a later one); every file on its own only without a database.
+  const lint = filesOk ? await (options.lintAgainst ?? runner).lint({ offline: false, ...disabled }) : null;
   let verify: CiReport['verify'] = null;
   if (filesOk && validate.ok && !options.skipVerify) {
     try {

@@ -89,8 +89,20 @@ describe('lint, plan and ci', () => {
     });
     expect(ok.stdout).toContain('ci: passed');
     expect(ok.code).toBe(0);
+    // A table created by an earlier file of what is pending is new: indexing it needs no CONCURRENTLY (a new
+    // project's first pull request, linted against the CI's empty database, was refused).
+    const fresh = await writeMigrations({
+      ...base,
+      '002_idx.sql': 'CREATE INDEX projects_id_name_idx ON projects (id, name);',
+    });
+    const first = await runCliProcess(['ci', '--dir', fresh, '--database-url', (await createTestDatabase()).url]);
+    expect(first.stdout).not.toContain('require-concurrent-index');
+    expect(first.code).toBe(0);
+    // Linted against where 001 already ran (staging), the risky 002 is flagged.
     const bad = await writeMigrations({ ...base, ...risky, '002_risky.down.sql': 'DROP INDEX projects_owner_idx;' });
-    const failed = await runCliProcess(['ci', '--dir', bad, '--database-url', db.url], {
+    const staging = await createTestDatabase();
+    await runCliProcess(['migrate', '--to', '001', '--dir', bad, '--database-url', staging.url]);
+    const failed = await runCliProcess(['ci', '--dir', bad, '--database-url', db.url, '--lint-against', staging.url], {
       env: { GITHUB_STEP_SUMMARY: summary, GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: dirname(bad) },
     });
     expect(failed.code).toBe(1);
@@ -101,7 +113,7 @@ describe('lint, plan and ci', () => {
     expect(failed.stdout).toContain('ci: failed');
     const markdown = await readFile(summary, 'utf8');
     expect(markdown).toContain('| lint | ✅');
-    expect(markdown).toContain('| lint | ❌ 2 file(s): 2 error(s)');
+    expect(markdown).toContain('| lint | ❌ 1 file(s): 2 error(s)');
     expect(markdown).toContain('| 002_risky | down-does-not-restore |');
   });
 });

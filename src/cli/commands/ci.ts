@@ -27,7 +27,10 @@ export function registerCi(program: Command, ctx: CliContext): void {
   addCommonOptions(program.command('ci'))
     .description('the pull-request gate: validate files, lint (GitHub annotations), rollback-test; exit 1 on failure')
     .option('--embedded', 'rollback-test on a private embedded PostgreSQL (no database needed)')
-    .option('--lint-against <env-or-url>', 'lint only what is pending there (default: every file)')
+    .option(
+      '--lint-against <env-or-url>',
+      "lint only what is pending there (default: what is pending on the command's database; every file without one)",
+    )
     .option('--format <format>', 'lint output: text or github (default: github when $GITHUB_ACTIONS is set)')
     .option('--skip-verify', 'do not run the rollback test')
     .action(async (options: CiCommandOptions) => {
