@@ -1,4 +1,4 @@
-import { authorize, type Access, type Principal } from '../app/access.js';
+import { authorize, visibleTo, type Access, type Principal } from '../app/access.js';
 import type { Target } from '../app/target.js';
 import { OgelError } from '../errors.js';
 import type { ServerState } from './state.js';
@@ -13,7 +13,7 @@ export function targetFor(
   principal: Principal | null,
   access: Access,
 ): Target {
-  const name = env ?? state.defaultEnvironment;
+  const name = env ?? (principal ? defaultEnvironmentFor(state, principal) : state.defaultEnvironment);
   const target = name === null ? undefined : state.targets.get(name);
   if (!target) {
     const known = [...state.targets.keys()].filter(
@@ -29,4 +29,15 @@ export function targetFor(
   }
   if (principal) authorize(principal, target.name, access);
   return target;
+}
+
+/**
+ * Where a request without `?env=` acts for this caller (what GET /session reports): the server's default if the
+ * caller may see it, else the first environment it may — a token scoped to staging works on staging.
+ */
+export function defaultEnvironmentFor(state: ServerState, principal: Principal): string | null {
+  const names = visibleTo(principal, state.targets.keys());
+  return state.defaultEnvironment !== null && names.includes(state.defaultEnvironment)
+    ? state.defaultEnvironment
+    : (names[0] ?? null);
 }

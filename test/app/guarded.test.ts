@@ -255,6 +255,11 @@ describe('the HTTP service only', () => {
     const session = await (await fetchAs('/session')).json();
     expect(session.environments.map((e: { name: string }) => e.name)).toEqual(['staging']);
     expect(session.actor).toBe('token ci-staging');
+    // Without ?env= it acts where /session says it does: its own environment, not the server's default (dev).
+    expect(session.defaultEnvironment).toBe('staging');
+    const status = await fetchAs('/status');
+    expect(status.status).toBe(200);
+    expect((await status.json()).counts).toMatchObject({ applied: 2 });
   });
 
   it("per-environment settings reach `serve`'s runners: prod waits 3333 ms for the lock, not 60 s", async () => {

@@ -12,7 +12,7 @@ import { ensureParser } from '../../sql/parser.js';
 import type { AuthVariables } from '../auth.js';
 import { implement } from '../implement.js';
 import type { ServerState } from '../state.js';
-import { targetFor } from '../targets.js';
+import { defaultEnvironmentFor, targetFor } from '../targets.js';
 
 /** SQL above this size is sent cut and not linted: a 50 MB data migration must not stall the server. */
 const DETAIL_LIMIT_BYTES = 1024 * 1024;
@@ -34,10 +34,7 @@ export function readRoutes(app: Hono<{ Variables: AuthVariables }>, state: Serve
           settings: settingsOf(target),
         };
       }),
-      defaultEnvironment:
-        state.defaultEnvironment !== null && names.includes(state.defaultEnvironment)
-          ? state.defaultEnvironment
-          : (names[0] ?? null),
+      defaultEnvironment: defaultEnvironmentFor(state, principal!),
     };
   });
 
