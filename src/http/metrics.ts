@@ -63,7 +63,14 @@ export function createMetrics(): Metrics {
     httpRequests,
     fleets: registerFleetMetrics(registry),
     observe(env, runner) {
-      runner.events.on('run:end', (e) => runs.inc({ env, operation: e.operation, outcome: e.outcome }));
+      // A run counts once it started (planned, under the lock): a request refused before (a version that does
+      // not exist, the lock held elsewhere) is the caller's 4xx, and must not look like a failed deploy.
+      const started = new Set<string>();
+      runner.events.on('run:start', (e) => started.add(e.runId));
+      runner.events.on('run:end', (e) => {
+        if (!started.delete(e.runId)) return;
+        runs.inc({ env, operation: e.operation, outcome: e.outcome });
+      });
       runner.events.on('migration:failed', (e) => failures.inc({ env, direction: e.direction }));
       runner.events.on('migration:done', (e) =>
         durations.observe({ env, direction: e.direction }, e.durationMs / 1000),

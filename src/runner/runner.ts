@@ -391,6 +391,11 @@ export class MigrationRunner {
           await options.beforeApply?.({ runId: ctx.runId, operation: 'baseline', migrations, report, planId }),
         );
       }
+      this.events.emit('run:start', {
+        runId: ctx.runId,
+        operation: 'baseline',
+        planned: entries.map((e) => e.version),
+      });
       const writes = entries.flatMap((entry) => [
         upsertRowSql(ctx.tracking, rowValues(ctx, entry.migration!, 'applied', null, null, 'baseline')),
         eventSql(ctx, 'baseline', 'success', entry, null, null, details),
@@ -419,6 +424,11 @@ export class MigrationRunner {
     return this.withLock('baseline', options, async (ctx) => {
       const { pending, results } = await classify(ctx.session);
       const applied = results.filter((r) => r.state === 'applied');
+      this.events.emit('run:start', {
+        runId: ctx.runId,
+        operation: 'baseline',
+        planned: applied.map((r) => r.version),
+      });
       const writes = applied.flatMap((r) => {
         const migration = pending.find((m) => m.version === r.version)!;
         return [
@@ -452,6 +462,11 @@ export class MigrationRunner {
         const migrations = planned.flatMap((p) => (p.entry.migration ? [p.entry.migration] : []));
         absorb(ctx, await options.beforeApply?.({ runId: ctx.runId, operation: 'repair', migrations, report, planId }));
       }
+      this.events.emit('run:start', {
+        runId: ctx.runId,
+        operation: 'repair',
+        planned: planned.map((p) => p.entry.version),
+      });
       const writes = repairWrites(ctx, planned);
       if (writes.length > 0) await ctx.session.client.query(joinSql(['BEGIN', ...writes, 'COMMIT']));
       return repairResult(ctx.runId, false, planId, planned);

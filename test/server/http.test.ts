@@ -215,8 +215,11 @@ describe('HTTP service', () => {
     const second = await (await server.fetch(`/history?limit=2&before=${first.nextBefore}`)).json();
     expect(second.events.map((e: { version: string }) => e.version)).toEqual(['001']);
     expect(second.nextBefore).toBeNull();
+    // A request refused before its run started is the caller's 400, not a failed run in the metrics.
+    expect((await server.fetch('/migrate', { method: 'POST', body: '{"to":"999"}' })).status).toBe(400);
     const metrics = await (await server.fetch('/metrics')).text();
     expect(metrics).toContain('ogel_migrate_runs_total{env="default",operation="migrate",outcome="success"} 1');
+    expect(metrics).not.toContain('outcome="failure"');
     expect(metrics).toMatch(/ogel_migrate_migration_duration_seconds_count\{env="default",direction="up"\} 3/);
     expect(metrics).toContain('ogel_migrate_pending_migrations{env="default"} 0');
     const detail = await (await server.fetch('/migrations/002')).json();
