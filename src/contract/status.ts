@@ -40,10 +40,8 @@ export const historyQuery = z.strictObject({
   env: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
   before: z.coerce.number().int().min(1).optional(),
-  event: z
-    .string()
-    .regex(/^[a-z_]+$/)
-    .optional(),
+  /** One kind of event (the tracking store's EventKind); another name is a 400, not an empty page. */
+  event: z.enum(['apply', 'rollback', 'baseline', 'repair', 'backup', 'restore', 'promotion_override']).optional(),
   outcome: z.enum(['success', 'failure']).optional(),
   version: trackedVersion.optional(),
 });
