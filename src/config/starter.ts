@@ -8,7 +8,6 @@ export const STARTER_CONFIG: OgelConfig = {
   ignore: ['test_*.sql'],
   lockTimeoutMs: 5000,
   lockRetries: 5,
-  statementTimeoutMs: 0,
   lockWaitMs: 60000,
   backupDir: 'backups',
   backupPolicy: 'destructive',
@@ -35,8 +34,8 @@ export function starterConfig(format: 'mjs' | 'ts' | 'json'): string {
   // so a migration never queues live traffic behind it for long.
   lockTimeoutMs: 5000,
   lockRetries: 5,
-  // 0 = no statement_timeout.
-  statementTimeoutMs: 0,
+  // statement_timeout per statement (0 = none); unset, the server's or role's setting applies.
+  // statementTimeoutMs: 600000,
   // How long a second runner waits for the first to finish before failing with LOCK_TIMEOUT.
   lockWaitMs: 60000,
   // Backups before migrate: 'always', 'destructive' (the linter found DROP/TRUNCATE/…) or 'never'.

@@ -12,6 +12,8 @@ describe('starter config', () => {
       await writeFile(join(dir, `ogel-migrate.config.${format}`), starterConfig(format));
       const loaded = await loadConfig(dir);
       expect(loaded.config).toEqual(STARTER_CONFIG);
+      // Unset: a database's or role's own statement_timeout (managed Postgres sets one) still applies.
+      expect(loaded.config.statementTimeoutMs).toBeUndefined();
     }
   });
 });
