@@ -44,12 +44,10 @@ export async function runCli(
     return ctx.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (
-        error.code === 'commander.helpDisplayed' ||
-        error.code === 'commander.version' ||
-        error.code === 'commander.help'
-      )
-        return 0;
+      // Help asked for (--help, `help`) and --version succeed; help shown because no command was given is a
+      // usage error (2), as the exit statuses say, so a script that forgot its command does not pass.
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+      if (error.code === 'commander.help') return argv.includes('help') ? 0 : 2;
       // Commander already printed its message; with --json, also give a machine-readable one.
       if (json) reportError({ ...ctx.output, err: () => {} }, new OgelError('USAGE', error.message), true);
       return 2;

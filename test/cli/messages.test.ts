@@ -37,6 +37,15 @@ describe('messages a newcomer meets', () => {
     });
     const help = await runCliProcess(['status', '--help']);
     expect(help.stdout).toContain('ogel-migrate.config.{json,js,mjs,ts}');
+    expect(help.code).toBe(0);
+    // No command (or a group without its subcommand) shows the help but is a usage error: a script that lost
+    // its command must not pass.
+    for (const args of [[], ['fleet']]) {
+      const missing = await runCliProcess(args);
+      expect(missing.code).toBe(2);
+      expect(`${missing.stdout}${missing.stderr}`).toContain('Usage:');
+    }
+    expect((await runCliProcess(['help', 'migrate'])).code).toBe(0);
   });
 
   it('serve on a taken or impossible port says what to do, exit 2, never INTERNAL', async () => {
