@@ -65,9 +65,10 @@ export function resolveEnvironment(loaded: LoadedConfig, name: string, env: Node
     const known = Object.keys(environments);
     throw new OgelError(
       'CONFIG_INVALID',
+      // Named by --env, $OGEL_MIGRATE_ENV, a diff or a token: the message names the environment, not a flag.
       known.length === 0
-        ? `--env ${name}: no environments are configured${loaded.file ? ` in ${loaded.file}` : ' (no ogel-migrate.config.json found; run `ogel-migrate init`)'}`
-        : `--env ${name}: unknown environment (configured: ${known.join(', ')})`,
+        ? `Environment "${name}": no environments are configured${loaded.file ? ` in ${loaded.file}` : ' (no ogel-migrate.config.json found; run `ogel-migrate init`)'}`
+        : `Environment "${name}": unknown environment (configured: ${known.join(', ')})`,
       { env: name, known, file: loaded.file },
     );
   }

@@ -163,7 +163,11 @@ describe('environments', () => {
     await write({ environments: { dev: { databaseUrl: 'env:DEV_URL' } } });
     result = await p.cli(['status', '--env', 'qa']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('unknown environment (configured: dev)');
+    expect(result.stderr).toContain('Environment "qa": unknown environment (configured: dev)');
+    // From the variable it is the same message: no flag was given, none is named.
+    result = await runCliProcess(['status'], { env: { ...p.env, OGEL_MIGRATE_ENV: 'qa' }, cwd: p.root });
+    expect(result.stderr).toContain('Environment "qa": unknown environment (configured: dev)');
+    expect(result.stderr).not.toContain('--env');
   });
 
   it('finds the config walking up, resolves dir relative to it, and flags override it', async () => {
