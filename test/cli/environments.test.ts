@@ -191,8 +191,11 @@ describe('environments', () => {
       expect(result.stderr).toBe('');
       const text = await readFile(join(root, `ogel-migrate.config.${format}`), 'utf8');
       if (format !== 'json') expect(text).toContain('// Secrets are references');
+      // Run again, it keeps the config (never overwrites it) and does what is left.
       const again = await runCliProcess(['init'], { cwd: root });
-      expect(again.code).toBe(2);
+      expect(again.code).toBe(0);
+      expect(again.stdout).toContain('(already there, kept)');
+      expect(await readFile(join(root, `ogel-migrate.config.${format}`), 'utf8')).toBe(text);
       // The starter config must be valid: `validate --offline` loads it and finds the empty migrations dir.
       const validate = await runCliProcess(['validate', '--offline', '--json'], { cwd: root });
       expect(JSON.parse(validate.stdout)).toMatchObject({ ok: true, migrations: 0 });

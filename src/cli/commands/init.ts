@@ -15,16 +15,26 @@ export function registerInit(program: Command, ctx: CliContext): void {
     .option('--format <format>', 'config file format: mjs (commented), ts or json', 'mjs')
     .option('--skip-config', 'do not write a config file')
     .action(async (options: CommonOptions & { format: string; skipConfig?: boolean }) => {
-      const result: { dir: string; configFile?: string; table?: string; eventsTable?: string } = {
+      const result: {
+        dir: string;
+        configFile?: string;
+        configKept?: boolean;
+        table?: string;
+        eventsTable?: string;
+      } = {
         dir: resolve(ctx.cwd, options.dir ?? ctx.env.OGEL_MIGRATE_DIR ?? 'migrations'),
       };
       if (!options.skipConfig) {
         if (!['mjs', 'ts', 'json'].includes(options.format))
           throw new OgelError('USAGE', `--format must be mjs, ts or json (got "${options.format}")`);
+        // Run again (after a database that did not answer, say), init keeps the config it finds — never
+        // overwrites one — and does what is left: the directory, the tracking tables.
         const existing = await findConfigFile(ctx.cwd);
-        if (existing) throw new OgelError('USAGE', `A config file already exists: ${existing}`);
-        result.configFile = join(ctx.cwd, `ogel-migrate.config.${options.format}`);
-        await writeFile(result.configFile, starterConfig(options.format as 'mjs' | 'ts' | 'json'), { flag: 'wx' });
+        if (existing) Object.assign(result, { configFile: existing, configKept: true });
+        else {
+          result.configFile = join(ctx.cwd, `ogel-migrate.config.${options.format}`);
+          await writeFile(result.configFile, starterConfig(options.format as 'mjs' | 'ts' | 'json'), { flag: 'wx' });
+        }
       }
       await mkdir(result.dir, { recursive: true });
       if (options.databaseUrl ?? ctx.env.DATABASE_URL) {
@@ -33,7 +43,8 @@ export function registerInit(program: Command, ctx: CliContext): void {
         Object.assign(result, await target.runner.init());
       }
       if (options.json) return printJson(ctx.output, result);
-      if (result.configFile) ctx.output.out(`config: ${result.configFile}`);
+      if (result.configFile)
+        ctx.output.out(`config: ${result.configFile}${result.configKept ? ' (already there, kept)' : ''}`);
       ctx.output.out(`migrations directory: ${result.dir}`);
       if (result.table) ctx.output.out(`tracking tables ready: ${result.table}, ${result.eventsTable}`);
       else ctx.output.out('no database URL given: the tracking tables are created on the first migrate');
