@@ -121,7 +121,10 @@ function readSqlFile(path: string): Omit<ReadFile, 'file'> | { problem: string }
     closeSync(fd);
   }
   const bytes = length < READ_BUFFER.length ? READ_BUFFER.subarray(0, length) : readFileSync(path);
-  const content = bytes.toString('utf8');
-  const textProblem = sqlTextProblem(bytes, content);
+  const decoded = bytes.toString('utf8');
+  const textProblem = sqlTextProblem(bytes, decoded);
+  // A byte order mark (Windows editors write one) is not SQL: the server would read it as part of the first
+  // word. Dropped as Flyway does; the checksum stays the file's bytes.
+  const content = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
   return { content, checksum: checksumOf(bytes), ...(textProblem ? { textProblem } : {}) };
 }

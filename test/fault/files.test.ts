@@ -55,6 +55,18 @@ describe('empty migration files mean "nothing to do", as for psql', () => {
   });
 });
 
+describe('a byte order mark (as Windows editors save UTF-8)', () => {
+  it('is not SQL: the file runs without it, its checksum stays the bytes on disk', async () => {
+    const db = await createTestDatabase();
+    const dir = await writeMigrations({ '002_later.sql': 'SELECT 1;' });
+    await writeFile(join(dir, '001_bom.sql'), Buffer.from('\uFEFFCREATE TABLE bom_table (id int);', 'utf8'));
+    const runner = new MigrationRunner({ databaseUrl: db.url, dir });
+    expect((await runner.migrate()).applied.map((a) => a.version)).toEqual(['001', '002']);
+    expect(await tableExists(db.url, 'bom_table')).toBe(true);
+    expect((await runner.status()).counts).toMatchObject({ applied: 2, modified: 0 });
+  });
+});
+
 describe('files that are not SQL text are refused before anything runs', () => {
   async function hostileDir(bad: Buffer) {
     const dir = await writeMigrations({
