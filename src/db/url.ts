@@ -24,7 +24,13 @@ export function validateDatabaseUrl(url: string | undefined): string {
     parsed = new URL(url);
   } catch {
     const shown = maskDatabaseUrl(url);
-    throw new OgelError('INVALID_DATABASE_URL', `Malformed database URL: ${shown}`, { url: shown });
+    // The usual cause: a password (or user) holding a character the URL syntax reserves.
+    throw new OgelError(
+      'INVALID_DATABASE_URL',
+      `Malformed database URL: ${shown} (percent-encode a user name or password that holds @ : / ? # % or a ` +
+        'blank: @ is %40, a blank %20)',
+      { url: shown },
+    );
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
     throw new OgelError(
