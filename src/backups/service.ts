@@ -58,6 +58,8 @@ export interface CreateBackupOptions {
    * event recorded; INTERRUPTED. A backup whose manifest was written is complete and stays.
    */
   signal?: AbortSignal;
+  /** Who asked (`token admin`, a CLI user): the manifest's and the event's actor, as a run records its caller. */
+  actor?: string;
 }
 
 export interface RestoreOptions {
@@ -171,6 +173,7 @@ export class BackupService {
   async create(options: CreateBackupOptions = {}): Promise<BackupRecord & { pruned: string[] }> {
     const runner = this.options.runner;
     const reason = options.reason ?? 'manual';
+    const identity = options.actor ? { ...this.identity, client: options.actor } : this.identity;
     const pgDump = toolPath('pg_dump', this.options.pgBinDir);
     // Only to count the dump's objects for restore progress: a backup does not fail for want of it.
     const pgRestore = optionalToolPath('pg_restore', this.options.pgBinDir);
@@ -180,7 +183,7 @@ export class BackupService {
     const [opened, version] = await Promise.allSettled([
       openBackupSnapshot(this.url(), {
         tracking: runner.tracking,
-        identity: this.identity,
+        identity,
         server: serverOf(this.url()),
         lockHeld: options.lockHeld ?? false,
         lockWaitMs: this.options.lockWaitMs ?? 60_000,
@@ -234,7 +237,7 @@ export class BackupService {
         createdAt: new Date().toISOString(),
         durationMs: Math.round(performance.now() - started),
         reason,
-        actor: `${this.identity.client} ${actorOf(this.identity)}`,
+        actor: `${identity.client} ${actorOf(identity)}`,
         environment: this.options.env ?? null,
         database: snapshot.database,
         schemas: snapshot.schemas,
@@ -246,7 +249,7 @@ export class BackupService {
       // The manifest goes last: a backup is listed only once its dump is complete. Then its event, on the
       // snapshot's own session.
       await this.store.put(manifestName(id), Readable.from([JSON.stringify(manifest, null, 2) + '\n']));
-      await snapshot.close(snapshot.tracked ? this.backupEventSql(manifest) : undefined);
+      await snapshot.close(snapshot.tracked ? this.backupEventSql(manifest, identity) : undefined);
     } finally {
       await snapshot.close();
     }
@@ -258,22 +261,22 @@ export class BackupService {
     return { ...record, pruned };
   }
 
-  private backupEventSql(manifest: BackupManifest): string {
+  private backupEventSql(manifest: BackupManifest, identity: RunnerIdentity): string {
     return insertEventSql(this.options.runner.tracking, {
       event: 'backup',
       outcome: 'success',
       ...versionAndName(manifest),
       runId: randomUUID(),
-      actor: actorOf(this.identity),
-      host: this.identity.host,
+      actor: actorOf(identity),
+      host: identity.host,
       details: {
         id: manifest.id,
         sizeBytes: manifest.dump.sizeBytes,
         durationMs: manifest.durationMs,
         reason: manifest.reason,
         store: this.store.location,
-        client: this.identity.client,
-        pid: this.identity.pid,
+        client: identity.client,
+        pid: identity.pid,
       },
     });
   }

@@ -347,6 +347,8 @@ describe('backups over HTTP', () => {
       expect((await server.fetch('/backups', { method: 'POST', body: '{}', token: READ })).status).toBe(403);
       const created = await (await server.fetch('/backups', { method: 'POST', body: '{}' })).json();
       expect(created).toMatchObject({ version: '001', format: 'custom' });
+      // Taken for a token: recorded as that token's, as a run is.
+      expect(created.createdBy).toMatch(/^token admin via /);
       const listed = await (await server.fetch('/backups', { token: READ })).json();
       expect(listed.backups.map((b: { id: string }) => b.id)).toEqual([created.id]);
       await query(db.url, 'DELETE FROM keep');

@@ -21,7 +21,11 @@ export function backupRoutes(app: Hono<{ Variables: AuthVariables }>, state: Ser
     // Shutdown stops a backup (INTERRUPTED, nothing kept) rather than waiting out its dump: it is not a migration.
     return trackRun(
       state,
-      backupsOf(target).create({ reason: `http: ${principal!.actor}`, signal: state.shutdownSignal }),
+      backupsOf(target).create({
+        reason: `http: ${principal!.actor}`,
+        actor: principal!.actor,
+        signal: state.shutdownSignal,
+      }),
     );
   });
 
