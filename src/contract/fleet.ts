@@ -152,14 +152,19 @@ export const fleetRollbackBody = z
   });
 
 /** GET /fleet/plan: what migrate (or rollback) would do on each target, and the fleet plan id. */
-export const fleetPlanQuery = z.strictObject({
-  fleet: z.string().optional(),
-  operation: z.enum(['migrate', 'rollback']).optional(),
-  to: z.union([version, z.literal('0')]).optional(),
-  steps: z.coerce.number().int().min(1).optional(),
-  only: z.string().optional(),
-  except: z.string().optional(),
-});
+export const fleetPlanQuery = z
+  .strictObject({
+    fleet: z.string().optional(),
+    operation: z.enum(['migrate', 'rollback']).optional(),
+    to: z.union([version, z.literal('0')]).optional(),
+    steps: z.coerce.number().int().min(1).optional(),
+    only: z.string().optional(),
+    except: z.string().optional(),
+  })
+  .refine((q) => q.steps === undefined || q.operation === 'rollback', {
+    message: 'steps goes with operation=rollback',
+    path: ['steps'],
+  });
 
 export const fleetVerifyResponse = z.strictObject({
   fleet: z.string(),

@@ -55,16 +55,21 @@ export const baselineBody = z.strictObject({
 export const runQuery = z.strictObject({ env: z.string().optional(), wait: z.enum(['true', 'false']).optional() });
 
 /** GET /plan: what an operation would do, its plan id and the rules that apply, before anything changes. */
-export const planQuery = z.strictObject({
-  env: z.string().optional(),
-  operation: z.enum(['migrate', 'rollback', 'repair', 'baseline', 'restore']).optional(),
-  to: z.union([version, z.literal('0')]).optional(),
-  steps: z.coerce.number().int().min(1).optional(),
-  outOfOrder: z.enum(['true', 'false']).optional(),
-  ignoreMissing: z.enum(['true', 'false']).optional(),
-  /** For operation=restore: the backup's id. */
-  backup: z.string().optional(),
-});
+export const planQuery = z
+  .strictObject({
+    env: z.string().optional(),
+    operation: z.enum(['migrate', 'rollback', 'repair', 'baseline', 'restore']).optional(),
+    to: z.union([version, z.literal('0')]).optional(),
+    steps: z.coerce.number().int().min(1).optional(),
+    outOfOrder: z.enum(['true', 'false']).optional(),
+    ignoreMissing: z.enum(['true', 'false']).optional(),
+    /** For operation=restore: the backup's id. */
+    backup: z.string().optional(),
+  })
+  .refine((q) => q.steps === undefined || q.operation === 'rollback', {
+    message: 'steps goes with operation=rollback',
+    path: ['steps'],
+  });
 
 export const plannedMigration = z.strictObject({
   version: z.string(),

@@ -175,6 +175,7 @@ describe('HTTP service', () => {
       ['/history?limit=abc', {}, 400],
       ['/history?bogus=1', {}, 400],
       ['/history?event=bogus', {}, 400],
+      ['/plan?operation=migrate&steps=1', {}, 400],
       ['/status?env=nowhere', {}, 404],
       ['/migrate?wait=maybe', { method: 'POST', body: '{}' }, 400],
     ];
