@@ -9,6 +9,50 @@ const names = (n: number) => Array.from({ length: n }, (_, i) => `t${i}`);
 const instant = () => Promise.resolve();
 
 describe('fleet scheduling', () => {
+  it('a stop starts no other member: those in flight end, the rest are not reached, the outcome says why', async () => {
+    const stop = new AbortController();
+    const tried: string[] = [];
+    const out = await schedule({
+      members: names(10),
+      concurrency: 2,
+      canary: 0,
+      stopAfterFailures: null,
+      comeBackMs: 1000,
+      busyResult: () => 'busy',
+      stop: stop.signal,
+      attempt: async (m) => {
+        tried.push(m);
+        if (tried.length === 3) stop.abort('SIGTERM');
+        await new Promise((r) => setTimeout(r, 1));
+        return ok(m);
+      },
+    });
+    expect(tried).toEqual(['t0', 't1', 't2']);
+    expect(out.notReached).toEqual(names(10).slice(3));
+    expect(out.stopped).toEqual({ reason: 'interrupted', failures: 0, by: 'SIGTERM' });
+  });
+
+  it('a stop while the last members are in flight is still reported', async () => {
+    const stop = new AbortController();
+    const out = await schedule({
+      members: names(2),
+      concurrency: 2,
+      canary: 0,
+      stopAfterFailures: null,
+      comeBackMs: 1000,
+      busyResult: () => 'busy',
+      stop: stop.signal,
+      attempt: async (m) => {
+        // Both started; the stop comes while they run.
+        await new Promise((r) => setTimeout(r, 1));
+        stop.abort('SIGINT');
+        return bad(m);
+      },
+    });
+    expect(out.notReached).toEqual([]);
+    expect(out.stopped).toMatchObject({ reason: 'interrupted', by: 'SIGINT' });
+  });
+
   it('never has more than `concurrency` tries in flight, and tries every member once', async () => {
     let inFlight = 0;
     let most = 0;
