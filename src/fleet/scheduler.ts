@@ -136,7 +136,5 @@ export async function schedule<M, R>(options: ScheduleOptions<M, R>): Promise<Sc
   const rest = options.members.slice(options.canary);
   if (canaries.length > 0 && !(await phase(canaries)) && !interrupted()) stopped = { reason: 'canary', failures };
   if (!interrupted() && rest.length > 0) await phase(rest);
-  // A stop that came while the last members were in flight: no slot looked again, but the run was stopped.
-  interrupted();
   return { results, notReached: options.members.filter((m) => !results.has(m)), stopped };
 }
