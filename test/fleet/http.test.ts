@@ -7,7 +7,7 @@ import { resolveTokens } from '../../src/app/tokens.js';
 import { loadConfig } from '../../src/config/load.js';
 import { openFleets } from '../../src/fleet/fleet.js';
 import { startServer, type RunningServer } from '../../src/http/serve.js';
-import { withAdmin } from '../harness/db.js';
+import { likeExactly, whenRunning } from '../harness/db.js';
 import { addMigration, writeMigrations } from '../harness/migrations.js';
 import { appliedIn, projectWithTargets, tenantDatabases } from './fixture.js';
 
@@ -159,12 +159,8 @@ describe('fleets over HTTP', () => {
       concurrency: 1,
     });
     const first = tenants[0]!;
-    for (let seen = false; !seen; await new Promise((r) => setTimeout(r, 20))) {
-      const { rowCount } = await withAdmin((c) =>
-        c.query("SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND query ILIKE '%pg_sleep(1)%'", [first.name]),
-      );
-      seen = Boolean(rowCount);
-    }
+    // The poll's own query text holds the pattern too: whenRunning leaves its own session out.
+    await whenRunning({ databaseLike: likeExactly(first.name), queryLike: '%pg_sleep(1)%' }, 20_000);
     const stopping = server.shutdown();
     const { status, body } = await running;
     await stopping;

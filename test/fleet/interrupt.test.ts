@@ -1,24 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BUN, startCliProcess } from '../harness/cli.js';
-import { query, withAdmin } from '../harness/db.js';
+import { likeExactly, query, whenRunning } from '../harness/db.js';
 import { writeMigrations } from '../harness/migrations.js';
 import { appliedIn, projectWithTargets, tenantDatabases } from './fixture.js';
-
-/** Resolves once some session on `database` runs a statement ILIKE `like`. */
-async function whenStatementRuns(database: string, like: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const { rowCount } = await withAdmin((c) =>
-      c.query('SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND query ILIKE $2 AND pid <> pg_backend_pid()', [
-        database,
-        like,
-      ]),
-    );
-    if (rowCount) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`nothing ran ${like} on ${database}`);
-}
 
 /**
  * Ctrl-C / SIGTERM of `fleet migrate` (it once exited at once, cancelling nothing, printing nothing, and the
@@ -43,7 +27,7 @@ describe('fleet migrate stopped by a signal', () => {
         { cwd: root, runtime: [runtime] },
       );
       const first = tenants[0]!;
-      await whenStatementRuns(first.name, '%pg_sleep(30)%');
+      await whenRunning({ databaseLike: likeExactly(first.name), queryLike: '%pg_sleep(30)%' }, 20_000);
       cli.child.kill('SIGTERM');
       expect(await cli.closed).toBe(143);
       const report = JSON.parse(cli.stdout());
