@@ -8,9 +8,11 @@ import {
   fleetRollback,
   fleetStatus,
   reviewFleetPlan,
+  type FleetHooks,
   type FleetMigrateRequest,
   type FleetRollbackRequest,
 } from '../../fleet/operations.js';
+import type { Principal } from '../../app/access.js';
 import { fleetVerify } from '../../fleet/verify.js';
 import type { FleetReport } from '../../fleet/report.js';
 import { stopReason } from '../../db/interrupted.js';
@@ -132,22 +134,7 @@ export function registerFleet(program: Command, ctx: CliContext): void {
     .option('--ignore-missing', 'proceed although applied versions have no file')
     .option('--force-promotion <reason>', "apply although the fleet's upstream environment has not (reason is logged)")
     .action(async (options: RolloutOptions) => {
-      const target = await open(options, ctx);
-      const base = migrateRequest(options);
-      if (options.dryRun)
-        return finish(
-          ctx,
-          options,
-          await fleetMigrate(target, { ...base, dryRun: true }, cliPrincipal(), hooks(options, ctx)),
-        );
-      Object.assign(base, await confirm(target, 'migrate', base, options, ctx));
-      const signal = claimInterrupts(ctx);
-      finish(
-        ctx,
-        options,
-        await fleetMigrate(target, { ...base, signal }, cliPrincipal(), hooks(options, ctx)),
-        signal,
-      );
+      await rolloutCommand(ctx, options, 'migrate', migrateRequest(options), fleetMigrate);
     });
 
   rolloutOptions(fleet.command('rollback'), 'revert on')
@@ -157,22 +144,7 @@ export function registerFleet(program: Command, ctx: CliContext): void {
     .action(async (options: RolloutOptions) => {
       if (options.steps !== undefined && options.to !== undefined)
         throw new OgelError('USAGE', 'Give either --steps or --to, not both');
-      const target = await open(options, ctx);
-      const base = rollbackRequest(options);
-      if (options.dryRun)
-        return finish(
-          ctx,
-          options,
-          await fleetRollback(target, { ...base, dryRun: true }, cliPrincipal(), hooks(options, ctx)),
-        );
-      Object.assign(base, await confirm(target, 'rollback', base, options, ctx));
-      const signal = claimInterrupts(ctx);
-      finish(
-        ctx,
-        options,
-        await fleetRollback(target, { ...base, signal }, cliPrincipal(), hooks(options, ctx)),
-        signal,
-      );
+      await rolloutCommand(ctx, options, 'rollback', rollbackRequest(options), fleetRollback);
     });
 
   fleetOptions(fleet.command('verify'))
@@ -289,6 +261,26 @@ async function confirm(
   } finally {
     rl.close();
   }
+}
+
+/**
+ * `fleet migrate` and `fleet rollback` after their own flags: a dry run plans every target; otherwise the
+ * confirmation (bound to the fleet plan), then the run under Ctrl-C / SIGTERM (which cancels the running
+ * targets' statements) and its report.
+ */
+async function rolloutCommand<R extends FleetMigrateRequest | FleetRollbackRequest>(
+  ctx: CliContext,
+  options: RolloutOptions,
+  operation: 'migrate' | 'rollback',
+  base: R,
+  run: (fleet: Fleet, request: R, principal: Principal, hooks: FleetHooks) => Promise<FleetReport>,
+): Promise<void> {
+  const target = await open(options, ctx);
+  if (options.dryRun)
+    return finish(ctx, options, await run(target, { ...base, dryRun: true }, cliPrincipal(), hooks(options, ctx)));
+  Object.assign(base, await confirm(target, operation, base, options, ctx));
+  const signal = claimInterrupts(ctx);
+  finish(ctx, options, await run(target, { ...base, signal }, cliPrincipal(), hooks(options, ctx)), signal);
 }
 
 function hooks(options: FleetOptions, ctx: CliContext) {
