@@ -99,13 +99,7 @@ export async function restoreTarget(
     enforceOrigin(target, plan.backup, request.fromEnvironment);
     replacing = plan.review.requires !== null;
     if (replacing)
-      enforceConfirmation(
-        target,
-        request,
-        plan.planId,
-        [`restore ${plan.backup.id}`],
-        target.protected ? undefined : `Restoring replaces the database of ${target.name}`,
-      );
+      enforceConfirmation(target, request, plan.planId, [`restore ${plan.backup.id}`], whyRestoreAsks(target));
   } else if (request.confirm !== undefined && request.confirm !== target.name) {
     throw new OgelError(
       'CONFIRMATION_REQUIRED',
@@ -130,6 +124,14 @@ export async function restoreTarget(
     audit: auditOf(principal, request),
   });
   return { ...result, environment: target.name };
+}
+
+/**
+ * Why a restore over the target's own database asks for a confirmation where the environment is not
+ * protected (undefined where it is: protection says it): every surface gives the same reason.
+ */
+export function whyRestoreAsks(target: Target): string | undefined {
+  return target.protected ? undefined : `Restoring replaces the database of ${target.name}`;
 }
 
 /** Another environment's backup goes over this one's database only when the request names where it is from. */

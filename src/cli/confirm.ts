@@ -15,7 +15,7 @@ export async function confirmPlan(
   ctx: CliContext,
   given: { yes?: boolean; plan?: string },
   /** `because`: why an unprotected environment asks (a restore replaces it). */
-  plan: { planId: string; planned: number; because?: string },
+  plan: { planId: string; planned: number; because?: string | undefined },
   question: string,
 ): Promise<Confirmation> {
   const bound = { plan: given.plan ?? plan.planId };

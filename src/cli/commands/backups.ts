@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { describeHolder, type LockHolder } from '../../db/advisory-lock.js';
 import type { RestoreProgress } from '../../backups/restore.js';
 import { backupsOf } from '../../app/backups-of.js';
-import { planRestore, restoreTarget, type RestoreRequest } from '../../app/restore.js';
+import { planRestore, restoreTarget, whyRestoreAsks, type RestoreRequest } from '../../app/restore.js';
 import {
   addCommonOptions,
   claimInterrupts,
@@ -121,7 +121,7 @@ export function registerBackups(program: Command, ctx: CliContext): void {
                 {
                   planId: plan.planId,
                   planned: 1,
-                  ...(target.protected ? {} : { because: `Restoring replaces the database of ${target.name}` }),
+                  because: whyRestoreAsks(target),
                 },
                 question,
               ),
