@@ -26,6 +26,8 @@ export class FleetMonitor {
   run: FleetRunProgress | null = null;
   lastRun: FleetReport | null = null;
   private refreshing: Promise<FleetReport | null> | null = null;
+  /** The status taken after the last run ended, while it is being taken. */
+  private afterRun: Promise<unknown> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
 
@@ -88,8 +90,22 @@ export class FleetMonitor {
       return report;
     } finally {
       if (this.run === progress) this.run = null;
-      if (!this.stopped) void this.refresh();
+      // A refresh already in flight may have read targets before the run changed them: take a new one.
+      if (!this.stopped) {
+        const after: Promise<unknown> = this.fresh().finally(() => {
+          if (this.afterRun === after) this.afterRun = null;
+        });
+        this.afterRun = after;
+      }
     }
+  }
+
+  /**
+   * Waits for the status that follows the last run, if it is still being taken: a read right after a run
+   * must not show the run's `lastRun` beside the counts from before it.
+   */
+  async settled(): Promise<void> {
+    await this.afterRun;
   }
 
   /** Stops refreshing; waits for a refresh in flight, so no connection outlives the service. */

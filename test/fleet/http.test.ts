@@ -108,6 +108,10 @@ describe('fleets over HTTP', () => {
     const run = await call('/fleet/migrate?fleet=tenants', CI_TENANTS, { confirm: 'tenants', plan: plan.body.planId });
     expect(run.status).toBe(200);
     expect(run.body).toMatchObject({ ok: true, counts: { applied: 4 } });
+    // Read at once, without fresh=true: the counts are the ones after the run, not the ones before it.
+    const [overviewAfter, listAfter] = await Promise.all([call('/fleet?fleet=tenants', READ), call('/fleets', READ)]);
+    expect(overviewAfter.body).toMatchObject({ counts: { 'up-to-date': 4, behind: 0 }, lagging: [] });
+    expect(listAfter.body.fleets.find((f: any) => f.name === 'tenants').counts).toMatchObject({ 'up-to-date': 4 });
     for (const t of tenants.slice(0, 4)) expect(await appliedIn(t.url)).toEqual(['001']);
     expect(await appliedIn(tenants[4]!.url)).toEqual([]);
 

@@ -16,18 +16,19 @@ import { trackRun, type ServerState } from '../state.js';
  * Fleets over HTTP, under the same application rules as the CLI (src/fleet/operations.ts): a token's scope
  * names a fleet as it names an environment; the read role sees status and plans, the admin role runs. Reads
  * come from the fleet's monitor (the last status, refreshed in the background), never a fan-out per request,
- * except `fresh=true`, GET /fleet/plan and one target's drill-down.
+ * except `fresh=true`, GET /fleet/plan and one target's drill-down; right after a run they wait for the status
+ * the run's end started.
  */
 export function fleetRoutes(app: Hono<{ Variables: AuthVariables }>, state: ServerState): void {
-  implement(app, state, ROUTES.fleets, ({ principal }) => ({
-    fleets: [...state.fleets.values()]
-      .filter((monitor) => allowed(principal!, monitor.fleet.name, 'read'))
-      .map((monitor) => summary(monitor, principal!)),
-  }));
+  implement(app, state, ROUTES.fleets, async ({ principal }) => {
+    const monitors = [...state.fleets.values()].filter((monitor) => allowed(principal!, monitor.fleet.name, 'read'));
+    await Promise.all(monitors.map((monitor) => monitor.settled()));
+    return { fleets: monitors.map((monitor) => summary(monitor, principal!)) };
+  });
 
   implement(app, state, ROUTES.fleet, async ({ query, principal }) => {
     const monitor = fleetFor(state, query.fleet, principal!, 'read');
-    if (query.fresh === 'true') await monitor.fresh();
+    await (query.fresh === 'true' ? monitor.fresh() : monitor.settled());
     const targets = monitor.status?.targets ?? [];
     const behind = (t: FleetTargetResult) => t.versions.length;
     const failing = targets.filter((t) => t.state === 'failed' || t.state === 'unreachable');
