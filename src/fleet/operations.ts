@@ -241,7 +241,7 @@ function refusalCode(states: readonly string[]): string {
 function checkTo(to: string | undefined, set: readonly Migration[], allowZero: boolean): void {
   if (to === undefined || (allowZero && to === '0')) return;
   if (!isValidVersion(to) || !set.some((m) => compareVersions(m.version, to) === 0)) {
-    throw new OgelError('UNKNOWN_VERSION', `--to ${to}: no migration has that version`, { version: to });
+    throw new OgelError('UNKNOWN_VERSION', `No migration has version ${to}`, { version: to });
   }
 }
 

@@ -12,21 +12,21 @@ export interface FleetSelection {
  * a usage error naming it: a typo must not silently shrink a rollout. Pure.
  */
 export function selectMembers<M extends { name: string }>(members: readonly M[], selection: FleetSelection): M[] {
-  const patterns = (list: readonly string[] | undefined, flag: string) => {
+  const patterns = (list: readonly string[] | undefined, field: 'only' | 'except') => {
     if (!list || list.length === 0) return null;
     const names = new Set(members.map((m) => m.name));
     const unknown = list.filter((p) => !/[*?]/.test(p) && !names.has(p));
     if (unknown.length > 0) {
-      throw new OgelError('USAGE', `${flag} names unknown target(s): ${unknown.join(', ')}`, { unknown });
+      throw new OgelError('USAGE', `Unknown target(s) in "${field}": ${unknown.join(', ')}`, { unknown });
     }
     return list.map(globRegex);
   };
-  const only = patterns(selection.only, '--only');
-  const except = patterns(selection.except, '--except');
+  const only = patterns(selection.only, 'only');
+  const except = patterns(selection.except, 'except');
   const selected = members.filter(
     (m) => (!only || only.some((r) => r.test(m.name))) && !(except && except.some((r) => r.test(m.name))),
   );
   if (selected.length === 0 && (only || except))
-    throw new OgelError('USAGE', 'No target left after --only/--except', {});
+    throw new OgelError('USAGE', 'No target left after "only" / "except"', {});
   return selected;
 }

@@ -58,7 +58,7 @@ export async function runVerify(
       fromIsPresent = true;
     }
     if (from !== undefined && from !== null && !set.migrations.some((m) => compareVersions(m.version, from!) === 0)) {
-      throw new OgelError('UNKNOWN_VERSION', `--from ${from}: no migration has that version`);
+      throw new OgelError('UNKNOWN_VERSION', `No migration has version ${from} to start the rollback test from`);
     }
     return verifyMigrations({
       set,

@@ -43,12 +43,12 @@ describe('fleet rollout rules', () => {
     expect(some.body.targets.map((t: any) => t.name)).toEqual(tenants.slice(2).map((t) => t.name));
     const typo = await fleetCli([...base, '--only', 'nosuchtenant'], { cwd: root });
     expect(typo.code).toBe(2);
-    expect(typo.body.error.message).toContain('--only names unknown target(s): nosuchtenant');
+    expect(typo.body.error.message).toContain('Unknown target(s) in "only": nosuchtenant');
     const unknown = await fleetCli([...base, '--to', '009'], { cwd: root });
     expect(unknown.code).toBe(2);
     expect(unknown.body.error).toMatchObject({
       code: 'UNKNOWN_VERSION',
-      message: '--to 009: no migration has that version',
+      message: 'No migration has version 009',
     });
   });
 

@@ -43,7 +43,7 @@ describe('fleet targets', () => {
     const members = ['acme', 'globex', 'initech'].map((name) => ({ name }));
     expect(selectMembers(members, { only: ['g*', 'acme'] }).map((m) => m.name)).toEqual(['acme', 'globex']);
     expect(selectMembers(members, { except: ['*ex', 'initech'] }).map((m) => m.name)).toEqual(['acme']);
-    expect(() => selectMembers(members, { only: ['acmee'] })).toThrow('--only names unknown target(s): acmee');
+    expect(() => selectMembers(members, { only: ['acmee'] })).toThrow('Unknown target(s) in "only": acmee');
     expect(() => selectMembers(members, { only: ['z*'] })).toThrow('No target left');
   });
 
