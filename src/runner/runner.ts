@@ -54,6 +54,7 @@ import { describePlanned, describeSteps } from './plan-details.js';
 import { planRepair, repairPlanItems, repairResult, repairWrites } from './repair.js';
 import { planIdOf, type PlanItem } from '../core/plan-id.js';
 import { validateMigrations } from './validate.js';
+import { prepareEvery } from './prepare-every.js';
 import { checkRunnerOptions } from './options.js';
 import type {
   AppliedMigration,
@@ -158,10 +159,11 @@ export class MigrationRunner {
       return this.withSession(async (session) => {
         const report = computeStatus(this.tracking.display, set, await readAppliedRows(session.client, this.tracking));
         await parser;
-        const scripts = planMigrate(report, options).map((m) => ({
-          migration: m,
-          script: this.prepare(m.file, m.upSql, session.serverVersionNum, procedures),
-        }));
+        const migrations = planMigrate(report, options);
+        const prepared = prepareEvery(migrations, (m) =>
+          this.prepare(m.file, m.upSql, session.serverVersionNum, procedures),
+        );
+        const scripts = migrations.map((migration, i) => ({ migration, script: prepared[i]! }));
         const { findings } = lintTargets(scripts.map((s) => ({ migration: s.migration, modified: false })));
         const planned = scripts.map((s) => ({
           ...describePlanned(s),
@@ -185,10 +187,10 @@ export class MigrationRunner {
       const migrations = planMigrate(report, options);
       await parser;
       // Parse everything before running anything: a syntax error in the fifth file must not leave four applied.
-      const scripts = migrations.map((m) => ({
-        migration: m,
-        script: this.prepare(m.file, m.upSql, ctx.session.serverVersionNum, procedures),
-      }));
+      const prepared = prepareEvery(migrations, (m) =>
+        this.prepare(m.file, m.upSql, ctx.session.serverVersionNum, procedures),
+      );
+      const scripts = migrations.map((migration, i) => ({ migration, script: prepared[i]! }));
       const planId = this.planId('migrate', applyItems(migrations), report);
       if (migrations.length > 0) {
         absorb(
@@ -272,12 +274,13 @@ export class MigrationRunner {
     const set = await this.source.load();
     await ensureParser();
     const procedures = lazyProcedureIndex(set.migrations);
-    const plan = (session: Session, report: StatusReport) =>
-      planRollback(report, options).map((entry) => {
-        const migration = entry.migration!;
-        const script = this.prepare(migration.downFile!, migration.downSql ?? '', session.serverVersionNum, procedures);
-        return { migration, script };
-      });
+    const plan = (session: Session, report: StatusReport) => {
+      const migrations = planRollback(report, options).map((entry) => entry.migration!);
+      const prepared = prepareEvery(migrations, (m) =>
+        this.prepare(m.downFile!, m.downSql ?? '', session.serverVersionNum, procedures),
+      );
+      return migrations.map((migration, i) => ({ migration, script: prepared[i]! }));
+    };
     if (options.dryRun) {
       return this.withSession(async (session) => {
         const report = computeStatus(this.tracking.display, set, await readAppliedRows(session.client, this.tracking));

@@ -149,6 +149,24 @@ describe('migrate', () => {
     expect(error.message).toContain('002_bad.sql:2:14');
     expect(await query(syntax.db.url, "SELECT to_regclass('ok') AS r")).toEqual([{ r: null }]);
 
+    // Every file that does not parse is named at once, not one per attempt.
+    const several = await setup({
+      '001_ok.sql': 'CREATE TABLE ok (id int);',
+      '002_bad.sql': 'CREATE TABLE (;',
+      '003_ok.sql': 'CREATE TABLE ok3 (id int);',
+      '004_bad.sql': 'SELECT 1;\nSELEC 2;',
+    });
+    const both = await catchError(several.runner.migrate());
+    expect(both.code).toBe('SQL_SYNTAX');
+    expect(both.message).toContain('002_bad.sql:1:14');
+    expect(both.message).toContain('004_bad.sql:2:1');
+    expect(both.message).toContain('2 files do not parse; nothing was run');
+    expect(both.details).toMatchObject({
+      file: '002_bad.sql',
+      others: [expect.objectContaining({ file: '004_bad.sql' })],
+    });
+    expect(await query(several.db.url, "SELECT to_regclass('ok') AS r")).toEqual([{ r: null }]);
+
     const control = await setup({
       '001_tx.sql': 'BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\nCREATE TABLE b (id int);',
     });
