@@ -18,6 +18,10 @@ describe('backup store URLs', () => {
     for (const bad of ['gs://bucket/x', 's3:/bucket/x', 'S3:bucket', 'https://example.test/x', 'ftp://h/x'])
       expect(() => openStore(bad), bad).toThrow(/Unknown backup store/);
     expect(() => openStore('s3://No_Such/x')).toThrow(/no valid bucket name/);
+    // Another machine's path is no folder here: a usage error, not an internal one.
+    expect(() => openStore('file://backup-host/srv/x')).toThrow(
+      expect.objectContaining({ code: 'USAGE', message: expect.stringContaining('is not a local folder') }),
+    );
   });
 });
 

@@ -21,7 +21,7 @@ export function openStore(location: string, s3: S3Settings = {}): BackupStore {
       });
     return new S3Store(bucket, rest.filter(Boolean).join('/'), s3);
   }
-  if (location.startsWith('file://')) return new LocalStore(fileURLToPath(location));
+  if (location.startsWith('file://')) return new LocalStore(localPath(location));
   if (/^[a-z][a-z0-9+.-]*:/i.test(location) && !/^[a-z]:[\\/]/i.test(location))
     throw new OgelError(
       'USAGE',
@@ -29,4 +29,17 @@ export function openStore(location: string, s3: S3Settings = {}): BackupStore {
       { store: location },
     );
   return new LocalStore(resolve(location));
+}
+
+/** A file URL's folder; `file://host/x` (another machine's path) and malformed URLs say so instead of crashing. */
+function localPath(location: string): string {
+  try {
+    return fileURLToPath(location);
+  } catch (error) {
+    throw new OgelError(
+      'USAGE',
+      `Backup store "${location}" is not a local folder's URL (${(error as Error).message}): use file:///path`,
+      { store: location },
+    );
+  }
 }
