@@ -112,7 +112,7 @@ export async function restoreTarget(
   }
   const service = backupsOf(target, request.backupDir ? { backupDir: request.backupDir } : {});
   const result = await service.restore(request.backupId, {
-    ...(request.toDatabase ? { toDatabase: request.toDatabase } : {}),
+    ...(request.toDatabase !== undefined ? { toDatabase: request.toDatabase } : {}),
     ...(request.jobs ? { jobs: request.jobs } : {}),
     ...(request.keepReplaced ? { keepReplaced: true } : {}),
     ...(request.onProgress ? { onProgress: request.onProgress } : {}),

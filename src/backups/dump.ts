@@ -50,6 +50,15 @@ export async function dumpToStore(options: DumpOptions): Promise<DumpResult> {
     if (!body.write(chunk)) child.stdout.pause();
   });
   body.on('drain', () => child.stdout.resume());
+  // A store that stopped reading (it failed, or pg_dump was ended) leaves pg_dump's output paused: read it
+  // away, or the pipe never ends, 'close' never comes, and the backup waits forever under the lock.
+  const discard = () => {
+    child.stdout.removeAllListeners('data');
+    child.stdout.resume();
+  };
+  child.on('exit', (code) => {
+    if (code !== 0) discard();
+  });
   // The stream ends only once pg_dump's exit status is known: a dump cut short must fail the upload.
   const exited = new Promise<void>((resolve, reject) => {
     child.on('error', (error) => {
@@ -72,6 +81,7 @@ export async function dumpToStore(options: DumpOptions): Promise<DumpResult> {
     await Promise.all([exited, stored]);
   } catch (error) {
     if (child.exitCode === null) child.kill('SIGTERM');
+    discard();
     await Promise.allSettled([exited, stored]);
     toc?.abandon();
     await options.store.remove(options.name).catch(() => {});

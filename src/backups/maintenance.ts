@@ -62,6 +62,14 @@ export async function databaseExists(client: pg.ClientBase, name: string): Promi
   return (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
 }
 
+/** Whether `name` is a template (template0, template1, or one marked so): what CREATE DATABASE copies. */
+export async function isTemplateDatabase(client: pg.ClientBase, name: string): Promise<boolean> {
+  const { rows } = await client.query<{ t: boolean }>('SELECT datistemplate AS t FROM pg_database WHERE datname = $1', [
+    name,
+  ]);
+  return rows[0]?.t === true;
+}
+
 /** A session connected to a database, as `restore` names the ones it ended. */
 export interface DatabaseSession {
   pid: number;

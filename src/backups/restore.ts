@@ -19,7 +19,14 @@ import { literal, quotedIdentifier } from '../db/sql-literals.js';
 import { databaseNameOf, describeUrl, maskUrl, splitPassword, withDatabase } from '../db/url.js';
 import { OgelError } from '../errors.js';
 import { aclSql, createDatabaseSql, databasePropsSql } from './database-props.js';
-import { databaseExists, endSessions, readSchemaAccess, sessionsOn, type DatabaseSession } from './maintenance.js';
+import {
+  databaseExists,
+  endSessions,
+  isTemplateDatabase,
+  readSchemaAccess,
+  sessionsOn,
+  type DatabaseSession,
+} from './maintenance.js';
 import type { BackupManifest } from './manifest.js';
 import { endOnAbort } from './pg-tools.js';
 import type { BackupStore } from './store/store.js';
@@ -126,6 +133,14 @@ export async function restoreBackup(o: RestoreBackupOptions): Promise<RestoreOut
     purpose: 'restore: the server’s maintenance database',
   });
   try {
+    // Every later CREATE DATABASE would copy the restored data, and the server refuses to drop the template
+    // it replaced half-way through the switch.
+    if (target === 'template0' || target === 'template1' || (await isTemplateDatabase(admin, target)))
+      throw new OgelError(
+        'USAGE',
+        `${describeUrl(o.targetUrl)} is a template database: a restore never replaces one. Nothing was changed.`,
+        { database: target },
+      );
     // One restore of a target at a time (on the maintenance database, where every restore of it connects):
     // another one's copy in progress must not be taken for a leftover and dropped.
     await new AdvisoryLock(admin, `restore of ${target}`, o.identity).acquire(o.lockWaitMs, o.onLockWait, o.signal);

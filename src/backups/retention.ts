@@ -1,6 +1,8 @@
 /**
  * Which backups retention removes: beyond the `keep` newest, and older than `keepDays`. Either rule alone, or
- * both (a backup goes when either says so). Pure; newest first in, victims newest first out.
+ * both (a backup goes when either says so). The newest backup always stays, whatever the rules say: retention
+ * runs right after a backup, and must never remove the one just reported as taken. Pure; newest first in,
+ * victims newest first out.
  */
 export function backupsToPrune<T extends { id: string; createdAt: string }>(
   backups: readonly T[],
@@ -12,6 +14,7 @@ export function backupsToPrune<T extends { id: string; createdAt: string }>(
   const cutoff = keepDays === undefined ? null : now.getTime() - keepDays * 86_400_000;
   return newestFirst.filter(
     (backup, index) =>
-      (keep !== undefined && index >= keep) || (cutoff !== null && Date.parse(backup.createdAt) < cutoff),
+      index > 0 &&
+      ((keep !== undefined && index >= keep) || (cutoff !== null && Date.parse(backup.createdAt) < cutoff)),
   );
 }

@@ -368,7 +368,7 @@ export class BackupService {
   }
 
   private targetUrl(toDatabase: string | undefined): string {
-    if (!toDatabase) return this.url();
+    if (toDatabase === undefined) return this.url();
     if (toDatabase.includes('://')) return validateDatabaseUrl(toDatabase);
     if (!/^[A-Za-z_][\w$-]{0,62}$/.test(toDatabase))
       throw new OgelError('USAGE', `--to-database "${toDatabase}" is neither a database name nor a postgres:// URL`);

@@ -146,4 +146,24 @@ describe('backup under faults', () => {
     expect(again.code).toBe(0);
     expect((await catalog(p)).backups.map((b) => b.id)).toEqual([JSON.parse(again.stdout).id]);
   });
+  dumping.each([['a bucket that does not exist', () => 's3://no-such-bucket-here/p']])(
+    'a store that fails (%s): STORE_FAILED or BACKUP_FAILED at once, the lock released, a failed event',
+    async (_name, store) => {
+      const p = await bigProject(store);
+      // More than one 16 MiB part: the upload starts (and fails) while pg_dump still has output to write.
+      await query(
+        p.db.url,
+        'INSERT INTO rows SELECT g, md5(g::text) || md5((g * 3)::text) || md5((g * 5)::text) FROM generate_series(400001, 2000000) g',
+      );
+      const started = Date.now();
+      const result = await p.cli(['backup', '--json']);
+      expect(result.code).toBe(1);
+      expect(JSON.parse(result.stdout).error.code).toMatch(/^(STORE_FAILED|BACKUP_FAILED)$/);
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(await backupEvents(p)).toEqual([expect.objectContaining({ outcome: 'failure' })]);
+      // Nothing holds the migration lock or a snapshot any more: the next run goes through.
+      expect((await p.cli(['migrate', '--lock-wait', '2000'])).code).toBe(0);
+    },
+    60_000,
+  );
 });

@@ -143,6 +143,16 @@ describe('backups survive losing the database', () => {
       expect(bare.code).toBe(0);
       expect(JSON.parse(bare.stdout).backups.map((b: { id: string }) => b.id)).toEqual([backup.id]);
 
+      // A template (what every CREATE DATABASE copies) is never a target; an empty name is no name.
+      for (const [target, message] of [
+        ['template1', 'is a template database'],
+        ['', 'is neither a database name'],
+      ] as const) {
+        const refused = await p.cli(['restore', backup.id, '--to-database', target, '--yes', '--json']);
+        expect(refused.code, target).toBe(2);
+        expect(JSON.parse(refused.stdout).error.message).toContain(message);
+      }
+
       const restored = await p.cli(['restore', backup.id, '--to-database', p.db.name, '--json']);
       expect(restored.stderr).toBe('');
       expect(restored.code).toBe(0);

@@ -86,6 +86,9 @@ describe('manifests and retention', () => {
     expect(backupsToPrune(records, 2, undefined, now).map((r) => r.id)).toEqual(['c', 'd']);
     expect(backupsToPrune(records, undefined, 3, now).map((r) => r.id)).toEqual(['c', 'd']);
     expect(backupsToPrune(records, undefined, undefined, now)).toEqual([]);
+    // The newest (the backup retention runs after) stays even when every rule would remove it.
+    expect(backupsToPrune(records, undefined, 0, now).map((r) => r.id)).not.toContain(records[0]!.id);
+    expect(backupsToPrune(records, 0, undefined, now)).toHaveLength(records.length - 1);
   });
 });
 

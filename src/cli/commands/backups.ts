@@ -97,7 +97,7 @@ export function registerBackups(program: Command, ctx: CliContext): void {
         const progress = options.json ? undefined : progressPrinter(ctx.output);
         const request: RestoreRequest = {
           backupId: id,
-          ...(options.toDatabase ? { toDatabase: options.toDatabase } : {}),
+          ...(options.toDatabase !== undefined ? { toDatabase: options.toDatabase } : {}),
           ...(options.backupDir ? { backupDir: options.backupDir } : {}),
           ...(jobs ? { jobs } : {}),
           ...(options.keepReplaced ? { keepReplaced: true } : {}),
@@ -105,7 +105,7 @@ export function registerBackups(program: Command, ctx: CliContext): void {
           ...(progress ? { onProgress: progress.update } : {}),
           onLockWait: (holder) => ctx.output.err(waiting(ctx.output, holder)),
         };
-        if (!options.toDatabase) {
+        if (options.toDatabase === undefined) {
           // Restoring over the database replaces it: every environment confirms, bound to this restore plan.
           // A database that is gone is created again: nothing to confirm.
           const plan = await planRestore(target, request, principal);
@@ -193,7 +193,7 @@ function waiting(output: Output, holder: LockHolder | null): string {
 
 function flags(options: BackupFlags): { backupDir?: string; keep?: number; keepDays?: number } {
   const keep = parseInteger(options.keep, '--keep', 1);
-  const keepDays = parseInteger(options.keepDays, '--keep-days', 0);
+  const keepDays = parseInteger(options.keepDays, '--keep-days', 1);
   return {
     ...(options.backupDir ? { backupDir: options.backupDir } : {}),
     ...(keep !== undefined ? { keep } : {}),
