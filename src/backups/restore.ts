@@ -156,7 +156,17 @@ export async function restoreBackup(o: RestoreBackupOptions): Promise<RestoreOut
     const temp = `${target.slice(0, 40)}__ogel_restore_${suffix}`;
     const marker: Marker = { ogelRestore: target, backupId: o.manifest.id, startedAt: new Date().toISOString() };
     progress.phase('creating');
-    await admin.query(createDatabaseSql(temp, o.manifest.database));
+    await admin.query(createDatabaseSql(temp, o.manifest.database)).catch((error: Error & { code?: string }) => {
+      if (error.code !== '42501') throw error;
+      throw new OgelError(
+        'INSUFFICIENT_PRIVILEGE',
+        `Cannot restore into ${describeUrl(o.targetUrl)}: the connecting role may not create databases there ` +
+          `(${error.message}). A restore builds a fresh copy first: give the role CREATEDB (ALTER ROLE … CREATEDB) ` +
+          'and membership in the role that owns the database. Nothing was changed.',
+        { sqlState: '42501', database: target, privilege: 'CREATEDB' },
+        { cause: error },
+      );
+    });
     let switched = false;
     let closedTarget = false;
     let liveComment: string | null = null;

@@ -153,6 +153,18 @@ describe('backups survive losing the database', () => {
         expect(JSON.parse(refused.stdout).error.message).toContain(message);
       }
 
+      // A role that may not create databases: told what it needs, not an internal error.
+      await withAdmin((c) => c.query(`ALTER ROLE ${p.reader} LOGIN PASSWORD 'reader'`));
+      const asReader = new URL(p.db.url);
+      asReader.username = p.reader;
+      asReader.password = 'reader';
+      asReader.pathname = '/readercopy';
+      const denied = await p.cli(['restore', backup.id, '--to-database', asReader.href, '--json']);
+      expect(JSON.parse(denied.stdout).error).toMatchObject({
+        code: 'INSUFFICIENT_PRIVILEGE',
+        message: expect.stringContaining('give the role CREATEDB'),
+      });
+
       const restored = await p.cli(['restore', backup.id, '--to-database', p.db.name, '--json']);
       expect(restored.stderr).toBe('');
       expect(restored.code).toBe(0);
