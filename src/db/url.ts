@@ -24,11 +24,12 @@ export function validateDatabaseUrl(url: string | undefined): string {
     parsed = new URL(url);
   } catch {
     const shown = maskDatabaseUrl(url);
-    // The usual cause: a password (or user) holding a character the URL syntax reserves.
+    // The usual cause: a password (or user) holding a character the URL syntax reserves. The hint comes before
+    // the URL: an `@` after it would be read as the end of a password when the message is masked again.
     throw new OgelError(
       'INVALID_DATABASE_URL',
-      `Malformed database URL: ${shown} (percent-encode a user name or password that holds @ : / ? # % or a ` +
-        'blank: @ is %40, a blank %20)',
+      'Malformed database URL (percent-encode a user name or password that holds @ : / ? # % or a blank: ' +
+        `@ is %40, a blank %20): ${shown}`,
       { url: shown },
     );
   }

@@ -97,6 +97,20 @@ describe('password masking (properties)', () => {
   });
 });
 
+describe('the malformed-URL message', () => {
+  it('reads whole after the output masks it again (the hint holds an @)', () => {
+    let message = '';
+    try {
+      validateDatabaseUrl('postgres://postgres:p@ss w:rd/?&%@127.0.0.1:55432/app_prod');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(maskUrl(message)).toBe(message);
+    expect(message).toContain('@ is %40, a blank %20): postgres://postgres:****@127.0.0.1:55432/app_prod');
+    expect(message).not.toContain('p@ss');
+  });
+});
+
 describe('password masking (the shapes users typed)', () => {
   it.each([
     [
