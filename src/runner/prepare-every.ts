@@ -2,16 +2,19 @@ import { OgelError } from '../errors.js';
 import type { PreparedScript } from '../sql/prepare-script.js';
 
 /**
- * Prepares every script of a run before any of them runs. When some do not parse, the error is the first one's,
+ * Prepares every script of a run before any of them runs, each paired with its migration. When some do not parse, the error is the first one's,
  * naming the others too: a run that stopped at each in turn would take as many attempts as there are broken
  * files (`validate` lists them the same way). Other errors are thrown as they come.
  */
-export function prepareEvery<T>(items: readonly T[], prepare: (item: T) => PreparedScript): PreparedScript[] {
-  const scripts: PreparedScript[] = [];
+export function prepareEvery<M>(
+  migrations: readonly M[],
+  prepare: (migration: M) => PreparedScript,
+): Array<{ migration: M; script: PreparedScript }> {
+  const scripts: Array<{ migration: M; script: PreparedScript }> = [];
   const unparsable: OgelError[] = [];
-  for (const item of items) {
+  for (const migration of migrations) {
     try {
-      scripts.push(prepare(item));
+      scripts.push({ migration, script: prepare(migration) });
     } catch (error) {
       if (!(error instanceof OgelError && error.code === 'SQL_SYNTAX')) throw error;
       unparsable.push(error);

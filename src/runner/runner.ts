@@ -159,11 +159,9 @@ export class MigrationRunner {
       return this.withSession(async (session) => {
         const report = computeStatus(this.tracking.display, set, await readAppliedRows(session.client, this.tracking));
         await parser;
-        const migrations = planMigrate(report, options);
-        const prepared = prepareEvery(migrations, (m) =>
+        const scripts = prepareEvery(planMigrate(report, options), (m) =>
           this.prepare(m.file, m.upSql, session.serverVersionNum, procedures),
         );
-        const scripts = migrations.map((migration, i) => ({ migration, script: prepared[i]! }));
         const { findings } = lintTargets(scripts.map((s) => ({ migration: s.migration, modified: false })));
         const planned = scripts.map((s) => ({
           ...describePlanned(s),
@@ -187,10 +185,9 @@ export class MigrationRunner {
       const migrations = planMigrate(report, options);
       await parser;
       // Parse everything before running anything: a syntax error in the fifth file must not leave four applied.
-      const prepared = prepareEvery(migrations, (m) =>
+      const scripts = prepareEvery(migrations, (m) =>
         this.prepare(m.file, m.upSql, ctx.session.serverVersionNum, procedures),
       );
-      const scripts = migrations.map((migration, i) => ({ migration, script: prepared[i]! }));
       const planId = this.planId('migrate', applyItems(migrations), report);
       if (migrations.length > 0) {
         absorb(
@@ -274,13 +271,11 @@ export class MigrationRunner {
     const set = await this.source.load();
     await ensureParser();
     const procedures = lazyProcedureIndex(set.migrations);
-    const plan = (session: Session, report: StatusReport) => {
-      const migrations = planRollback(report, options).map((entry) => entry.migration!);
-      const prepared = prepareEvery(migrations, (m) =>
-        this.prepare(m.downFile!, m.downSql ?? '', session.serverVersionNum, procedures),
+    const plan = (session: Session, report: StatusReport) =>
+      prepareEvery(
+        planRollback(report, options).map((entry) => entry.migration!),
+        (m) => this.prepare(m.downFile!, m.downSql ?? '', session.serverVersionNum, procedures),
       );
-      return migrations.map((migration, i) => ({ migration, script: prepared[i]! }));
-    };
     if (options.dryRun) {
       return this.withSession(async (session) => {
         const report = computeStatus(this.tracking.display, set, await readAppliedRows(session.client, this.tracking));
